@@ -1,0 +1,318 @@
+//! The fixture file format: one contract case per TOML file.
+//!
+//! A fixture lives at `fixtures/<operation>/<group>/<fault>.toml`; its path without the extension
+//! is its id. `group` is the contract section the case belongs to (`token`, `validation`,
+//! `schema`, `protocol`, `success`...). Unknown keys are errors (`deny_unknown_fields`), so a typo
+//! never silently weakens a case. `docs/fixtures.md` is the guide; `fixtures/schema.json` is the
+//! JSON Schema generated from these types (a test keeps it in sync).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One contract case.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    /// One line naming the fault, e.g. "An immutable custom attribute cannot be updated".
+    pub title: String,
+    /// The documented behaviour the case checks, in our words.
+    pub requirement: String,
+    /// Where the expectation comes from (`../shared/contract/evidence.md` levels).
+    pub evidence: Evidence,
+    /// Target capabilities the case needs; without them the case is skipped with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<Capability>,
+    /// Set-up: pool, app client, users and the token the request carries.
+    #[serde(default)]
+    pub given: Given,
+    /// The request.
+    pub when: When,
+    /// The expected outcome.
+    pub then: Then,
+}
+
+/// Evidence behind the expectation.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// documented, observed or inferred.
+    pub level: EvidenceLevel,
+    /// Citation: doc page, issue (`owner/repo#N`) or test suite.
+    pub source: String,
+}
+
+/// How strong the evidence for an expectation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceLevel {
+    /// The API reference, developer guide or service model says so.
+    Documented,
+    /// A real Cognito response was published.
+    Observed,
+    /// A reasoned guess: the contract tier must accept every plausible answer.
+    Inferred,
+}
+
+/// Something a target may or may not be able to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Capability {
+    /// The suite can move the target's clock forward (the embedded reference can; Cognito's
+    /// shortest access-token validity is 5 minutes, too long to wait in a run).
+    ClockControl,
+    /// The target can issue tokens the public API cannot produce (no admin scope, unconfirmed
+    /// user). Only the embedded reference can.
+    TokenMinting,
+    /// The target can be told to fail the next call of an operation with a given error
+    /// (throttling, internal error). Only the embedded reference can.
+    FaultInjection,
+}
+
+/// Set-up of a case. Every case gets its own user(s); pools and clients are shared per run.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Given {
+    /// Which pool configuration the user lives in.
+    #[serde(default)]
+    pub pool: PoolKind,
+    /// Which app client issued the token.
+    #[serde(default)]
+    pub client: ClientKind,
+    /// State of the token that `{{access_token}}` expands to.
+    #[serde(default)]
+    pub token: TokenState,
+    /// The user the token belongs to.
+    #[serde(default)]
+    pub user: UserSpec,
+    /// A second user in the same pool (alias conflicts, swapped claims).
+    pub other_user: Option<UserSpec>,
+    /// Make the target fail the request under test with this error (needs `fault-injection`).
+    pub fault: Option<InjectedFault>,
+}
+
+/// Errors a target with `fault-injection` is told to return for the request under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InjectedFault {
+    /// `TooManyRequestsException` (400).
+    Throttling,
+    /// `InternalErrorException` (500).
+    InternalError,
+}
+
+/// Pool configurations provisioned per run (see `target::pool` for the exact schema).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PoolKind {
+    /// Required mutable `email` (auto-verified, alias), `phone_number`, `custom:tier` (mutable,
+    /// length 3..10), `custom:badge` (immutable), `custom:team` (mutable, not writable by the
+    /// restricted client).
+    #[default]
+    Default,
+    /// As `default`, plus `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate
+    /// = ["email"]`.
+    VerifyBeforeUpdate,
+}
+
+/// App clients provisioned per pool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientKind {
+    /// May read and write every attribute.
+    #[default]
+    Full,
+    /// `WriteAttributes` = email, name, custom:tier only (not phone_number, custom:team).
+    Restricted,
+}
+
+/// What `{{access_token}}` is when the request is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenState {
+    /// A fresh access token from `InitiateAuth` (USER_PASSWORD_AUTH).
+    #[default]
+    Access,
+    /// The ID token of the same sign-in.
+    Id,
+    /// The refresh token of the same sign-in.
+    Refresh,
+    /// An access token revoked by `GlobalSignOut`.
+    Revoked,
+    /// An access token past its `exp` (needs `clock-control`).
+    Expired,
+    /// An access token whose signature was altered.
+    TamperedSignature,
+    /// The access token re-encoded with header `alg: none` and no signature.
+    AlgNone,
+    /// The user's token header and signature with the other user's claims (needs `other_user`).
+    OtherUserClaims,
+    /// A string that matches the token pattern but is no JWT.
+    Garbage,
+    /// A valid access token whose user was then deleted by an administrator.
+    DeletedUser,
+    /// A valid access token whose user pool was then deleted (the case gets its own pool).
+    DeletedPool,
+    /// An access token without the `aws.cognito.signin.user.admin` scope (needs `token-minting`).
+    MissingAdminScope,
+    /// An access token of a user that is not confirmed (needs `token-minting`).
+    UnconfirmedUser,
+}
+
+/// A user to create for the case.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserSpec {
+    /// Attributes at creation, on top of the defaults (a unique `email` with
+    /// `email_verified = "true"`). A value of `""` removes a default.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// The request.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    /// Operation under test; sets `X-Amz-Target` (must be one of the covered operations).
+    pub operation: String,
+    /// JSON body, written as TOML. Strings may hold placeholders.
+    pub body: Option<toml::Table>,
+    /// Body sent byte for byte after placeholder expansion (for null, malformed JSON...).
+    /// Exactly one of `body` and `raw_body`, or neither for an empty body.
+    pub raw_body: Option<String>,
+    /// Headers to set or override (e.g. a wrong `Content-Type` or `X-Amz-Target`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Headers to leave out (e.g. `X-Amz-Target`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove_headers: Vec<String>,
+}
+
+/// The expected outcome. `status`, `error`, `body_shape`, `code_delivery`, `state`, `token`
+/// and `sign_in` are the contract tier; `strict` holds the detail that only `--strict` enforces.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Then {
+    /// Acceptable HTTP status (one, or a list for inferred behaviour).
+    pub status: OneOrMany<u16>,
+    /// Acceptable error types; absent means the call must succeed.
+    pub error: Option<OneOrMany<String>>,
+    /// For a success: the output must carry exactly these code deliveries (attribute and
+    /// medium; the destination must be masked). `[]` means no `CodeDeliveryDetailsList` entries.
+    pub code_delivery: Option<Vec<CodeDelivery>>,
+    /// The user's state afterwards, read back with AdminGetUser. Defaults to `unchanged` when
+    /// an error is expected.
+    pub state: Option<StateExpectation>,
+    /// Whether the request's access token works afterwards (GetUser).
+    pub token: Option<TokenAfter>,
+    /// Whether the user can still sign in afterwards (InitiateAuth).
+    pub sign_in: Option<SignInAfter>,
+    /// Detail that real Cognito shows but that the contract does not guarantee.
+    #[serde(default)]
+    pub strict: Strict,
+}
+
+/// Strict-tier expectations: a difference yields `non-strict`, or `fail` under `--strict`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Strict {
+    /// The exact status when the contract accepts several.
+    pub status: Option<u16>,
+    /// The exact error type when the contract accepts several.
+    pub error: Option<String>,
+    /// The exact error message (`message` or `Message` member of the error body).
+    pub message: Option<String>,
+    /// The exact response body: `""` for an empty body, otherwise JSON text compared as JSON.
+    pub body: Option<String>,
+}
+
+/// One value or a list of acceptable values.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    /// Exactly this value.
+    One(T),
+    /// Any of these values.
+    Many(Vec<T>),
+}
+
+impl<T: PartialEq> OneOrMany<T> {
+    /// All acceptable values.
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMany::One(v) => std::slice::from_ref(v),
+            OneOrMany::Many(v) => v,
+        }
+    }
+    /// Whether `v` is acceptable.
+    pub fn accepts(&self, v: &T) -> bool {
+        self.as_slice().contains(v)
+    }
+}
+
+/// An expected entry of `CodeDeliveryDetailsList`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeDelivery {
+    /// e.g. `email`.
+    pub attribute_name: String,
+    /// `EMAIL` or `SMS`.
+    pub delivery_medium: String,
+}
+
+/// The user's state after the call.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StateExpectation {
+    /// `unchanged` (every attribute as before) or `deleted` (AdminGetUser: UserNotFoundException).
+    Simple(SimpleState),
+    /// Exact values for some attributes and attributes that must be absent; the rest unchanged.
+    Attributes(AttributeState),
+}
+
+/// Whole-user state expectations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SimpleState {
+    /// Every attribute is as before the call.
+    Unchanged,
+    /// The user no longer exists.
+    Deleted,
+}
+
+/// Attribute-level state expectations.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeState {
+    /// Attributes that must have exactly these values (placeholders allowed).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// Attributes that must be absent.
+    #[serde(default)]
+    pub absent: Vec<String>,
+    /// Attributes whose value the call may legitimately change (e.g. `email_verified` where the
+    /// evidence conflicts); every other attribute must be unchanged.
+    #[serde(default)]
+    pub may_change: Vec<String>,
+}
+
+/// Whether the access token still authorizes GetUser afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenAfter {
+    /// GetUser succeeds.
+    Usable,
+    /// GetUser fails with a 400 (NotAuthorizedException or UserNotFoundException).
+    Rejected,
+}
+
+/// Whether the user can still sign in afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SignInAfter {
+    /// InitiateAuth returns tokens.
+    Succeeds,
+    /// InitiateAuth fails with a 400.
+    Fails,
+}

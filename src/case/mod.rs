@@ -1,0 +1,3 @@
+//! Cases: fixture files and generated requests become one `Case` type.
+
+pub mod fixture;

@@ -1,0 +1,10 @@
+//! cognito-conformance: a contract-testing conformance suite for Amazon Cognito user-pool APIs.
+//!
+//! The pipeline: fixtures (`case`) and the service model (`contract`) become cases; the runner
+//! (`run`) sends them over AWS JSON 1.1 (`wire`) to a target (`target`), reads the user's state
+//! back, compares observed with expected (`check`) and streams verdicts to reporters (`report`).
+//! With no endpoint the target is the embedded `reference` server, the positive control.
+
+pub mod case;
+pub mod contract;
+pub mod reference;

@@ -1,0 +1,1 @@
+//! The embedded reference target (see issue 3).
