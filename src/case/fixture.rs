@@ -177,6 +177,7 @@ pub struct When {
     /// Operation under test; sets `X-Amz-Target` (must be one of the covered operations).
     pub operation: String,
     /// JSON body, written as TOML. Strings may hold placeholders.
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub body: Option<toml::Table>,
     /// Body sent byte for byte after placeholder expansion (for null, malformed JSON...).
     /// Exactly one of `body` and `raw_body`, or neither for an empty body.
