@@ -8,3 +8,5 @@
 pub mod case;
 pub mod contract;
 pub mod reference;
+pub mod target;
+pub mod wire;

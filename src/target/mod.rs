@@ -1,0 +1,12 @@
+//! A target: an endpoint plus what it can do, and everything the suite provisions on it.
+
+pub mod admin;
+pub mod control;
+pub mod credentials;
+pub mod endpoint;
+pub mod provision;
+pub mod token;
+
+pub use admin::{Admin, AdminError};
+pub use endpoint::{EndpointError, TargetConfig};
+pub use provision::{Pool, Provisioner, Tokens, UserHandle};

@@ -1,0 +1,320 @@
+//! Everything the suite creates on a target, named with the run prefix and deleted at the end.
+//!
+//! Pools and app clients are created once per run and kind, lazily; each case gets its own
+//! users, so cases are independent and may run concurrently. Nothing outside the pools this
+//! run created is ever touched: deleting a pool deletes its users.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+
+use super::admin::{Admin, AdminError};
+use crate::case::fixture::{ClientKind, PoolKind};
+
+/// The tag every provisioned pool carries (value: the run prefix).
+pub const RUN_TAG: &str = "cognito-conformance-run";
+/// Every pool name starts with this, then `<unix seconds>-<random>`.
+pub const NAME_PREFIX: &str = "ccf";
+
+/// A provisioned user pool with its two app clients.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    /// User pool id.
+    pub id: String,
+    /// Client that may write every attribute.
+    pub full_client: String,
+    /// Client with restricted `WriteAttributes`.
+    pub restricted_client: String,
+}
+
+impl Pool {
+    /// The client id of a kind.
+    pub fn client(&self, kind: ClientKind) -> &str {
+        match kind {
+            ClientKind::Full => &self.full_client,
+            ClientKind::Restricted => &self.restricted_client,
+        }
+    }
+}
+
+/// Tokens of one sign-in.
+#[derive(Clone)]
+pub struct Tokens {
+    /// Access token.
+    pub access: String,
+    /// ID token.
+    pub id: String,
+    /// Refresh token.
+    pub refresh: String,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tokens([redacted])")
+    }
+}
+
+/// A user created for a case.
+#[derive(Debug, Clone)]
+pub struct UserHandle {
+    /// Username (run-prefixed).
+    pub username: String,
+    /// Attributes given at creation.
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// Creates and tracks the run's resources.
+#[derive(Debug)]
+pub struct Provisioner {
+    admin: Admin,
+    prefix: String,
+    password: String,
+    pools: Mutex<HashMap<PoolKind, Arc<OnceCell<Pool>>>>,
+    created: Mutex<Vec<String>>,
+}
+
+impl Provisioner {
+    /// A provisioner with a fresh run prefix (`ccf-<unix seconds>-<random>`).
+    pub fn new(admin: Admin) -> Provisioner {
+        let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let rand: String = rand::rng().sample_iter(&Alphanumeric).take(6).map(|c| (c as char).to_ascii_lowercase()).collect();
+        let tail: String = rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect();
+        Provisioner {
+            admin,
+            prefix: format!("{NAME_PREFIX}-{secs}-{rand}"),
+            // Meets every password policy: upper, lower, digit, symbol, length >= 8.
+            password: format!("Aa1!{tail}"),
+            pools: Mutex::new(HashMap::new()),
+            created: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The run prefix carried by everything this run creates.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The password of every user of this run (a secret: redacted everywhere).
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+
+    /// The admin client.
+    pub fn admin(&self) -> &Admin {
+        &self.admin
+    }
+
+    /// Ids of the pools created so far.
+    pub fn created_pools(&self) -> Vec<String> {
+        self.created.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// The shared pool of a kind, created on first use.
+    pub async fn pool(&self, kind: PoolKind) -> Result<Pool, AdminError> {
+        let cell = {
+            let mut pools = self.pools.lock().expect("pool map lock");
+            pools.entry(kind).or_default().clone()
+        };
+        cell.get_or_try_init(|| self.create_pool(kind, "shared")).await.cloned()
+    }
+
+    /// A pool of a kind for one case only (deleted-pool tokens).
+    pub async fn private_pool(&self, kind: PoolKind, label: &str) -> Result<Pool, AdminError> {
+        self.create_pool(kind, label).await
+    }
+
+    async fn create_pool(&self, kind: PoolKind, label: &str) -> Result<Pool, AdminError> {
+        let kind_name = match kind {
+            PoolKind::Default => "default",
+            PoolKind::VerifyBeforeUpdate => "verify-before-update",
+        };
+        let mut input = json!({
+            "PoolName": format!("{}-{kind_name}-{label}", self.prefix),
+            "AliasAttributes": ["email"],
+            "AutoVerifiedAttributes": ["email"],
+            "Schema": [
+                {"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true},
+                {"Name": "tier", "AttributeDataType": "String", "Mutable": true,
+                 "StringAttributeConstraints": {"MinLength": "3", "MaxLength": "10"}},
+                {"Name": "badge", "AttributeDataType": "String", "Mutable": false},
+                {"Name": "team", "AttributeDataType": "String", "Mutable": true}
+            ],
+            "Policies": {"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": true,
+                "RequireLowercase": true, "RequireNumbers": true, "RequireSymbols": true}},
+            "UserPoolTags": {RUN_TAG: self.prefix},
+        });
+        if kind == PoolKind::VerifyBeforeUpdate {
+            input["UserAttributeUpdateSettings"] =
+                json!({"AttributesRequireVerificationBeforeUpdate": ["email"]});
+        }
+        let out = self.admin.signed("CreateUserPool", &input).await?;
+        let id = str_at(&out, &["UserPool", "Id"], "CreateUserPool")?;
+        if let Ok(mut c) = self.created.lock() {
+            c.push(id.clone());
+        }
+        let full = self.create_client(&id, "full", None).await?;
+        let restricted =
+            self.create_client(&id, "restricted", Some(json!(["email", "name", "custom:tier"]))).await?;
+        Ok(Pool { id, full_client: full, restricted_client: restricted })
+    }
+
+    async fn create_client(&self, pool: &str, name: &str, write: Option<Value>) -> Result<String, AdminError> {
+        let mut input = json!({
+            "UserPoolId": pool,
+            "ClientName": format!("{}-{name}", self.prefix),
+            "GenerateSecret": false,
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        });
+        if let Some(w) = write {
+            input["WriteAttributes"] = w;
+        }
+        let out = self.admin.signed("CreateUserPoolClient", &input).await?;
+        str_at(&out, &["UserPoolClient", "ClientId"], "CreateUserPoolClient")
+    }
+
+    /// A username for a case: `<prefix>-<tag>`.
+    pub fn username(&self, tag: &str) -> String {
+        format!("{}-{tag}", self.prefix)
+    }
+
+    /// Create a confirmed user with a permanent password.
+    pub async fn create_user(
+        &self,
+        pool: &Pool,
+        username: &str,
+        attributes: &BTreeMap<String, String>,
+    ) -> Result<UserHandle, AdminError> {
+        let attrs: Vec<Value> = attributes.iter().map(|(n, v)| json!({"Name": n, "Value": v})).collect();
+        self.admin
+            .signed(
+                "AdminCreateUser",
+                &json!({"UserPoolId": pool.id, "Username": username, "TemporaryPassword": self.password,
+                        "MessageAction": "SUPPRESS", "UserAttributes": attrs}),
+            )
+            .await?;
+        self.admin
+            .signed(
+                "AdminSetUserPassword",
+                &json!({"UserPoolId": pool.id, "Username": username, "Password": self.password, "Permanent": true}),
+            )
+            .await?;
+        Ok(UserHandle { username: username.to_string(), attributes: attributes.clone() })
+    }
+
+    /// Create an unconfirmed user through SignUp.
+    pub async fn sign_up(
+        &self,
+        pool: &Pool,
+        username: &str,
+        attributes: &BTreeMap<String, String>,
+    ) -> Result<UserHandle, AdminError> {
+        let attrs: Vec<Value> = attributes
+            .iter()
+            .filter(|(n, _)| !n.ends_with("_verified"))
+            .map(|(n, v)| json!({"Name": n, "Value": v}))
+            .collect();
+        self.admin
+            .unsigned(
+                "SignUp",
+                &json!({"ClientId": pool.full_client, "Username": username, "Password": self.password, "UserAttributes": attrs}),
+            )
+            .await?;
+        Ok(UserHandle { username: username.to_string(), attributes: attributes.clone() })
+    }
+
+    /// Sign in with USER_PASSWORD_AUTH.
+    pub async fn sign_in(&self, client_id: &str, username: &str) -> Result<Tokens, AdminError> {
+        let out = self.sign_in_raw(client_id, username).await?;
+        let get = |k: &str| str_at(&out, &["AuthenticationResult", k], "InitiateAuth");
+        Ok(Tokens { access: get("AccessToken")?, id: get("IdToken")?, refresh: get("RefreshToken")? })
+    }
+
+    /// The InitiateAuth output, or the error (used to check that sign-in fails).
+    pub async fn sign_in_raw(&self, client_id: &str, username: &str) -> Result<Value, AdminError> {
+        self.admin
+            .unsigned(
+                "InitiateAuth",
+                &json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+                        "AuthParameters": {"USERNAME": username, "PASSWORD": self.password}}),
+            )
+            .await
+    }
+
+    /// The user's attributes by AdminGetUser; `Ok(None)` when the user does not exist.
+    pub async fn read_user(&self, pool: &Pool, username: &str) -> Result<Option<BTreeMap<String, String>>, AdminError> {
+        match self.admin.signed("AdminGetUser", &json!({"UserPoolId": pool.id, "Username": username})).await {
+            Ok(out) => Ok(Some(attributes_of(&out, "UserAttributes"))),
+            Err(e) if e.error_type() == Some("UserNotFoundException") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Delete a user (admin).
+    pub async fn delete_user(&self, pool: &Pool, username: &str) -> Result<(), AdminError> {
+        self.admin.signed("AdminDeleteUser", &json!({"UserPoolId": pool.id, "Username": username})).await.map(drop)
+    }
+
+    /// Revoke every token of the user.
+    pub async fn global_sign_out(&self, access_token: &str) -> Result<(), AdminError> {
+        self.admin.unsigned("GlobalSignOut", &json!({"AccessToken": access_token})).await.map(drop)
+    }
+
+    /// Delete one pool this run created.
+    pub async fn delete_pool(&self, pool_id: &str) -> Result<(), AdminError> {
+        self.admin.signed("DeleteUserPool", &json!({"UserPoolId": pool_id})).await?;
+        if let Ok(mut c) = self.created.lock() {
+            c.retain(|p| p != pool_id);
+        }
+        Ok(())
+    }
+
+    /// Delete every pool this run created; returns the failures (the pools left behind).
+    pub async fn cleanup(&self) -> Vec<(String, AdminError)> {
+        let mut failures = Vec::new();
+        for id in self.created_pools() {
+            match self.delete_pool(&id).await {
+                Ok(()) => {}
+                Err(e) if e.error_type() == Some("ResourceNotFoundException") => {
+                    if let Ok(mut c) = self.created.lock() {
+                        c.retain(|p| p != &id);
+                    }
+                }
+                Err(e) => failures.push((id, e)),
+            }
+        }
+        failures
+    }
+}
+
+/// `[{Name, Value}]` under `key` as a map (a missing Value counts as empty).
+pub fn attributes_of(out: &Value, key: &str) -> BTreeMap<String, String> {
+    out.get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| {
+            let name = a.get("Name")?.as_str()?.to_string();
+            let value = a.get("Value").and_then(Value::as_str).unwrap_or_default().to_string();
+            Some((name, value))
+        })
+        .collect()
+}
+
+fn str_at(v: &Value, path: &[&str], op: &str) -> Result<String, AdminError> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(p).ok_or_else(|| AdminError::BadResponse {
+            operation: op.into(),
+            reason: format!("no {} in the output", path.join(".")),
+        })?;
+    }
+    cur.as_str().map(str::to_string).ok_or_else(|| AdminError::BadResponse {
+        operation: op.into(),
+        reason: format!("{} is not a string", path.join(".")),
+    })
+}

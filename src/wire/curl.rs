@@ -1,0 +1,54 @@
+//! Copy-paste reproductions. Secrets never appear: the token under test becomes
+//! `$ACCESS_TOKEN`, and any other secret is replaced by the run's redaction policy first.
+
+use super::request::Request;
+
+/// A `curl` command that sends `request` to `url`. `token` (if any) is replaced by
+/// `$ACCESS_TOKEN`; the body is single-quoted for POSIX shells, with the token spliced in
+/// outside the quotes so the variable expands.
+pub fn reproduction(url: &str, request: &Request, token: Option<&str>) -> String {
+    let mut out = format!("curl -sS -i -X POST {}", quote(url));
+    for (name, value) in &request.headers {
+        out.push_str(&format!(" \\\n  -H {}", with_token(&format!("{name}: {value}"), token)));
+    }
+    let body = String::from_utf8_lossy(&request.body);
+    out.push_str(&format!(" \\\n  --data-binary {}", with_token(&body, token)));
+    out
+}
+
+/// Quote `text` for a POSIX shell, expanding `$ACCESS_TOKEN` where the token was.
+fn with_token(text: &str, token: Option<&str>) -> String {
+    match token {
+        Some(t) if !t.is_empty() && text.contains(t) => text
+            .split(t)
+            .map(quote)
+            .collect::<Vec<_>>()
+            .join("\"$ACCESS_TOKEN\""),
+        _ => quote(text),
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_becomes_a_variable_and_never_appears() {
+        let token = "eyJhbGciOi.secret.sig";
+        let req = Request::json("DeleteUser", &serde_json::json!({"AccessToken": token}));
+        let cmd = reproduction("http://127.0.0.1:9/", &req, Some(token));
+        assert!(!cmd.contains(token), "{cmd}");
+        assert!(cmd.contains(r#"'{"AccessToken":"'"$ACCESS_TOKEN"'"}'"#), "{cmd}");
+        assert!(cmd.contains("-H 'X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUser'"));
+    }
+
+    #[test]
+    fn single_quotes_in_bodies_are_escaped() {
+        let req = Request::raw("DeleteUser", b"it's".to_vec());
+        assert!(reproduction("http://x/", &req, None).ends_with(r"'it'\''s'"));
+    }
+}

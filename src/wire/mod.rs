@@ -1,0 +1,12 @@
+//! AWS JSON 1.1 on the wire: building requests (well-formed and deliberately broken), sending
+//! them, capturing the raw exchange, resolving error types, SigV4 signing and reproductions.
+
+pub mod client;
+pub mod curl;
+pub mod error_type;
+pub mod request;
+pub mod sigv4;
+
+pub use client::{HttpClient, Response, WireError, WireSettings};
+pub use error_type::resolve_error_type;
+pub use request::{CONTENT_TYPE, Request};
