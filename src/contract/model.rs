@@ -145,6 +145,26 @@ pub mod indexmap_like {
     }
 }
 
+/// Errors any AWS JSON 1.1 service may return without modelling them per operation (protocol,
+/// routing, authentication and throttling faults of the service front end). Fixtures may
+/// expect these besides the operation's modeled errors.
+pub const PROTOCOL_ERRORS: &[&str] = &[
+    "SerializationException",
+    "UnknownOperationException",
+    "InvalidAction",
+    "BadRequest",
+    "ValidationException",
+    "MissingAuthenticationTokenException",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "AccessDeniedException",
+    "UnsupportedMediaTypeException",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "ThrottlingException",
+    "RequestEntityTooLargeException",
+];
+
 impl Model {
     /// The shipped model, parsed once. The JSON is compiled into the binary and checked by a
     /// unit test, so parsing cannot fail at run time.
@@ -168,6 +188,13 @@ impl Model {
     /// The `X-Amz-Target` header value for `operation`.
     pub fn target_header(&self, operation: &str) -> String {
         format!("{}.{}", self.metadata.target_prefix, operation)
+    }
+
+    /// Whether a fixture may expect `error` from `operation`: a modeled error of the operation
+    /// or a protocol-level error.
+    pub fn may_return(&self, operation: &str, error: &str) -> bool {
+        PROTOCOL_ERRORS.contains(&error)
+            || self.operation(operation).is_some_and(|o| o.errors.iter().any(|e| e == error))
     }
 
     /// HTTP status the model declares for an error shape (400 unless it says otherwise).

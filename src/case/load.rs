@@ -1,0 +1,354 @@
+//! Loading the catalogue: every problem in every file is reported at once, each naming the
+//! file, line and field and saying what was expected.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::fixture::{Capability, Fixture, InjectedFault, TokenState};
+use super::locate::{field_at_line, line_col, line_of_field, line_of_text};
+use super::placeholder::{Placeholder, scan};
+use super::{COVERED_OPERATIONS, Case, operation_dir};
+use crate::contract::Model;
+
+/// One problem in one fixture file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixtureError {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// Dotted field path (`then.status`), when known.
+    pub field: Option<String>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for FixtureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        write!(f, ": ")?;
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The catalogue could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The fixtures directory cannot be read.
+    #[error("cannot read fixtures in {path}: {source}")]
+    Io {
+        /// Directory or file.
+        path: PathBuf,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// One or more fixtures are invalid.
+    #[error("{} invalid fixture(s):\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<FixtureError>),
+    /// The directory holds no fixture at all.
+    #[error("no fixture files (*.toml) under {0}")]
+    Empty(PathBuf),
+}
+
+/// Load every `*.toml` under `root` (except `schema.json` and friends), sorted by id.
+pub fn load_dir(root: &Path) -> Result<Vec<Case>, LoadError> {
+    let mut files = Vec::new();
+    walk(root, &mut files)?;
+    files.sort();
+    if files.is_empty() {
+        return Err(LoadError::Empty(root.to_path_buf()));
+    }
+    let mut cases = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        let source = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+        match parse_case(&path, &id, &source) {
+            Ok(case) => cases.push(case),
+            Err(mut errs) => errors.append(&mut errs),
+        }
+    }
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for c in &cases {
+        if let Some(first) = seen.insert(c.id.to_ascii_lowercase(), c.path.clone()) {
+            errors.push(FixtureError {
+                path: c.path.clone(),
+                line: None,
+                column: None,
+                field: None,
+                message: format!("duplicate case id `{}` (also {}); ids compare case-insensitively", c.id, first.display()),
+            });
+        }
+    }
+    if errors.is_empty() { Ok(cases) } else { Err(LoadError::Invalid(errors)) }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io { path: dir.to_path_buf(), source })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| LoadError::Io { path: dir.to_path_buf(), source })?;
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Parse and check one fixture.
+pub fn parse_case(path: &Path, id: &str, source: &str) -> Result<Case, Vec<FixtureError>> {
+    let fixture: Fixture = toml::from_str(source).map_err(|e| {
+        let (line, column) = e.span().map(|s| line_col(source, s.start)).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        let field = line.and_then(|l| field_at_line(source, l));
+        vec![FixtureError { path: path.to_path_buf(), line, column, field, message: e.message().trim().to_string() }]
+    })?;
+    let errors = check(path, id, source, &fixture);
+    if errors.is_empty() {
+        Ok(Case { id: id.to_string(), path: path.to_path_buf(), fixture })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Semantic checks serde cannot express.
+fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> {
+    let mut errs = Vec::new();
+    let mut err = |field: &str, message: String| {
+        errs.push(FixtureError {
+            path: path.to_path_buf(),
+            line: line_of_field(source, field),
+            column: None,
+            field: Some(field.to_string()),
+            message,
+        });
+    };
+    let op = f.when.operation.as_str();
+    if !COVERED_OPERATIONS.contains(&op) {
+        err("when.operation", format!("unknown operation `{op}`; expected one of {}", COVERED_OPERATIONS.join(", ")));
+    } else {
+        let parts: Vec<&str> = id.split('/').collect();
+        let dir = operation_dir(op);
+        if parts.len() != 3 || parts[0] != dir {
+            err(
+                "when.operation",
+                format!("a `{op}` case must live at fixtures/{dir}/<group>/<fault>.toml, not fixtures/{id}.toml"),
+            );
+        }
+    }
+    for (field, text) in [("title", &f.title), ("requirement", &f.requirement), ("evidence.source", &f.evidence.source)] {
+        if text.trim().is_empty() {
+            err(field, "must not be empty".into());
+        }
+    }
+    if f.when.body.is_some() && f.when.raw_body.is_some() {
+        err("when.raw_body", "give either `body` or `raw_body`, not both".into());
+    }
+    // Capabilities the given state requires.
+    let needs = |c: Capability| f.needs.contains(&c);
+    let token_need = match f.given.token {
+        TokenState::Expired => Some(Capability::ClockControl),
+        TokenState::MissingAdminScope | TokenState::UnconfirmedUser => Some(Capability::TokenMinting),
+        _ => None,
+    };
+    if let Some(c) = token_need.filter(|c| !needs(*c)) {
+        err("given.token", format!("this token state needs `needs = [\"{}\"]`", kebab(c)));
+    }
+    if f.given.fault.is_some() && !needs(Capability::FaultInjection) {
+        err("given.fault", "an injected fault needs `needs = [\"fault-injection\"]`".into());
+    }
+    if f.given.token == TokenState::OtherUserClaims && f.given.other_user.is_none() {
+        err("given.token", "`other-user-claims` needs a `given.other_user`".into());
+    }
+    // Outcome consistency.
+    let statuses = f.then.status.as_slice();
+    let success = |s: &u16| (200..300).contains(s);
+    for s in statuses {
+        if !(100..600).contains(s) {
+            err("then.status", format!("{s} is not an HTTP status"));
+        }
+    }
+    match &f.then.error {
+        None if !statuses.iter().all(success) => {
+            err("then.error", "a non-2xx status needs the acceptable error type(s) in `then.error`".into())
+        }
+        Some(_) if statuses.iter().all(success) => {
+            err("then.error", "an error type was given but every acceptable status is 2xx".into())
+        }
+        Some(errors) => {
+            let model = Model::get();
+            for e in errors.as_slice() {
+                if !model.may_return(op, e) {
+                    err("then.error", format!("`{e}` is neither a modeled error of {op} nor a protocol error"));
+                }
+            }
+            if let Some(s) = &f.then.strict.error {
+                if !errors.accepts(s) {
+                    err("then.strict.error", format!("`{s}` is not among the contract's acceptable errors"));
+                }
+            }
+        }
+        None => {}
+    }
+    if let Some(s) = f.then.strict.status {
+        if !f.then.status.accepts(&s) {
+            err("then.strict.status", format!("{s} is not among the contract's acceptable statuses"));
+        }
+    }
+    if f.then.code_delivery.is_some() && !statuses.iter().all(success) {
+        err("then.code_delivery", "code deliveries can only be expected of a success".into());
+    }
+    if let Some(body) = &f.then.strict.body {
+        if !body.is_empty() && serde_json::from_str::<serde_json::Value>(body).is_err() {
+            err("then.strict.body", "must be \"\" (empty body) or JSON text".into());
+        }
+    }
+    if f.given.fault == Some(InjectedFault::InternalError) && !f.then.status.accepts(&500) {
+        err("then.status", "an injected internal error answers 500".into());
+    }
+    // Placeholders: known, and bound in this case.
+    let has_other = f.given.other_user.is_some();
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(b) = &f.when.body {
+        collect_strings(&toml::Value::Table(b.clone()), &mut texts);
+    }
+    texts.extend(f.when.raw_body.iter().cloned());
+    texts.extend(f.when.headers.values().cloned());
+    texts.extend(f.given.user.attributes.values().cloned());
+    if let Some(o) = &f.given.other_user {
+        texts.extend(o.attributes.values().cloned());
+    }
+    texts.extend(f.then.strict.message.iter().cloned());
+    if let Some(super::fixture::StateExpectation::Attributes(a)) = &f.then.state {
+        texts.extend(a.attributes.values().cloned());
+    }
+    for text in &texts {
+        for (raw, parsed) in scan(text) {
+            let line = line_of_text(source, &raw);
+            let field = line.and_then(|l| field_at_line(source, l));
+            let problem = match parsed {
+                Err(m) => Some(m),
+                Ok(Placeholder::OtherUser(_) | Placeholder::OtherUsername) if !has_other => {
+                    Some(format!("`{raw}` needs a `given.other_user`"))
+                }
+                Ok(_) => None,
+            };
+            if let Some(message) = problem {
+                errs.push(FixtureError { path: path.to_path_buf(), line, column: None, field, message });
+            }
+        }
+    }
+    errs
+}
+
+fn collect_strings(v: &toml::Value, out: &mut Vec<String>) {
+    match v {
+        toml::Value::String(s) => out.push(s.clone()),
+        toml::Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
+        toml::Value::Table(t) => t.iter().for_each(|(k, x)| {
+            out.push(k.clone());
+            collect_strings(x, out)
+        }),
+        _ => {}
+    }
+}
+
+fn kebab(c: Capability) -> String {
+    serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"title = "t"
+requirement = "r"
+evidence = { level = "observed", source = "s" }
+
+[when]
+operation = "DeleteUser"
+body = { AccessToken = "{{access_token}}" }
+
+[then]
+status = 400
+error = "NotAuthorizedException"
+"#;
+
+    fn parse(src: &str) -> Result<Case, Vec<FixtureError>> {
+        parse_case(Path::new("fixtures/delete-user/token/x.toml"), "delete-user/token/x", src)
+    }
+
+    #[test]
+    fn a_good_fixture_parses() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!((c.operation(), c.group()), ("DeleteUser", "token"));
+    }
+
+    #[test]
+    fn unknown_keys_name_file_line_and_field() {
+        let src = GOOD.replace("status = 400", "status = 400\nstatuz = 401");
+        let e = &parse(&src).unwrap_err()[0];
+        assert_eq!(e.line, Some(11));
+        assert_eq!(e.field.as_deref(), Some("then.statuz"));
+        assert!(e.message.contains("unknown field `statuz`"), "{}", e.message);
+        assert!(e.to_string().starts_with("fixtures/delete-user/token/x.toml:11:"), "{e}");
+    }
+
+    #[test]
+    fn wrong_types_and_syntax_errors_are_located() {
+        let e = &parse(&GOOD.replace("status = 400", "status = \"four hundred\"")).unwrap_err()[0];
+        assert_eq!((e.line, e.field.as_deref()), (Some(10), Some("then.status")));
+        let e = &parse(&GOOD.replace("[then]", "[then")).unwrap_err()[0];
+        assert_eq!(e.line, Some(9));
+    }
+
+    #[test]
+    fn unknown_operation_and_placeholder_and_error() {
+        let errs = parse(&GOOD.replace("\"DeleteUser\"", "\"DeleteUsr\"")).unwrap_err();
+        assert!(errs[0].message.contains("unknown operation `DeleteUsr`"));
+        assert_eq!(errs[0].line, Some(6));
+        let errs = parse(&GOOD.replace("{{access_token}}", "{{acces_token}}")).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].field.as_deref()), (Some(7), Some("when.body")));
+        let errs = parse(&GOOD.replace("NotAuthorizedException", "NotAuthorisedException")).unwrap_err();
+        assert!(errs[0].message.contains("neither a modeled error"));
+    }
+
+    #[test]
+    fn inconsistent_outcomes_are_rejected() {
+        let errs = parse(&GOOD.replace("status = 400", "status = 200")).unwrap_err();
+        assert!(errs[0].message.contains("every acceptable status is 2xx"));
+        let errs = parse(&GOOD.replace("error = \"NotAuthorizedException\"\n", "")).unwrap_err();
+        assert_eq!(errs[0].field.as_deref(), Some("then.error"));
+        let errs = parse(&format!("{GOOD}strict.error = \"UserNotFoundException\"\n")).unwrap_err();
+        assert_eq!(errs[0].field.as_deref(), Some("then.strict.error"));
+    }
+
+    #[test]
+    fn capabilities_must_be_declared() {
+        let src = GOOD.replace("[when]", "[given]\ntoken = \"expired\"\n\n[when]");
+        let errs = parse(&src).unwrap_err();
+        assert!(errs[0].message.contains("clock-control"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn empty_directory_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(load_dir(dir.path()), Err(LoadError::Empty(_))));
+    }
+}
