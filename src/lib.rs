@@ -6,7 +6,9 @@
 //! With no endpoint the target is the embedded `reference` server, the positive control.
 
 pub mod case;
+pub mod check;
 pub mod contract;
 pub mod reference;
+pub mod report;
 pub mod target;
 pub mod wire;

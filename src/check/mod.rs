@@ -1,0 +1,102 @@
+//! Observed vs expected: a list of typed mismatches, each with its tier, and the verdict.
+//!
+//! Contract-tier mismatches make a case `fail`; strict-tier ones make it `non-strict` (a
+//! failure only under `--strict`). Nothing here is a string comparison of whole reports: each
+//! mismatch names the field, what was expected and what was seen.
+
+pub mod body;
+pub mod evaluate;
+pub mod observed;
+pub mod state;
+
+pub use evaluate::evaluate;
+pub use observed::{Observed, Probe};
+
+use serde::{Deserialize, Serialize};
+
+/// Which tier of the contract a mismatch breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// What every conforming implementation must do.
+    Contract,
+    /// Detail real Cognito shows (messages, headers, exact bodies).
+    Strict,
+}
+
+/// One difference between expectation and observation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Mismatch {
+    /// What differs: `status`, `error`, `message`, `body`, `content-type`, `state.email`,
+    /// `token`, `sign_in`, `code_delivery`, `response`...
+    pub field: String,
+    /// What the contract expects (human-readable).
+    pub expected: String,
+    /// What the target did (redacted).
+    pub actual: String,
+    /// Contract or strict.
+    pub tier: Tier,
+}
+
+impl Mismatch {
+    /// A contract-tier mismatch.
+    pub fn contract(field: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        Mismatch { field: field.into(), expected: expected.into(), actual: actual.into(), tier: Tier::Contract }
+    }
+    /// A strict-tier mismatch.
+    pub fn strict(field: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        Mismatch { field: field.into(), expected: expected.into(), actual: actual.into(), tier: Tier::Strict }
+    }
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Contract and strict detail hold.
+    Pass,
+    /// The contract holds; strict detail differs.
+    NonStrict,
+    /// The contract is broken.
+    Fail,
+    /// A failure listed in the target's baseline.
+    KnownGap,
+    /// The target lacks a capability the case needs.
+    Skip,
+    /// The harness could not run the case.
+    Error,
+}
+
+impl Verdict {
+    /// The verdict of a set of mismatches.
+    pub fn of(mismatches: &[Mismatch]) -> Verdict {
+        if mismatches.iter().any(|m| m.tier == Tier::Contract) {
+            Verdict::Fail
+        } else if mismatches.is_empty() {
+            Verdict::Pass
+        } else {
+            Verdict::NonStrict
+        }
+    }
+
+    /// Lowercase label (`non-strict`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::NonStrict => "non-strict",
+            Verdict::Fail => "fail",
+            Verdict::KnownGap => "known-gap",
+            Verdict::Skip => "skip",
+            Verdict::Error => "error",
+        }
+    }
+
+    /// Whether this verdict makes a run non-conformant (`strict`: non-strict counts too).
+    pub fn is_gap(self, strict: bool) -> bool {
+        matches!(self, Verdict::Fail) || (strict && self == Verdict::NonStrict)
+    }
+
+    /// All verdicts in report order.
+    pub const ALL: [Verdict; 6] =
+        [Verdict::Pass, Verdict::NonStrict, Verdict::Fail, Verdict::KnownGap, Verdict::Skip, Verdict::Error];
+}

@@ -1,0 +1,163 @@
+//! The run as a stream of events. Every reporter consumes the same stream, so the terminal,
+//! JSON, JUnit and Markdown views can never disagree about a verdict.
+//!
+//! Everything in an event is already redacted (see `snapshot::redact`): reporters may print
+//! or write it as it is.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::case::fixture::{Capability, EvidenceLevel};
+use crate::check::{Mismatch, Verdict};
+
+/// The JSON report's format version (bump on incompatible changes).
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// What the run is pointed at.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TargetInfo {
+    /// Short name (`reference`, `moto`, or the endpoint host:port).
+    pub name: String,
+    /// Endpoint URL.
+    pub url: String,
+    /// `reference`, `loopback` (an emulator on this machine), `aws` or `remote`.
+    pub kind: String,
+    /// Capabilities the target declared.
+    pub capabilities: Vec<Capability>,
+}
+
+/// What the target answered to the request under test (redacted, body truncated to 2 KiB).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ObservedSummary {
+    /// HTTP status.
+    pub status: u16,
+    /// Resolved error type.
+    pub error_type: Option<String>,
+    /// Error message.
+    pub message: Option<String>,
+    /// Body text (lossy UTF-8, truncated).
+    pub body: String,
+}
+
+/// The verdict of one case with everything needed to understand and reproduce it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CaseOutcome {
+    /// Case id (fixture path without extension).
+    pub id: String,
+    /// Operation under test.
+    pub operation: String,
+    /// Contract section (`token`, `validation`...).
+    pub group: String,
+    /// The fault the case tests.
+    pub title: String,
+    /// The requirement, in our words.
+    pub requirement: String,
+    /// Evidence level.
+    pub evidence_level: EvidenceLevel,
+    /// Evidence source.
+    pub evidence_source: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Expected vs actual, per field.
+    pub mismatches: Vec<Mismatch>,
+    /// Why a case was skipped, errored, or is a known gap.
+    pub reason: Option<String>,
+    /// A `curl` command reproducing the request (`$ACCESS_TOKEN` for the token).
+    pub reproduction: Option<String>,
+    /// The response to the request under test.
+    pub observed: Option<ObservedSummary>,
+    /// Wall time of the case including set-up and read-back.
+    pub duration_ms: u64,
+}
+
+/// Totals of a finished run.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct RunSummary {
+    /// Cases per verdict.
+    pub counts: BTreeMap<Verdict, usize>,
+    /// Cases per operation and verdict.
+    pub per_operation: BTreeMap<String, BTreeMap<Verdict, usize>>,
+    /// Wall time of the run.
+    pub elapsed_ms: u64,
+    /// Whether non-strict counts as a gap.
+    pub strict: bool,
+    /// The run was interrupted (Ctrl-C / SIGTERM); not every case ran.
+    pub interrupted: bool,
+    /// Pools deleted at the end.
+    pub pools_deleted: usize,
+    /// Pools that could not be deleted (ids), with the reason.
+    pub pools_left: Vec<String>,
+}
+
+impl RunSummary {
+    /// Add one outcome.
+    pub fn add(&mut self, o: &CaseOutcome) {
+        *self.counts.entry(o.verdict).or_default() += 1;
+        *self.per_operation.entry(o.operation.clone()).or_default().entry(o.verdict).or_default() += 1;
+    }
+
+    /// Cases that executed (everything but skips).
+    pub fn executed(&self) -> usize {
+        self.counts.iter().filter(|(v, _)| **v != Verdict::Skip).map(|(_, n)| n).sum()
+    }
+
+    /// Count of one verdict.
+    pub fn count(&self, v: Verdict) -> usize {
+        self.counts.get(&v).copied().unwrap_or(0)
+    }
+
+    /// Whether any case is a gap (fail, or non-strict under `--strict`).
+    pub fn has_gaps(&self) -> bool {
+        self.counts.iter().any(|(v, n)| *n > 0 && v.is_gap(self.strict))
+    }
+}
+
+/// One event of a run.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    /// The run begins.
+    Started {
+        /// The target.
+        target: TargetInfo,
+        /// Cases selected.
+        total: usize,
+        /// Prefix of everything the run provisions.
+        run_prefix: String,
+    },
+    /// A case finished.
+    CaseFinished(CaseOutcome),
+    /// The run ended (normally, or interrupted).
+    Completed(RunSummary),
+}
+
+/// A reporter could not write its output.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// Writing a report file failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serialising a report failed.
+    #[error("cannot serialise the {format} report: {reason}")]
+    Serialize {
+        /// Report format.
+        format: &'static str,
+        /// Cause.
+        reason: String,
+    },
+}
+
+/// Something that consumes run events.
+pub trait Reporter: Send {
+    /// Handle one event. Reporters writing files do so on `Completed`.
+    fn event(&mut self, event: &Event) -> Result<(), ReportError>;
+}
