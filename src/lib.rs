@@ -10,5 +10,7 @@ pub mod check;
 pub mod contract;
 pub mod reference;
 pub mod report;
+pub mod run;
+pub mod snapshot;
 pub mod target;
 pub mod wire;

@@ -1,1 +1,172 @@
-fn main() {}
+//! `cargo test` harness: every fixture is a trial named by its id.
+//!
+//! Against the embedded reference (default) every case must *pass*, strict detail included:
+//! the reference is the positive control. Against `COGNITO_CONFORMANCE_ENDPOINT` a non-strict
+//! result passes (with a note) unless `COGNITO_CONFORMANCE_STRICT=1`. Cases needing a
+//! capability the target lacks are ignored, with the capability in the trial's kind.
+//! libtest-mimic gives `--list`, name filters, `--exact`, `--ignored` and nextest support.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use tokio::sync::RwLock;
+
+use cognito_conformance::case::{Case, load_dir};
+use cognito_conformance::check::{Tier, Verdict};
+use cognito_conformance::reference::Reference;
+use cognito_conformance::report::{CaseOutcome, TargetInfo};
+use cognito_conformance::run::setup::{is_exclusive, missing_capabilities};
+use cognito_conformance::run::{RunContext, execute::execute};
+use cognito_conformance::snapshot::Redactor;
+use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint};
+use cognito_conformance::wire::{HttpClient, WireSettings};
+
+struct Harness {
+    runtime: tokio::runtime::Runtime,
+    ctx: Arc<RunContext>,
+    strict: bool,
+    /// Cases that change target-wide state (clock, injected faults) take it exclusively.
+    gate: RwLock<()>,
+    _reference: Option<Reference>,
+}
+
+static HARNESS: OnceLock<Result<Harness, String>> = OnceLock::new();
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let cases = match load_dir(&root) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if cases.is_empty() {
+        eprintln!("error: no fixtures found under {}", root.display());
+        return ExitCode::from(2);
+    }
+    // Listing must not start servers or touch a target.
+    let listing = args.list;
+    let capabilities = if listing {
+        Default::default()
+    } else {
+        match HARNESS.get_or_init(build_harness) {
+            Ok(h) => h.ctx.capabilities.clone(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let trials: Vec<Trial> = cases
+        .into_iter()
+        .enumerate()
+        .map(|(index, case)| {
+            let missing = missing_capabilities(&case, &capabilities);
+            let kind = if !listing && !missing.is_empty() {
+                let names: Vec<String> = missing.iter().map(|c| format!("{c:?}")).collect();
+                format!("needs {}", names.join("+"))
+            } else {
+                case.group().to_string()
+            };
+            let ignored = !listing && !missing.is_empty();
+            let id = case.id.clone();
+            Trial::test(id, move || run_trial(&case, index)).with_kind(kind).with_ignored_flag(ignored)
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    if let Some(Ok(h)) = HARNESS.get() {
+        let failures = h.runtime.block_on(h.ctx.provisioner.cleanup());
+        for (pool, e) in failures {
+            eprintln!("warning: could not delete pool {pool}: {e}");
+        }
+    }
+    if conclusion.num_passed + conclusion.num_failed == 0 && !listing {
+        eprintln!("error: no trial ran (check the filter)");
+        return ExitCode::from(2);
+    }
+    conclusion.exit_code()
+}
+
+fn build_harness() -> Result<Harness, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))?;
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    let strict_env = env.get("COGNITO_CONFORMANCE_STRICT").is_some_and(|v| v == "1");
+    let given = env.get("COGNITO_CONFORMANCE_ENDPOINT").filter(|s| !s.is_empty()).cloned();
+    let (url, kind, reference) = match given {
+        Some(u) => {
+            let cfg = endpoint::resolve(Some(&u), None, &env).map_err(|e| e.to_string())?.ok_or("no endpoint")?;
+            if endpoint::is_real_aws(&cfg.url) {
+                return Err("COGNITO_CONFORMANCE_ENDPOINT points at real AWS; use `cognito-conformance run --allow-real-aws` instead".into());
+            }
+            (cfg.url, "loopback", None)
+        }
+        None => {
+            let r = runtime
+                .block_on(Reference::start(([127, 0, 0, 1], 0).into()))
+                .map_err(|e| format!("starting the embedded reference: {e}"))?;
+            (r.url(), "reference", Some(r))
+        }
+    };
+    let creds = credentials::resolve(&env, true).map_err(|e| e.to_string())?;
+    let redactor = Redactor::new().with(&creds.secret_access_key, "AWS_SECRET_ACCESS_KEY");
+    let http = HttpClient::new(WireSettings::default()).map_err(|e| e.to_string())?;
+    let region = endpoint::region(None, &env);
+    let admin = Admin::new(http, &url, &region, creds, None);
+    let capabilities = runtime.block_on(control::discover(&admin));
+    let provisioner = Provisioner::new(admin);
+    let redactor = redactor.with(provisioner.password(), "PASSWORD");
+    let target = TargetInfo { name: kind.into(), url, kind: kind.into(), capabilities: capabilities.iter().copied().collect() };
+    let ctx = Arc::new(RunContext { provisioner, capabilities, redactor, target });
+    Ok(Harness { runtime, ctx, strict: kind == "reference" || strict_env, gate: RwLock::new(()), _reference: reference })
+}
+
+fn run_trial(case: &Case, index: usize) -> Result<(), Failed> {
+    let h = match HARNESS.get() {
+        Some(Ok(h)) => h,
+        _ => return Err("harness not initialised".into()),
+    };
+    let outcome = h.runtime.block_on(async {
+        if is_exclusive(case) {
+            let _g = h.gate.write().await;
+            execute(&h.ctx, case, index).await
+        } else {
+            let _g = h.gate.read().await;
+            execute(&h.ctx, case, index).await
+        }
+    });
+    match outcome.verdict {
+        Verdict::Pass => Ok(()),
+        Verdict::NonStrict if !h.strict => {
+            eprintln!("note: {} is non-strict:\n{}", outcome.id, describe(&outcome));
+            Ok(())
+        }
+        _ => Err(describe(&outcome).into()),
+    }
+}
+
+fn describe(o: &CaseOutcome) -> String {
+    let mut s = format!("{}: {}\n  requirement: {}\n  evidence: {:?} ({})\n", o.verdict.label(), o.title, o.requirement, o.evidence_level, o.evidence_source);
+    if let Some(r) = &o.reason {
+        s.push_str(&format!("  reason: {r}\n"));
+    }
+    for m in &o.mismatches {
+        let tier = if m.tier == Tier::Contract { "contract" } else { "strict" };
+        s.push_str(&format!("  [{tier}] {}: expected {}, got {}\n", m.field, m.expected, m.actual));
+    }
+    if let Some(r) = &o.reproduction {
+        s.push_str("  reproduce:\n");
+        for line in r.lines() {
+            s.push_str(&format!("    {line}\n"));
+        }
+    }
+    s
+}

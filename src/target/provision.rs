@@ -76,6 +76,7 @@ pub struct Provisioner {
     password: String,
     pools: Mutex<HashMap<PoolKind, Arc<OnceCell<Pool>>>>,
     created: Mutex<Vec<String>>,
+    ever_created: std::sync::atomic::AtomicUsize,
 }
 
 impl Provisioner {
@@ -91,6 +92,7 @@ impl Provisioner {
             password: format!("Aa1!{tail}"),
             pools: Mutex::new(HashMap::new()),
             created: Mutex::new(Vec::new()),
+            ever_created: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -109,7 +111,12 @@ impl Provisioner {
         &self.admin
     }
 
-    /// Ids of the pools created so far.
+    /// How many pools this run created in all (deleted or not).
+    pub fn pools_ever_created(&self) -> usize {
+        self.ever_created.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Ids of the pools created so far and not yet deleted.
     pub fn created_pools(&self) -> Vec<String> {
         self.created.lock().map(|c| c.clone()).unwrap_or_default()
     }
@@ -157,6 +164,7 @@ impl Provisioner {
         if let Ok(mut c) = self.created.lock() {
             c.push(id.clone());
         }
+        self.ever_created.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let full = self.create_client(&id, "full", None).await?;
         let restricted =
             self.create_client(&id, "restricted", Some(json!(["email", "name", "custom:tier"]))).await?;

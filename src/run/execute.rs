@@ -1,0 +1,203 @@
+//! One case end to end: prepare, read the state, send the request under test, read back,
+//! evaluate, and describe the outcome (redacted, with a reproduction).
+
+use std::time::Instant;
+
+use serde_json::json;
+
+use super::RunContext;
+use super::setup::{Prepared, SetupError, prepare};
+use crate::case::Case;
+use crate::case::fixture::{StateExpectation, Then};
+use crate::case::placeholder::{Bindings, ExpandError, expand, expand_toml};
+use crate::check::{Observed, Probe, Verdict, evaluate};
+use crate::report::{CaseOutcome, ObservedSummary};
+use crate::target::AdminError;
+use crate::target::control;
+use crate::wire::{Request, Response, curl};
+
+/// Largest body text kept in an outcome.
+const BODY_SHOWN: usize = 2048;
+
+/// Run one case and return its outcome (never panics on target behaviour).
+pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome {
+    let start = Instant::now();
+    let mut outcome = blank(case);
+    let prepared = match prepare(ctx, case, index).await {
+        Ok(p) => p,
+        Err(SetupError::Skip(reason)) => {
+            outcome.verdict = Verdict::Skip;
+            outcome.reason = Some(reason);
+            return finish(outcome, start);
+        }
+        Err(SetupError::Failed(reason)) => {
+            outcome.verdict = Verdict::Error;
+            outcome.reason = Some(format!("set-up failed: {reason}"));
+            return finish(outcome, start);
+        }
+    };
+    let request = match build_request(case, &prepared.bindings) {
+        Ok(r) => r,
+        Err(e) => {
+            outcome.verdict = Verdict::Error;
+            outcome.reason = Some(prepared.redactor.redact(&format!("cannot build the request: {e}")));
+            return finish(outcome, start);
+        }
+    };
+    let then = match expand_then(&case.fixture.then, &prepared.bindings) {
+        Ok(t) => t,
+        Err(e) => {
+            outcome.verdict = Verdict::Error;
+            outcome.reason = Some(prepared.redactor.redact(&format!("cannot expand `then`: {e}")));
+            return finish(outcome, start);
+        }
+    };
+    let check_state = then.state.is_some() || then.error.is_some();
+    let before = if check_state { read_state(ctx, &prepared).await } else { Probe::NotChecked };
+    if let Some(fault) = case.fixture.given.fault {
+        if let Err(e) = control::inject_fault(ctx.provisioner.admin(), case.operation(), fault).await {
+            outcome.verdict = Verdict::Error;
+            outcome.reason = Some(format!("cannot inject the fault: {e}"));
+            return finish(outcome, start);
+        }
+    }
+    ctx.provisioner.admin().pace().await;
+    let response = ctx.provisioner.admin().http().send(ctx.provisioner.admin().url(), &request).await;
+    let after = if check_state { read_state(ctx, &prepared).await } else { Probe::NotChecked };
+    let token_usable = match then.token {
+        Some(_) => token_probe(ctx, &prepared).await,
+        None => Probe::NotChecked,
+    };
+    let sign_in_works = match then.sign_in {
+        Some(_) => sign_in_probe(ctx, &prepared).await,
+        None => Probe::NotChecked,
+    };
+    let observed = Observed { response, before, after, token_usable, sign_in_works };
+    let mismatches = evaluate(case.operation(), &then, &observed);
+    let r = &prepared.redactor;
+    outcome.verdict = Verdict::of(&mismatches);
+    outcome.mismatches = mismatches
+        .into_iter()
+        .map(|mut m| {
+            m.expected = r.redact(&m.expected);
+            m.actual = r.redact(&m.actual);
+            m
+        })
+        .collect();
+    outcome.observed = observed.response.as_ref().ok().map(|resp| summarize(resp, r));
+    outcome.reproduction = Some(r.redact(&curl::reproduction(
+        ctx.provisioner.admin().url(),
+        &request,
+        Some(&prepared.token_under_test),
+    )));
+    if prepared.pool_deleted && check_state {
+        outcome.reason = Some("state not read back: the case deleted its own pool on purpose".into());
+    }
+    finish(outcome, start)
+}
+
+pub(crate) fn blank(case: &Case) -> CaseOutcome {
+    let f = &case.fixture;
+    CaseOutcome {
+        id: case.id.clone(),
+        operation: case.operation().to_string(),
+        group: case.group().to_string(),
+        title: f.title.clone(),
+        requirement: f.requirement.clone(),
+        evidence_level: f.evidence.level,
+        evidence_source: f.evidence.source.clone(),
+        verdict: Verdict::Error,
+        mismatches: vec![],
+        reason: None,
+        reproduction: None,
+        observed: None,
+        duration_ms: 0,
+    }
+}
+
+fn finish(mut o: CaseOutcome, start: Instant) -> CaseOutcome {
+    o.duration_ms = start.elapsed().as_millis() as u64;
+    o
+}
+
+/// The request under test, placeholders expanded.
+pub fn build_request(case: &Case, b: &Bindings) -> Result<Request, ExpandError> {
+    let when = &case.fixture.when;
+    let mut req = match (&when.body, &when.raw_body) {
+        (Some(body), _) => Request::json(&when.operation, &expand_toml(&toml::Value::Table(body.clone()), b)?),
+        (None, Some(raw)) => Request::raw(&when.operation, expand(raw, b)?.into_bytes()),
+        (None, None) => Request::raw(&when.operation, Vec::new()),
+    };
+    for (name, value) in &when.headers {
+        req.set_header(name, &expand(value, b)?);
+    }
+    for name in &when.remove_headers {
+        req.remove_header(name);
+    }
+    Ok(req)
+}
+
+fn expand_then(then: &Then, b: &Bindings) -> Result<Then, ExpandError> {
+    let mut t = then.clone();
+    if let Some(m) = &then.strict.message {
+        t.strict.message = Some(expand(m, b)?);
+    }
+    if let Some(StateExpectation::Attributes(spec)) = &mut t.state {
+        for v in spec.attributes.values_mut() {
+            *v = expand(v, b)?;
+        }
+    }
+    Ok(t)
+}
+
+async fn read_state(
+    ctx: &RunContext,
+    p: &Prepared,
+) -> Probe<Option<std::collections::BTreeMap<String, String>>> {
+    if p.pool_deleted {
+        return Probe::NotChecked;
+    }
+    match ctx.provisioner.read_user(&p.pool, &p.user.username).await {
+        Ok(v) => Probe::Seen(v),
+        Err(e) => Probe::Unknown(p.redactor.redact(&e.to_string())),
+    }
+}
+
+/// Does GetUser accept the user's real access token (the token under test if none)?
+async fn token_probe(ctx: &RunContext, p: &Prepared) -> Probe<bool> {
+    let token = p.tokens.as_ref().map_or(p.token_under_test.as_str(), |t| t.access.as_str());
+    match ctx.provisioner.admin().raw("GetUser", &json!({ "AccessToken": token }), false).await {
+        Ok(resp) => probe_status(&resp),
+        Err(e) => Probe::Unknown(p.redactor.redact(&e.to_string())),
+    }
+}
+
+async fn sign_in_probe(ctx: &RunContext, p: &Prepared) -> Probe<bool> {
+    match ctx.provisioner.sign_in_raw(&p.client_id, &p.user.username).await {
+        Ok(_) => Probe::Seen(true),
+        Err(AdminError::Service { status, .. }) if (400..500).contains(&status) => Probe::Seen(false),
+        Err(e) => Probe::Unknown(p.redactor.redact(&e.to_string())),
+    }
+}
+
+fn probe_status(resp: &Response) -> Probe<bool> {
+    match resp.status {
+        200..=299 => Probe::Seen(true),
+        400..=499 => Probe::Seen(false),
+        s => Probe::Unknown(format!("GetUser answered HTTP {s}")),
+    }
+}
+
+fn summarize(resp: &Response, r: &crate::snapshot::Redactor) -> ObservedSummary {
+    let text = String::from_utf8_lossy(&resp.body);
+    let mut body: String = text.chars().take(BODY_SHOWN).collect();
+    if text.chars().count() > BODY_SHOWN {
+        body.push_str(&format!("… ({} bytes in all)", resp.body.len()));
+    }
+    ObservedSummary {
+        status: resp.status,
+        error_type: resp.error_type().map(|t| r.redact(&t)),
+        message: resp.error_message().map(|m| r.redact(&m)),
+        body: r.redact(&body),
+    }
+}

@@ -1,0 +1,210 @@
+//! The runner: cases run concurrently (those that change target-wide state run alone, at the
+//! end), every outcome becomes an event for every reporter, and the run's resources are
+//! deleted at the end, also when the run fails or is interrupted (SIGINT/SIGTERM).
+
+pub mod execute;
+pub mod setup;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::case::Case;
+use crate::case::fixture::Capability;
+use crate::check::Verdict;
+use crate::report::{CaseOutcome, Event, ReportError, Reporter, RunSummary, TargetInfo};
+use crate::snapshot::Redactor;
+use crate::target::Provisioner;
+
+/// Shared state of a run.
+#[derive(Debug)]
+pub struct RunContext {
+    /// Creates and tracks resources.
+    pub provisioner: Provisioner,
+    /// What the target can do.
+    pub capabilities: BTreeSet<Capability>,
+    /// Run-level secrets (password, AWS keys).
+    pub redactor: Redactor,
+    /// The target, for reports.
+    pub target: TargetInfo,
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Cases in flight at once.
+    pub concurrency: usize,
+    /// Non-strict counts as a gap.
+    pub strict: bool,
+    /// Longest a single case may take, set-up and read-back included.
+    pub case_timeout: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions { concurrency: 4, strict: false, case_timeout: Duration::from_secs(60) }
+    }
+}
+
+/// The run could not report.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// A reporter failed.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+/// Run `cases` and stream events to `reporters`. Returns the summary; cleanup has happened
+/// by the time it returns, whatever happened before.
+pub async fn run(
+    cases: Vec<Case>,
+    ctx: Arc<RunContext>,
+    opts: &RunOptions,
+    reporters: &mut [Box<dyn Reporter>],
+) -> Result<RunSummary, RunError> {
+    let start = Instant::now();
+    let started = Event::Started {
+        target: ctx.target.clone(),
+        total: cases.len(),
+        run_prefix: ctx.provisioner.prefix().to_string(),
+    };
+    emit(reporters, &started)?;
+    let mut summary = RunSummary { strict: opts.strict, ..Default::default() };
+    let (exclusive, shared): (Vec<_>, Vec<_>) =
+        cases.into_iter().enumerate().partition(|(_, c)| setup::is_exclusive(c));
+    let mut report_error = None;
+    let interrupted = {
+        let mut on_outcome = |o: CaseOutcome| {
+            summary.add(&o);
+            if let Err(e) = emit(reporters, &Event::CaseFinished(o)) {
+                report_error.get_or_insert(e);
+            }
+        };
+        let mut interrupted = run_batch(shared, &ctx, opts.concurrency.max(1), opts.case_timeout, &mut on_outcome).await;
+        if !interrupted {
+            interrupted = run_batch(exclusive, &ctx, 1, opts.case_timeout, &mut on_outcome).await;
+        }
+        interrupted
+    };
+    let failures = ctx.provisioner.cleanup().await;
+    summary.interrupted = interrupted;
+    summary.pools_left = failures.iter().map(|(id, e)| format!("{id}: {}", ctx.redactor.redact(&e.to_string()))).collect();
+    summary.pools_deleted = ctx.provisioner_deleted_count(failures.len());
+    summary.elapsed_ms = start.elapsed().as_millis() as u64;
+    emit(reporters, &Event::Completed(summary.clone()))?;
+    match report_error {
+        Some(e) => Err(e.into()),
+        None => Ok(summary),
+    }
+}
+
+impl RunContext {
+    fn provisioner_deleted_count(&self, failed: usize) -> usize {
+        self.provisioner.pools_ever_created().saturating_sub(failed)
+    }
+}
+
+/// Run a batch; returns true when interrupted by a signal.
+async fn run_batch(
+    cases: Vec<(usize, Case)>,
+    ctx: &Arc<RunContext>,
+    concurrency: usize,
+    case_timeout: Duration,
+    on_outcome: &mut impl FnMut(CaseOutcome),
+) -> bool {
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let mut set = JoinSet::new();
+    for (index, case) in cases {
+        let ctx = ctx.clone();
+        let permits = permits.clone();
+        set.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            match tokio::time::timeout(case_timeout, execute::execute(&ctx, &case, index)).await {
+                Ok(o) => o,
+                Err(_) => timed_out(&case, case_timeout),
+            }
+        });
+    }
+    let mut signal = std::pin::pin!(shutdown_signal());
+    loop {
+        tokio::select! {
+            next = set.join_next() => match next {
+                None => return false,
+                Some(Ok(outcome)) => on_outcome(outcome),
+                Some(Err(e)) => {
+                    // A panicking case is a harness bug: report it, keep running the rest.
+                    on_outcome(panicked(&e.to_string()));
+                }
+            },
+            _ = &mut signal => {
+                set.abort_all();
+                while set.join_next().await.is_some() {}
+                return true;
+            }
+        }
+    }
+}
+
+fn timed_out(case: &Case, limit: Duration) -> CaseOutcome {
+    let mut o = execute::blank(case);
+    o.verdict = Verdict::Error;
+    o.reason = Some(format!("the case did not finish within {limit:?} (set-up and read-back included)"));
+    o.duration_ms = limit.as_millis() as u64;
+    o
+}
+
+fn panicked(what: &str) -> CaseOutcome {
+    CaseOutcome {
+        id: "<harness>".into(),
+        operation: "<harness>".into(),
+        group: String::new(),
+        title: "harness task failed".into(),
+        requirement: String::new(),
+        evidence_level: crate::case::fixture::EvidenceLevel::Inferred,
+        evidence_source: String::new(),
+        verdict: Verdict::Error,
+        mismatches: vec![],
+        reason: Some(format!("a case task failed: {what}")),
+        reproduction: None,
+        observed: None,
+        duration_ms: 0,
+    }
+}
+
+fn emit(reporters: &mut [Box<dyn Reporter>], e: &Event) -> Result<(), ReportError> {
+    let mut first = None;
+    for r in reporters.iter_mut() {
+        if let Err(err) = r.event(e) {
+            first.get_or_insert(err);
+        }
+    }
+    first.map_or(Ok(()), Err)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        match term {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

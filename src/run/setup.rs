@@ -1,0 +1,190 @@
+//! Turning a case's `given` into real resources on the target: users, the token in the
+//! requested state, and the placeholder bindings.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::RunContext;
+use crate::case::Case;
+use crate::case::fixture::{Capability, TokenState};
+use crate::case::placeholder::{Bindings, expand};
+use crate::snapshot::Redactor;
+use crate::target::{Pool, Tokens, UserHandle, control, token};
+
+/// A token that matches the model's pattern but is no JWT.
+pub const GARBAGE_TOKEN: &str = "ccfGarbageToken.notA.jwt";
+
+/// Resources and values of one prepared case.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The case's pool.
+    pub pool: Pool,
+    /// The app client the token was issued to.
+    pub client_id: String,
+    /// The user under test.
+    pub user: UserHandle,
+    /// The user's real sign-in tokens, when it signed in.
+    pub tokens: Option<Tokens>,
+    /// The token `{{access_token}}` expands to.
+    pub token_under_test: String,
+    /// Placeholder values.
+    pub bindings: Bindings,
+    /// Redaction for this case (run secrets plus this case's tokens).
+    pub redactor: Redactor,
+    /// The case's pool was deleted on purpose (no state can be read back).
+    pub pool_deleted: bool,
+}
+
+/// Why a case could not be prepared.
+#[derive(Debug)]
+pub enum SetupError {
+    /// The target lacks a capability (the reason names it).
+    Skip(String),
+    /// Provisioning failed (the harness could not run the case).
+    Failed(String),
+}
+
+/// Capabilities the case needs that the target lacks.
+pub fn missing_capabilities(case: &Case, have: &BTreeSet<Capability>) -> Vec<Capability> {
+    case.fixture.needs.iter().filter(|c| !have.contains(c)).copied().collect()
+}
+
+/// The reason a capability is missing, for the skip message.
+pub fn why_missing(c: Capability) -> &'static str {
+    match c {
+        Capability::ClockControl => {
+            "clock-control: tokens cannot be made to expire on demand (Cognito's shortest access-token validity is 5 minutes; only the embedded reference can advance its clock)"
+        }
+        Capability::TokenMinting => {
+            "token-minting: the public API cannot issue this token (no admin scope / unconfirmed user); only the embedded reference can mint one"
+        }
+        Capability::FaultInjection => {
+            "fault-injection: throttling and internal errors cannot be provoked safely; only the embedded reference can inject them"
+        }
+    }
+}
+
+/// Cases that change target-wide state (the clock, injected faults) run alone.
+pub fn is_exclusive(case: &Case) -> bool {
+    case.fixture.needs.iter().any(|c| matches!(c, Capability::ClockControl | Capability::FaultInjection))
+}
+
+/// Prepare a case: pool, users, token, bindings.
+pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prepared, SetupError> {
+    let missing = missing_capabilities(case, &ctx.capabilities);
+    if !missing.is_empty() {
+        let reasons: Vec<&str> = missing.iter().map(|c| why_missing(*c)).collect();
+        return Err(SetupError::Skip(format!("target lacks {}", reasons.join("; "))));
+    }
+    let fail = |what: &str, e: &dyn std::fmt::Display| SetupError::Failed(ctx.redactor.redact(&format!("{what}: {e}")));
+    let given = &case.fixture.given;
+    let prov = &ctx.provisioner;
+    let tag = format!("c{index:03}");
+    let pool = if given.token == TokenState::DeletedPool {
+        prov.private_pool(given.pool, &tag).await.map_err(|e| fail("creating the case's own pool", &e))?
+    } else {
+        prov.pool(given.pool).await.map_err(|e| fail("creating the user pool", &e))?
+    };
+    let client_id = pool.client(given.client).to_string();
+
+    let username = prov.username(&tag);
+    let mut bindings = Bindings {
+        username: username.clone(),
+        unique_email: format!("{username}-new@example.com"),
+        pool_id: pool.id.clone(),
+        ..Default::default()
+    };
+    let user_attrs = attributes(&username, &given.user.attributes, &bindings).map_err(|e| fail("given.user.attributes", &e))?;
+    bindings.user = user_attrs.clone();
+    let other = match &given.other_user {
+        Some(spec) => {
+            let other_name = format!("{username}b");
+            let attrs = attributes(&other_name, &spec.attributes, &bindings).map_err(|e| fail("given.other_user.attributes", &e))?;
+            let handle = prov.create_user(&pool, &other_name, &attrs).await.map_err(|e| fail("creating the other user", &e))?;
+            bindings.other_username = Some(other_name);
+            bindings.other_user = attrs;
+            Some(handle)
+        }
+        None => None,
+    };
+    let user = if given.token == TokenState::UnconfirmedUser {
+        prov.sign_up(&pool, &username, &user_attrs).await.map_err(|e| fail("signing the user up", &e))?
+    } else {
+        prov.create_user(&pool, &username, &user_attrs).await.map_err(|e| fail("creating the user", &e))?
+    };
+
+    let mut redactor = ctx.redactor.clone();
+    let needs_sign_in = !matches!(given.token, TokenState::MissingAdminScope | TokenState::UnconfirmedUser);
+    let tokens = if needs_sign_in {
+        let t = prov.sign_in(&client_id, &username).await.map_err(|e| fail("signing the user in", &e))?;
+        redactor.add(&t.access, "ACCESS_TOKEN");
+        redactor.add(&t.id, "ID_TOKEN");
+        redactor.add(&t.refresh, "REFRESH_TOKEN");
+        Some(t)
+    } else {
+        None
+    };
+    let access = tokens.as_ref().map(|t| t.access.clone()).unwrap_or_default();
+    let admin = prov.admin();
+    let mut pool_deleted = false;
+    let token_under_test = match given.token {
+        TokenState::Access => access,
+        TokenState::Id => tokens.as_ref().map(|t| t.id.clone()).unwrap_or_default(),
+        TokenState::Refresh => tokens.as_ref().map(|t| t.refresh.clone()).unwrap_or_default(),
+        TokenState::Revoked => {
+            prov.global_sign_out(&access).await.map_err(|e| fail("GlobalSignOut", &e))?;
+            access
+        }
+        TokenState::Expired => {
+            control::advance_clock(admin, 3600 + 120).await.map_err(|e| fail("advancing the clock", &e))?;
+            access
+        }
+        TokenState::TamperedSignature => token::tampered_signature(&access).map_err(|e| fail("tampering", &e))?,
+        TokenState::AlgNone => token::alg_none(&access).map_err(|e| fail("alg none", &e))?,
+        TokenState::OtherUserClaims => {
+            let other = other.as_ref().ok_or_else(|| SetupError::Failed("other-user-claims without other_user".into()))?;
+            let theirs = prov.sign_in(&client_id, &other.username).await.map_err(|e| fail("signing the other user in", &e))?;
+            redactor.add(&theirs.access, "OTHER_ACCESS_TOKEN");
+            token::swapped_claims(&access, &theirs.access).map_err(|e| fail("swapping claims", &e))?
+        }
+        TokenState::Garbage => GARBAGE_TOKEN.to_string(),
+        TokenState::DeletedUser => {
+            prov.delete_user(&pool, &username).await.map_err(|e| fail("AdminDeleteUser", &e))?;
+            access
+        }
+        TokenState::DeletedPool => {
+            prov.delete_pool(&pool.id).await.map_err(|e| fail("DeleteUserPool", &e))?;
+            pool_deleted = true;
+            access
+        }
+        TokenState::MissingAdminScope | TokenState::UnconfirmedUser => {
+            let scope = if given.token == TokenState::MissingAdminScope { "openid email" } else { "aws.cognito.signin.user.admin" };
+            control::mint_access_token(admin, &pool.id, &client_id, &username, scope)
+                .await
+                .map_err(|e| fail("minting a token", &e))?
+        }
+    };
+    redactor.add(&token_under_test, "ACCESS_TOKEN");
+    bindings.access_token = token_under_test.clone();
+    Ok(Prepared { pool, client_id, user, tokens, token_under_test, bindings, redactor, pool_deleted })
+}
+
+/// The user's attributes: a unique verified email, then the fixture's (`""` drops a default).
+fn attributes(
+    username: &str,
+    given: &BTreeMap<String, String>,
+    bindings: &Bindings,
+) -> Result<BTreeMap<String, String>, crate::case::placeholder::ExpandError> {
+    let mut attrs = BTreeMap::from([
+        ("email".to_string(), format!("{username}@example.com")),
+        ("email_verified".to_string(), "true".to_string()),
+    ]);
+    for (name, value) in given {
+        let v = expand(value, bindings)?;
+        if v.is_empty() {
+            attrs.remove(name);
+        } else {
+            attrs.insert(name.clone(), v);
+        }
+    }
+    Ok(attrs)
+}

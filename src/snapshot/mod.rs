@@ -1,0 +1,5 @@
+//! Normalisation and redaction of everything the suite shows or stores.
+
+pub mod redact;
+
+pub use redact::Redactor;
