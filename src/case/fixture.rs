@@ -317,3 +317,24 @@ pub enum SignInAfter {
     /// InitiateAuth fails with a 400.
     Fails,
 }
+
+/// The JSON Schema of the fixture format, as published in `fixtures/schema.json`.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Fixture)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn published_schema_is_in_sync_with_the_types() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/schema.json");
+        let published: serde_json::Value = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        assert!(
+            published == super::json_schema(),
+            "fixtures/schema.json is out of date; regenerate it with `cargo run -- schema > fixtures/schema.json`"
+        );
+    }
+}
