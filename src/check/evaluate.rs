@@ -49,7 +49,7 @@ pub fn evaluate(operation: &str, then: &Then, observed: &Observed) -> Vec<Mismat
             }
         }
         (_, true) if statuses.iter().any(|s| (200..300).contains(s)) => {
-            check_success_body(operation, &resp.body, &mut out);
+            check_success_body(operation, &resp.body, then.strict.body.is_some(), &mut out);
             if let Some(cd) = &then.code_delivery {
                 check_code_delivery(&resp.body, cd, &mut out);
             }
