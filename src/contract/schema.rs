@@ -1,0 +1,253 @@
+//! A user pool's attribute schema: the standard attributes every pool has, plus the pool's
+//! `Schema` entries (custom attributes become `custom:<Name>`; an entry naming a standard
+//! attribute changes its `Required`/`Mutable` flags and string constraints).
+//!
+//! The rules in [`crate::contract::rules`] are pure functions over this type, so the reference
+//! server and property-test generators agree on what a pool accepts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `AttributeDataType` of a schema attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataType {
+    /// `String`.
+    String,
+    /// `Number`.
+    Number,
+    /// `DateTime`.
+    DateTime,
+    /// `Boolean`.
+    Boolean,
+}
+
+impl DataType {
+    /// Parse the model's enum value; `None` for anything else.
+    pub fn parse(s: &str) -> Option<DataType> {
+        match s {
+            "String" => Some(DataType::String),
+            "Number" => Some(DataType::Number),
+            "DateTime" => Some(DataType::DateTime),
+            "Boolean" => Some(DataType::Boolean),
+            _ => None,
+        }
+    }
+
+    /// The model's enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataType::String => "String",
+            DataType::Number => "Number",
+            DataType::DateTime => "DateTime",
+            DataType::Boolean => "Boolean",
+        }
+    }
+}
+
+/// One attribute of a pool's schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeDef {
+    /// Full name as users see it (`email`, `custom:tier`).
+    pub name: String,
+    /// Data type.
+    pub data_type: DataType,
+    /// Whether the value can change after creation.
+    pub mutable: bool,
+    /// Whether every user must have a value.
+    pub required: bool,
+    /// `StringAttributeConstraints.MinLength`.
+    pub min_length: Option<usize>,
+    /// `StringAttributeConstraints.MaxLength`.
+    pub max_length: Option<usize>,
+}
+
+/// Standard (OIDC) attributes present in every pool, with their data types.
+pub const STANDARD_ATTRIBUTES: &[(&str, DataType)] = &[
+    ("sub", DataType::String),
+    ("name", DataType::String),
+    ("given_name", DataType::String),
+    ("family_name", DataType::String),
+    ("middle_name", DataType::String),
+    ("nickname", DataType::String),
+    ("preferred_username", DataType::String),
+    ("profile", DataType::String),
+    ("picture", DataType::String),
+    ("website", DataType::String),
+    ("email", DataType::String),
+    ("email_verified", DataType::Boolean),
+    ("gender", DataType::String),
+    ("birthdate", DataType::String),
+    ("zoneinfo", DataType::String),
+    ("locale", DataType::String),
+    ("phone_number", DataType::String),
+    ("phone_number_verified", DataType::Boolean),
+    ("address", DataType::String),
+    ("updated_at", DataType::Number),
+];
+
+/// Whether `name` is a standard attribute.
+pub fn is_standard(name: &str) -> bool {
+    STANDARD_ATTRIBUTES.iter().any(|(n, _)| *n == name)
+}
+
+/// Why a `Schema` entry was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SchemaError {
+    /// Cognito does not support required custom attributes.
+    #[error("Required custom attributes are not supported currently.")]
+    RequiredCustom,
+    /// `sub` cannot be redefined as mutable.
+    #[error("Invalid AttributeDataType or Mutable setting for attribute sub.")]
+    SubRedefined,
+    /// A string constraint that is not a non-negative integer, or min > max.
+    #[error("Invalid StringAttributeConstraints for attribute {0}.")]
+    BadConstraint(String),
+}
+
+/// A pool's attributes and verification settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolSchema {
+    attributes: BTreeMap<String, AttributeDef>,
+    /// `AutoVerifiedAttributes` (`email`, `phone_number`).
+    pub auto_verified: BTreeSet<String>,
+    /// `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
+    pub verify_before_update: BTreeSet<String>,
+    /// `AliasAttributes`: values that must be unique among verified holders.
+    pub aliases: BTreeSet<String>,
+}
+
+impl Default for PoolSchema {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl PoolSchema {
+    /// A pool with only the standard attributes (all optional; only `sub` immutable).
+    pub fn standard() -> PoolSchema {
+        let attributes = STANDARD_ATTRIBUTES
+            .iter()
+            .map(|(name, data_type)| {
+                let def = AttributeDef {
+                    name: (*name).to_string(),
+                    data_type: *data_type,
+                    mutable: *name != "sub",
+                    required: *name == "sub",
+                    min_length: (*data_type == DataType::String).then_some(if *name == "sub" { 1 } else { 0 }),
+                    max_length: (*data_type == DataType::String).then_some(2048),
+                };
+                ((*name).to_string(), def)
+            })
+            .collect();
+        PoolSchema {
+            attributes,
+            auto_verified: BTreeSet::new(),
+            verify_before_update: BTreeSet::new(),
+            aliases: BTreeSet::new(),
+        }
+    }
+
+    /// Apply one `Schema` entry. `min`/`max` are the raw `StringAttributeConstraints` strings.
+    pub fn add(
+        &mut self,
+        name: &str,
+        data_type: DataType,
+        mutable: bool,
+        required: bool,
+        min: Option<&str>,
+        max: Option<&str>,
+    ) -> Result<(), SchemaError> {
+        let full = if is_standard(name) { name.to_string() } else { format!("custom:{name}") };
+        if full == "sub" && mutable {
+            return Err(SchemaError::SubRedefined);
+        }
+        if !is_standard(name) && required {
+            return Err(SchemaError::RequiredCustom);
+        }
+        let parse = |s: Option<&str>| -> Result<Option<usize>, SchemaError> {
+            s.map(|v| v.trim().parse::<usize>().map_err(|_| SchemaError::BadConstraint(full.clone()))).transpose()
+        };
+        let (min_length, max_length) = (parse(min)?, parse(max)?);
+        if let (Some(lo), Some(hi)) = (min_length, max_length) {
+            if lo > hi {
+                return Err(SchemaError::BadConstraint(full));
+            }
+        }
+        let existing = self.attributes.get(&full);
+        let def = AttributeDef {
+            name: full.clone(),
+            data_type: existing.map_or(data_type, |e| e.data_type),
+            mutable,
+            required,
+            min_length: min_length.or(existing.and_then(|e| e.min_length)),
+            max_length: max_length.or(existing.and_then(|e| e.max_length)),
+        };
+        self.attributes.insert(full, def);
+        Ok(())
+    }
+
+    /// The attribute named `name` (full name, e.g. `custom:tier`).
+    pub fn get(&self, name: &str) -> Option<&AttributeDef> {
+        self.attributes.get(name)
+    }
+
+    /// Every attribute, by name.
+    pub fn attributes(&self) -> impl Iterator<Item = &AttributeDef> {
+        self.attributes.values()
+    }
+}
+
+/// Which attributes an app client may write (`WriteAttributes`; absent = every attribute).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteScope {
+    /// No `WriteAttributes` given: every mutable attribute.
+    All,
+    /// Only these attributes.
+    Only(BTreeSet<String>),
+}
+
+impl WriteScope {
+    /// Whether the client may write `name`.
+    pub fn allows(&self, name: &str) -> bool {
+        match self {
+            WriteScope::All => true,
+            WriteScope::Only(set) => set.contains(name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_entries_get_a_prefix_and_standard_entries_change_flags() {
+        let mut s = PoolSchema::standard();
+        s.add("email", DataType::String, true, true, None, None).unwrap();
+        s.add("tier", DataType::String, true, false, Some("3"), Some("10")).unwrap();
+        s.add("badge", DataType::String, false, false, None, None).unwrap();
+        assert!(s.get("email").unwrap().required);
+        assert_eq!(s.get("custom:tier").unwrap().min_length, Some(3));
+        assert!(!s.get("custom:badge").unwrap().mutable);
+        assert!(s.get("tier").is_none());
+        assert!(!s.get("sub").unwrap().mutable);
+        assert!(s.get("phone_number").unwrap().mutable);
+    }
+
+    #[test]
+    fn bad_entries_are_errors() {
+        let mut s = PoolSchema::standard();
+        assert_eq!(s.add("x", DataType::String, true, true, None, None), Err(SchemaError::RequiredCustom));
+        assert!(matches!(s.add("x", DataType::String, true, false, Some("a"), None), Err(SchemaError::BadConstraint(_))));
+        assert!(matches!(s.add("x", DataType::String, true, false, Some("5"), Some("2")), Err(SchemaError::BadConstraint(_))));
+        assert_eq!(s.add("sub", DataType::String, true, true, None, None), Err(SchemaError::SubRedefined));
+    }
+
+    #[test]
+    fn write_scope() {
+        let only = WriteScope::Only(["email".to_string()].into());
+        assert!(only.allows("email"));
+        assert!(!only.allows("name"));
+        assert!(WriteScope::All.allows("custom:team"));
+    }
+}
