@@ -5,6 +5,7 @@
 //! back, compares observed with expected (`check`) and streams verdicts to reporters (`report`).
 //! With no endpoint the target is the embedded `reference` server, the positive control.
 
+pub mod baseline;
 pub mod case;
 pub mod check;
 pub mod contract;

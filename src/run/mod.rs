@@ -41,11 +41,13 @@ pub struct RunOptions {
     pub strict: bool,
     /// Longest a single case may take, set-up and read-back included.
     pub case_timeout: Duration,
+    /// Known gaps of the target.
+    pub baseline: Option<Arc<crate::baseline::Baseline>>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { concurrency: 4, strict: false, case_timeout: Duration::from_secs(60) }
+        RunOptions { concurrency: 4, strict: false, case_timeout: Duration::from_secs(60), baseline: None }
     }
 }
 
@@ -58,14 +60,23 @@ pub enum RunError {
     Report(#[from] ReportError),
 }
 
-/// Run `cases` and stream events to `reporters`. Returns the summary; cleanup has happened
-/// by the time it returns, whatever happened before.
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// Totals.
+    pub summary: RunSummary,
+    /// Every outcome, in completion order.
+    pub outcomes: Vec<CaseOutcome>,
+}
+
+/// Run `cases` and stream events to `reporters`. Cleanup has happened by the time it
+/// returns, whatever happened before.
 pub async fn run(
     cases: Vec<Case>,
     ctx: Arc<RunContext>,
     opts: &RunOptions,
     reporters: &mut [Box<dyn Reporter>],
-) -> Result<RunSummary, RunError> {
+) -> Result<RunResult, RunError> {
     let start = Instant::now();
     let started = Event::Started {
         target: ctx.target.clone(),
@@ -77,9 +88,14 @@ pub async fn run(
     let (exclusive, shared): (Vec<_>, Vec<_>) =
         cases.into_iter().enumerate().partition(|(_, c)| setup::is_exclusive(c));
     let mut report_error = None;
+    let mut outcomes = Vec::new();
     let interrupted = {
-        let mut on_outcome = |o: CaseOutcome| {
+        let mut on_outcome = |mut o: CaseOutcome| {
+            if let Some(b) = &opts.baseline {
+                b.apply(&mut o, opts.strict);
+            }
             summary.add(&o);
+            outcomes.push(o.clone());
             if let Err(e) = emit(reporters, &Event::CaseFinished(o)) {
                 report_error.get_or_insert(e);
             }
@@ -98,7 +114,7 @@ pub async fn run(
     emit(reporters, &Event::Completed(summary.clone()))?;
     match report_error {
         Some(e) => Err(e.into()),
-        None => Ok(summary),
+        None => Ok(RunResult { summary, outcomes }),
     }
 }
 
