@@ -4,6 +4,7 @@ pub mod admin;
 pub mod control;
 pub mod credentials;
 pub mod endpoint;
+pub mod launch;
 pub mod provision;
 pub mod token;
 
