@@ -1,6 +1,8 @@
 //! Per-target baselines: the known gaps of one target, each with a reason.
 //!
-//! A failure listed in the baseline becomes `known-gap`; an unlisted failure stays `fail`;
+//! A failure listed in the baseline becomes `known-gap`; an unlisted failure stays `fail`.
+//! Harness errors the target causes every time (an unsupported set-up operation, such as
+//! GlobalSignOut on cognito-local) may be listed too, so CI stays meaningful for that target;
 //! a listed gap that no longer fails becomes `fail` too ("gap closed: remove it from the
 //! baseline"), so a baseline can only ratchet forward (smithy-rs `ExpectFail`, toml-test
 //! `-skip-must-err`).
@@ -111,7 +113,7 @@ impl Baseline {
     /// Re-judge an outcome against the baseline. `strict`: non-strict results count as gaps.
     pub fn apply(&self, o: &mut CaseOutcome, strict: bool) {
         let gap = self.find(&o.id);
-        let failing = o.verdict.is_gap(strict);
+        let failing = o.verdict.is_gap(strict) || o.verdict == Verdict::Error;
         match (gap, failing) {
             (Some(g), true) => {
                 o.verdict = Verdict::KnownGap;
@@ -137,6 +139,7 @@ impl Baseline {
             .iter()
             .filter(|o| {
                 o.verdict == Verdict::KnownGap
+                    || o.verdict == Verdict::Error
                     || (o.verdict.is_gap(strict) && !o.mismatches.iter().any(|m| m.field == "baseline"))
             })
             .map(|o| match old.get(o.id.as_str()) {
@@ -158,6 +161,7 @@ fn first_mismatch(o: &CaseOutcome) -> String {
             let actual: String = m.actual.lines().next().unwrap_or("").chars().take(120).collect();
             format!("{}: expected {}, got {}", m.field, m.expected, actual)
         })
+        .or_else(|| o.reason.clone())
         .unwrap_or_else(|| o.verdict.label().to_string())
 }
 
@@ -197,6 +201,13 @@ mod tests {
         let mut b = outcome("b", Verdict::Fail);
         baseline().apply(&mut b, false);
         assert_eq!(b.verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn listed_harness_errors_are_known_gaps() {
+        let mut a = outcome("a", Verdict::Error);
+        baseline().apply(&mut a, false);
+        assert_eq!(a.verdict, Verdict::KnownGap);
     }
 
     #[test]
