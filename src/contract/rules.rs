@@ -9,6 +9,7 @@
 //! Checks run attribute by attribute, in request order, and the first failure wins. For one
 //! attribute the order is: `sub`; exists in the schema; mutable; writable by the client; value
 //! present; blank value of a required attribute; string length constraints; email/phone format.
+//! The schema message ends in a newline, as observed (evidence.md: "trailing newline seen").
 //! A request applies atomically: a plan is computed in full before anything is stored.
 
 use std::collections::BTreeMap;
@@ -106,7 +107,7 @@ fn writable<'s>(schema: &'s PoolSchema, actor: Actor<'_>, name: &str, creating: 
     if name == "sub" {
         return Err(invalid("Cannot modify the non-mutable attribute sub".to_string()));
     }
-    let def = schema.get(name).ok_or_else(|| invalid(format!("user.{name}: Attribute does not exist in the schema.")))?;
+    let def = schema.get(name).ok_or_else(|| invalid(format!("user.{name}: Attribute does not exist in the schema.\n")))?;
     if !def.mutable && !creating {
         return Err(invalid(format!("user.{name}: Attribute cannot be updated.")));
     }
@@ -326,7 +327,7 @@ mod tests {
 
     #[test]
     fn schema_errors() {
-        assert_eq!(err(update(&[Change::set("tier", "gold")])), ("user.tier: Attribute does not exist in the schema.".into(), "InvalidParameterException"));
+        assert_eq!(err(update(&[Change::set("tier", "gold")])), ("user.tier: Attribute does not exist in the schema.\n".into(), "InvalidParameterException"));
         assert_eq!(err(update(&[Change::set("sub", "x")])).0, "Cannot modify the non-mutable attribute sub");
         assert_eq!(err(update(&[Change::set("custom:badge", "silver")])).0, "user.custom:badge: Attribute cannot be updated.");
     }
@@ -436,7 +437,7 @@ mod tests {
         assert_eq!(del(&["email"], &all).unwrap_err().to_string(), "user.email: Required attribute cannot be deleted.");
         assert_eq!(del(&["sub"], &all).unwrap_err().to_string(), "Cannot modify the non-mutable attribute sub");
         assert_eq!(del(&["custom:badge"], &all).unwrap_err().to_string(), "user.custom:badge: Attribute cannot be updated.");
-        assert_eq!(del(&["nope"], &all).unwrap_err().to_string(), "user.nope: Attribute does not exist in the schema.");
+        assert_eq!(del(&["nope"], &all).unwrap_err().to_string(), "user.nope: Attribute does not exist in the schema.\n");
         assert_eq!(del(&["custom:team"], &restricted()).unwrap_err().error_type(), "NotAuthorizedException");
         assert!(del(&["name", "custom:badge"], &all).is_err());
     }

@@ -1,0 +1,233 @@
+//! Pool and app-client set-up: CreateUserPool, DescribeUserPool, ListUserPools,
+//! DeleteUserPool, CreateUserPoolClient.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use super::super::api_error::ApiError;
+use super::super::store::{Client, PasswordPolicy, Pool, Store};
+use super::ids;
+use super::input::Input;
+use crate::contract::schema::{DataType, PoolSchema, WriteScope};
+
+/// `AWS_ACCOUNT` part of ARNs.
+const ACCOUNT: &str = "000000000000";
+
+fn set_of(input: Input<'_>, name: &str) -> BTreeSet<String> {
+    input.strings(name).into_iter().collect()
+}
+
+fn schema_of(input: Input<'_>) -> Result<PoolSchema, ApiError> {
+    let mut schema = PoolSchema::standard();
+    let entries = input.0.get("Schema").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object);
+    for entry in entries.map(Input) {
+        let name = entry.str("Name")?;
+        let data_type = match entry.opt_str("AttributeDataType") {
+            None => DataType::String,
+            Some(t) => DataType::parse(t).ok_or_else(|| ApiError::invalid(format!("Invalid AttributeDataType {t}")))?,
+        };
+        let constraints = entry.object("StringAttributeConstraints");
+        let min = constraints.and_then(|c| c.opt_str("MinLength"));
+        let max = constraints.and_then(|c| c.opt_str("MaxLength"));
+        let mutable = entry.opt_bool("Mutable").unwrap_or(true);
+        let required = entry.opt_bool("Required").unwrap_or(false);
+        schema.add(name, data_type, mutable, required, min, max).map_err(|e| ApiError::invalid(e.to_string()))?;
+    }
+    schema.auto_verified = set_of(input, "AutoVerifiedAttributes");
+    schema.aliases = set_of(input, "AliasAttributes");
+    schema.aliases.extend(set_of(input, "UsernameAttributes"));
+    if let Some(settings) = input.object("UserAttributeUpdateSettings") {
+        schema.verify_before_update = set_of(settings, "AttributesRequireVerificationBeforeUpdate");
+    }
+    if !schema.verify_before_update.is_subset(&schema.auto_verified) {
+        return Err(ApiError::invalid(
+            "The attributes in AttributesRequireVerificationBeforeUpdate must also be in AutoVerifiedAttributes.",
+        ));
+    }
+    Ok(schema)
+}
+
+fn password_policy(input: Input<'_>) -> PasswordPolicy {
+    let Some(p) = input.object("Policies").and_then(|p| p.object("PasswordPolicy")) else {
+        return PasswordPolicy::default();
+    };
+    PasswordPolicy {
+        minimum_length: p.opt_u64("MinimumLength").and_then(|n| usize::try_from(n).ok()).unwrap_or(8),
+        require_uppercase: p.opt_bool("RequireUppercase").unwrap_or(false),
+        require_lowercase: p.opt_bool("RequireLowercase").unwrap_or(false),
+        require_numbers: p.opt_bool("RequireNumbers").unwrap_or(false),
+        require_symbols: p.opt_bool("RequireSymbols").unwrap_or(false),
+    }
+}
+
+/// `SchemaAttributes` as DescribeUserPool shows them.
+fn schema_attributes(schema: &PoolSchema) -> Value {
+    let items: Vec<Value> = schema
+        .attributes()
+        .map(|d| {
+            let mut a = json!({
+                "Name": d.name,
+                "AttributeDataType": d.data_type.as_str(),
+                "DeveloperOnlyAttribute": false,
+                "Mutable": d.mutable,
+                "Required": d.required,
+            });
+            if d.data_type == DataType::String {
+                let mut c = Map::new();
+                if let Some(min) = d.min_length {
+                    c.insert("MinLength".into(), Value::String(min.to_string()));
+                }
+                if let Some(max) = d.max_length {
+                    c.insert("MaxLength".into(), Value::String(max.to_string()));
+                }
+                a["StringAttributeConstraints"] = Value::Object(c);
+            }
+            a
+        })
+        .collect();
+    Value::Array(items)
+}
+
+fn describe(pool: &Pool) -> Value {
+    let mut out = pool.config.clone();
+    out.remove("Schema");
+    out.remove("PoolName");
+    let extra = json!({
+        "Id": pool.id,
+        "Name": pool.name,
+        "Arn": format!("arn:aws:cognito-idp:{}:{ACCOUNT}:userpool/{}", ids::REGION, pool.id),
+        "CreationDate": pool.created,
+        "LastModifiedDate": pool.created,
+        "SchemaAttributes": schema_attributes(&pool.schema),
+        "EstimatedNumberOfUsers": pool.users.len(),
+        "MfaConfiguration": "OFF",
+        "DeletionProtection": if pool.deletion_protection { "ACTIVE" } else { "INACTIVE" },
+    });
+    if let Value::Object(m) = extra {
+        out.extend(m);
+    }
+    Value::Object(out)
+}
+
+/// CreateUserPool.
+pub fn create_user_pool(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let name = input.str("PoolName")?.to_string();
+    let schema = schema_of(input)?;
+    let id = ids::pool_id();
+    let seq = store.next_seq;
+    store.next_seq += 1;
+    let pool = Pool {
+        id: id.clone(),
+        seq,
+        name,
+        created: store.clock.timestamp(),
+        schema,
+        password_policy: password_policy(input),
+        deletion_protection: input.opt_str("DeletionProtection") == Some("ACTIVE"),
+        config: input.0.clone(),
+        users: Default::default(),
+    };
+    let out = json!({"UserPool": describe(&pool)});
+    store.pools.insert(id, pool);
+    Ok(out)
+}
+
+/// DescribeUserPool.
+pub fn describe_user_pool(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    Ok(json!({"UserPool": describe(store.pool(input.str("UserPoolId")?)?)}))
+}
+
+/// ListUserPools: creation order; `NextToken` is the sequence number to continue after.
+pub fn list_user_pools(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let max = input.opt_u64("MaxResults").unwrap_or(60).clamp(1, 60);
+    let after = match input.opt_str("NextToken") {
+        None => None,
+        Some(t) => Some(t.parse::<u64>().map_err(|_| ApiError::invalid("Invalid pagination token"))?),
+    };
+    let mut pools: Vec<&Pool> = store.pools.values().filter(|p| after.is_none_or(|a| p.seq > a)).collect();
+    pools.sort_by_key(|p| p.seq);
+    let page_len = usize::try_from(max).unwrap_or(60);
+    let more = pools.len() > page_len;
+    pools.truncate(page_len);
+    let items: Vec<Value> = pools
+        .iter()
+        .map(|p| json!({"Id": p.id, "Name": p.name, "CreationDate": p.created, "LastModifiedDate": p.created, "LambdaConfig": {}}))
+        .collect();
+    let mut out = json!({"UserPools": items});
+    if let (true, Some(last)) = (more, pools.last()) {
+        out["NextToken"] = Value::String(last.seq.to_string());
+    }
+    Ok(out)
+}
+
+/// DeleteUserPool: the pool, its users and its clients are gone.
+pub fn delete_user_pool(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let id = input.str("UserPoolId")?;
+    if store.pool(id)?.deletion_protection {
+        return Err(ApiError::invalid("The user pool cannot be deleted because deletion protection is activated."));
+    }
+    store.pools.remove(id);
+    store.clients.retain(|_, c| c.pool_id != id);
+    store.refresh_tokens.retain(|_, s| s.pool_id != id);
+    Ok(json!({}))
+}
+
+/// Normalise legacy flow names to their `ALLOW_*` equivalents.
+fn normalise_flow(flow: &str) -> String {
+    match flow {
+        "USER_PASSWORD_AUTH" => "ALLOW_USER_PASSWORD_AUTH".into(),
+        "ADMIN_NO_SRP_AUTH" => "ALLOW_ADMIN_USER_PASSWORD_AUTH".into(),
+        "CUSTOM_AUTH_FLOW_ONLY" => "ALLOW_CUSTOM_AUTH".into(),
+        other => other.to_string(),
+    }
+}
+
+/// CreateUserPoolClient. `WriteAttributes` must name attributes of the pool's schema.
+pub fn create_user_pool_client(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let pool_id = input.str("UserPoolId")?.to_string();
+    let name = input.str("ClientName")?.to_string();
+    let pool = store.pool(&pool_id)?;
+    let write = match input.0.get("WriteAttributes") {
+        None | Some(Value::Null) => WriteScope::All,
+        Some(_) => {
+            let names = set_of(input, "WriteAttributes");
+            if names.iter().any(|n| pool.schema.get(n).is_none_or(|d| !d.mutable)) {
+                return Err(ApiError::invalid("Invalid write attributes specified while creating a client"));
+            }
+            WriteScope::Only(names)
+        }
+    };
+    let mut flows: BTreeSet<String> = input.strings("ExplicitAuthFlows").iter().map(|f| normalise_flow(f)).collect();
+    if flows.is_empty() {
+        flows = ["ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"].map(String::from).into();
+    }
+    let id = ids::client_id();
+    let secret = input.opt_bool("GenerateSecret").unwrap_or(false).then(ids::client_secret);
+    let created = store.clock.timestamp();
+    let mut described = input.0.clone();
+    described.remove("GenerateSecret");
+    let extra = json!({
+        "ClientId": id,
+        "ClientName": name,
+        "UserPoolId": pool_id,
+        "CreationDate": created,
+        "LastModifiedDate": created,
+        "ExplicitAuthFlows": flows.iter().collect::<Vec<_>>(),
+    });
+    if let Value::Object(m) = extra {
+        described.extend(m);
+    }
+    if let Some(s) = &secret {
+        described.insert("ClientSecret".into(), Value::String(s.clone()));
+    }
+    let client = Client {
+        pool_id,
+        write,
+        flows,
+        prevent_user_existence_errors: input.opt_str("PreventUserExistenceErrors") == Some("ENABLED"),
+        secret,
+    };
+    store.clients.insert(id, client);
+    Ok(json!({"UserPoolClient": Value::Object(described)}))
+}

@@ -1,0 +1,144 @@
+//! Administrator user management: AdminCreateUser, AdminSetUserPassword, AdminGetUser,
+//! AdminDeleteUser, AdminConfirmSignUp, AdminUpdateUserAttributes.
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::super::api_error::ApiError;
+use super::super::store::{Store, User, UserStatus};
+use super::ids;
+use super::input::Input;
+use crate::contract::rules::{Actor, plan_create, plan_update};
+
+/// `[{Name, Value}]` of a user's attributes (`sub` first, as Cognito lists it).
+pub fn attribute_list(user: &User) -> Value {
+    let sub = user.attributes.get("sub").map(|v| json!({"Name": "sub", "Value": v}));
+    let rest = user.attributes.iter().filter(|(k, _)| *k != "sub").map(|(k, v)| json!({"Name": k, "Value": v}));
+    Value::Array(sub.into_iter().chain(rest).collect())
+}
+
+fn user_type(user: &User) -> Value {
+    json!({
+        "Username": user.username,
+        "Attributes": attribute_list(user),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status.as_str(),
+    })
+}
+
+/// Create a user from a planned attribute set (shared with SignUp).
+pub fn insert_user(
+    store: &mut Store,
+    pool_id: &str,
+    username: &str,
+    password: String,
+    status: UserStatus,
+    mut attributes: std::collections::BTreeMap<String, String>,
+) -> Result<String, ApiError> {
+    let now = store.clock.timestamp();
+    let pool = store.pool_mut(pool_id)?;
+    let sub = Uuid::new_v4().to_string();
+    attributes.insert("sub".into(), sub.clone());
+    let user = User {
+        username: username.to_string(),
+        sub: sub.clone(),
+        password,
+        status,
+        attributes,
+        pending: Default::default(),
+        created: now,
+        modified: now,
+        enabled: true,
+        sessions: Vec::new(),
+    };
+    pool.users.insert(username.to_string(), user);
+    Ok(sub)
+}
+
+/// AdminCreateUser: status FORCE_CHANGE_PASSWORD; immutable attributes may be set.
+pub fn admin_create_user(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let pool_id = input.str("UserPoolId")?;
+    let username = input.str("Username")?;
+    let pool = store.pool(pool_id)?;
+    if pool.users.contains_key(username) {
+        return Err(ApiError::new("UsernameExistsException", "User account already exists"));
+    }
+    let password = match input.opt_str("TemporaryPassword") {
+        Some(p) => {
+            pool.password_policy.check(p)?;
+            p.to_string()
+        }
+        None => format!("Tmp1!{}", ids::session()),
+    };
+    let changes = input.attributes("UserAttributes");
+    let plan = plan_create(&pool.schema, Actor::Admin, &changes, &|a, v| pool.alias_taken(username, a, v))?;
+    insert_user(store, pool_id, username, password, UserStatus::ForceChangePassword, plan.attributes)?;
+    let user = store.pool(pool_id)?.user(username)?;
+    Ok(json!({"User": user_type(user)}))
+}
+
+/// AdminSetUserPassword: `Permanent` confirms the user.
+pub fn admin_set_user_password(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let now = store.clock.timestamp();
+    let pool = store.pool_mut(input.str("UserPoolId")?)?;
+    let password = input.str("Password")?;
+    pool.password_policy.check(password)?;
+    let user = pool.user_mut(input.str("Username")?)?;
+    user.password = password.to_string();
+    user.status = if input.opt_bool("Permanent").unwrap_or(false) { UserStatus::Confirmed } else { UserStatus::ForceChangePassword };
+    user.modified = now;
+    Ok(json!({}))
+}
+
+/// AdminGetUser.
+pub fn admin_get_user(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let user = store.pool(input.str("UserPoolId")?)?.user(input.str("Username")?)?;
+    Ok(json!({
+        "Username": user.username,
+        "UserAttributes": attribute_list(user),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status.as_str(),
+    }))
+}
+
+/// AdminDeleteUser: the user's sessions die with it.
+pub fn admin_delete_user(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let pool = store.pool_mut(input.str("UserPoolId")?)?;
+    let username = input.str("Username")?;
+    pool.user(username)?;
+    let sessions = pool.users.remove(username).map(|u| u.sessions).unwrap_or_default();
+    store.revoke_sessions(&sessions);
+    Ok(json!({}))
+}
+
+/// AdminConfirmSignUp.
+pub fn admin_confirm_sign_up(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let user = store.pool_mut(input.str("UserPoolId")?)?.user_mut(input.str("Username")?)?;
+    if user.status != UserStatus::Unconfirmed {
+        return Err(ApiError::new(
+            "NotAuthorizedException",
+            format!("User cannot be confirmed. Current status is {}", user.status.as_str()),
+        ));
+    }
+    user.status = UserStatus::Confirmed;
+    Ok(json!({}))
+}
+
+/// AdminUpdateUserAttributes: the update rules without client write restrictions.
+pub fn admin_update_user_attributes(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let now = store.clock.timestamp();
+    let pool = store.pool_mut(input.str("UserPoolId")?)?;
+    let username = input.str("Username")?;
+    let changes = input.attributes("UserAttributes");
+    let current = &pool.user(username)?.attributes;
+    let plan = plan_update(&pool.schema, Actor::Admin, current, &changes, &|a, v| pool.alias_taken(username, a, v))?;
+    let user = pool.user_mut(username)?;
+    user.attributes = plan.attributes;
+    user.pending.extend(plan.pending);
+    user.modified = now;
+    Ok(json!({}))
+}
