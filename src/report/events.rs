@@ -154,6 +154,47 @@ pub enum ReportError {
         /// Cause.
         reason: String,
     },
+    /// Writing to the terminal (standard output) failed, e.g. a closed pipe.
+    #[error("cannot write to the terminal: {source}")]
+    Terminal {
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The run ended without a `Started` event, so the report has no target to name.
+    #[error("the {format} report got no `started` event before the run completed")]
+    NotStarted {
+        /// Report format.
+        format: &'static str,
+    },
+    /// Reading a report file failed.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A report file is not a valid JSON report.
+    #[error("{path} is not a valid JSON report: {source}")]
+    Parse {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Cause.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A report file was written by a version of the tool with another report format.
+    #[error("{path} has report schema version {found}; this tool reads version {supported}")]
+    UnsupportedVersion {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The file's `schema_version`.
+        found: u32,
+        /// The version this tool reads and writes.
+        supported: u32,
+    },
 }
 
 /// Something that consumes run events.

@@ -1,5 +1,27 @@
 //! Reporters, all fed by one stream of [`events::Event`]s: terminal, JSON, JUnit, Markdown.
+//!
+//! The terminal reporter writes as the run goes; the file reporters collect the stream and
+//! write their file whole when the run completes. Counting (what "passed" means) and naming
+//! (`non-strict`, `documented`) are shared, so no two views can disagree.
 
 pub mod events;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod tally;
+pub mod terminal;
+
+mod collect;
+mod file;
+mod labels;
+mod mismatch;
+
+#[cfg(test)]
+mod tests;
 
 pub use events::{CaseOutcome, Event, ObservedSummary, Reporter, ReportError, RunSummary, TargetInfo};
+pub use json::{JsonReport, JsonReporter, ToolInfo, json_schema, read_report};
+pub use junit::JunitReporter;
+pub use markdown::MarkdownReporter;
+pub use tally::{Overall, Tally};
+pub use terminal::{TerminalOptions, TerminalReporter};

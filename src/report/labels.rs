@@ -1,0 +1,39 @@
+//! How verdicts and evidence levels are named in human-readable reports, so that the
+//! terminal, JUnit and Markdown views use the same words.
+
+use crate::case::fixture::EvidenceLevel;
+use crate::check::{Tier, Verdict};
+
+/// The evidence level as written in fixtures (`documented`, `observed`, `inferred`).
+pub(crate) fn evidence(level: EvidenceLevel) -> &'static str {
+    match level {
+        EvidenceLevel::Documented => "documented",
+        EvidenceLevel::Observed => "observed",
+        EvidenceLevel::Inferred => "inferred",
+    }
+}
+
+/// The tier as written in reports (`contract`, `strict`).
+pub(crate) fn tier(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Contract => "contract",
+        Tier::Strict => "strict",
+    }
+}
+
+/// The verdict in capitals, for status lines that must stand out (`NON-STRICT`).
+pub(crate) fn verdict_upper(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "PASS",
+        Verdict::NonStrict => "NON-STRICT",
+        Verdict::Fail => "FAIL",
+        Verdict::KnownGap => "KNOWN-GAP",
+        Verdict::Skip => "SKIP",
+        Verdict::Error => "ERROR",
+    }
+}
+
+/// `1 case`, `2 cases`.
+pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
+    if n == 1 { format!("{n} {singular}") } else { format!("{n} {plural}") }
+}

@@ -1,0 +1,164 @@
+//! A per-run Markdown report (for a CI job summary or a pull-request comment): the verdict,
+//! a table per operation, then per operation and contract group a row per case, and the
+//! details of every case that is not a pass. All text from cases is escaped: messages quote
+//! target output, which may contain `|`, `<` or backticks.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::check::{Mismatch, Verdict};
+
+use super::collect::RunLog;
+use super::events::{CaseOutcome, Event, ReportError, Reporter, RunSummary};
+use super::labels;
+use super::tally::{self, Overall, Tally};
+
+/// Writes a Markdown file when the run completes.
+#[derive(Debug)]
+pub struct MarkdownReporter {
+    path: PathBuf,
+    log: RunLog,
+}
+
+impl MarkdownReporter {
+    /// A reporter writing to `path` (parent directories are created).
+    pub fn new(path: impl Into<PathBuf>) -> MarkdownReporter {
+        MarkdownReporter { path: path.into(), log: RunLog::default() }
+    }
+}
+
+impl Reporter for MarkdownReporter {
+    fn event(&mut self, event: &Event) -> Result<(), ReportError> {
+        let Some(summary) = self.log.observe(event) else { return Ok(()) };
+        let text = render(&self.log, summary)?;
+        super::file::write_whole(&self.path, text.as_bytes())
+    }
+}
+
+fn render(log: &RunLog, summary: &RunSummary) -> Result<String, ReportError> {
+    let start = log.start("Markdown")?;
+    let strict = summary.strict;
+    let mut out = String::new();
+    let _ = writeln!(out, "# Conformance of {}\n", inline(&start.target.name));
+    let _ = writeln!(out, "**{}**: {}\n", inline(&Overall::of(summary, strict, Some(start.total)).line()), Tally::of(summary, strict).line());
+    let _ = writeln!(out, "- target: {} ({})", inline(&start.target.url), inline(&start.target.kind));
+    let _ = writeln!(out, "- run prefix: `{}`", start.run_prefix.replace('`', ""));
+    let _ = writeln!(out, "- strict: {}", if strict { "yes" } else { "no" });
+    let _ = writeln!(out, "- elapsed: {}", tally::duration(summary.elapsed_ms));
+    if summary.interrupted {
+        let _ = writeln!(out, "- **interrupted**: not every selected case ran");
+    }
+    for pool in &summary.pools_left {
+        let _ = writeln!(out, "- **pool left behind**: {}", inline(pool));
+    }
+    let grouped = log.grouped();
+    if grouped.is_empty() {
+        let _ = writeln!(out, "\nNo case ran.");
+        return Ok(out);
+    }
+    summary_table(&mut out, summary);
+    for (operation, groups) in &grouped {
+        let _ = writeln!(out, "\n## {}", inline(operation));
+        for (group, cases) in groups {
+            let _ = writeln!(out, "\n### {}\n", inline(group));
+            let _ = writeln!(out, "| verdict | case | title | evidence |\n|---|---|---|---|");
+            for case in cases {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} | {} |",
+                    verdict(case.verdict, strict),
+                    case.id,
+                    cell(&case.title),
+                    labels::evidence(case.evidence_level)
+                );
+            }
+            for case in cases.iter().filter(|c| c.verdict != Verdict::Pass) {
+                details(&mut out, case, strict);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn summary_table(out: &mut String, summary: &RunSummary) {
+    let (rows, total) = tally::operation_rows(summary);
+    let _ = writeln!(out, "\n## Summary\n");
+    let header: Vec<&str> = Verdict::ALL.iter().map(|v| v.label()).collect();
+    let _ = writeln!(out, "| operation | {} |", header.join(" | "));
+    let _ = writeln!(out, "|---|{}", "--:|".repeat(Verdict::ALL.len()));
+    let join = |counts: &[usize; 6]| counts.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" | ");
+    for (op, counts) in &rows {
+        let _ = writeln!(out, "| {} | {} |", cell(op), join(counts));
+    }
+    let _ = writeln!(out, "| **total** | {} |", join(&total));
+}
+
+fn details(out: &mut String, case: &CaseOutcome, strict: bool) {
+    let _ = writeln!(out, "\n#### {}: `{}`\n", verdict(case.verdict, strict), case.id);
+    let _ = writeln!(out, "{}\n", block(&case.title));
+    let _ = writeln!(out, "- requirement: {}", block(&case.requirement));
+    let _ = writeln!(out, "- evidence: {} ({})", labels::evidence(case.evidence_level), inline(&case.evidence_source));
+    if let Some(reason) = &case.reason {
+        let _ = writeln!(out, "- reason: {}", block(reason));
+    }
+    if !case.mismatches.is_empty() {
+        mismatch_table(out, &case.mismatches);
+    }
+    if let Some(repro) = &case.reproduction {
+        let fence = fence_for(repro);
+        let _ = writeln!(out, "\nReproduce:\n\n{fence}sh\n{}\n{fence}", repro.trim_end());
+    }
+}
+
+fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
+    let _ = writeln!(out, "\n| field | tier | expected | actual |\n|---|---|---|---|");
+    for m in mismatches {
+        let _ = writeln!(out, "| {} | {} | {} | {} |", cell(&m.field), labels::tier(m.tier), cell(&m.expected), cell(&m.actual));
+    }
+}
+
+/// `**fail**`; non-strict is marked as a failure when the run is strict.
+fn verdict(v: Verdict, strict: bool) -> String {
+    match v {
+        Verdict::NonStrict if strict => "**non-strict** (fails under strict)".to_string(),
+        Verdict::Pass => v.label().to_string(),
+        _ => format!("**{}**", v.label()),
+    }
+}
+
+/// Escape text for use inside a table cell: one line, no column breaks, no HTML.
+fn cell(text: &str) -> String {
+    let lines: Vec<String> = text.lines().map(inline).collect();
+    if lines.is_empty() { " ".to_string() } else { lines.join("<br>") }
+}
+
+/// Escape multi-line text that continues a list item or paragraph.
+fn block(text: &str) -> String {
+    text.lines().map(inline).collect::<Vec<_>>().join("<br>\n  ")
+}
+
+/// Escape one line of text so Markdown and HTML read it literally.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A code fence longer than any run of backticks in `text`.
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}

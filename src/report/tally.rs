@@ -1,0 +1,142 @@
+//! Counting verdicts the same way in every reporter: what counts as passed, failed and
+//! skipped, the per-operation table, and the one-line verdict of a run.
+//!
+//! CI tooling parses the `N passed, N failed, N skipped` line, so its arithmetic lives here
+//! once: passed = pass + known-gap (+ non-strict unless strict), failed = fail + error
+//! (+ non-strict under strict), skipped = skip.
+
+use crate::check::Verdict;
+
+use super::events::RunSummary;
+use super::labels::count;
+
+/// Cases as CI sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// pass + known-gap, and non-strict unless strict.
+    pub passed: usize,
+    /// fail + error, and non-strict under strict.
+    pub failed: usize,
+    /// skip.
+    pub skipped: usize,
+}
+
+impl Tally {
+    /// Tally a summary; `strict` makes non-strict a failure.
+    pub fn of(summary: &RunSummary, strict: bool) -> Tally {
+        let non_strict = summary.count(Verdict::NonStrict);
+        let (ns_passed, ns_failed) = if strict { (0, non_strict) } else { (non_strict, 0) };
+        Tally {
+            passed: summary.count(Verdict::Pass) + summary.count(Verdict::KnownGap) + ns_passed,
+            failed: summary.count(Verdict::Fail) + summary.count(Verdict::Error) + ns_failed,
+            skipped: summary.count(Verdict::Skip),
+        }
+    }
+
+    /// `3 passed, 1 failed, 2 skipped`: the line CI tooling reads.
+    pub fn line(&self) -> String {
+        format!("{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
+    }
+}
+
+/// The run's verdict in one phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overall {
+    /// Every executed case holds the contract (and strict detail under strict).
+    Conformant {
+        /// Known gaps (failures the baseline accepts).
+        known_gaps: usize,
+        /// Non-strict differences tolerated because the run is not strict.
+        non_strict: usize,
+    },
+    /// Some cases break the contract.
+    Gaps {
+        /// fail (+ non-strict under strict).
+        gaps: usize,
+        /// Cases the harness could not run: the verdict may be incomplete.
+        errors: usize,
+    },
+    /// Nothing can be said about conformance.
+    CouldNotRun {
+        /// Why (`no case ran`, `2 cases errored`...).
+        reason: String,
+    },
+}
+
+impl Overall {
+    /// The verdict of a finished run. `selected` is the number of cases the run meant to run.
+    pub fn of(summary: &RunSummary, strict: bool, selected: Option<usize>) -> Overall {
+        let finished: usize = summary.counts.values().sum();
+        let gaps: usize = summary.counts.iter().filter(|(v, _)| v.is_gap(strict)).map(|(_, n)| n).sum();
+        let errors = summary.count(Verdict::Error);
+        if finished == 0 {
+            let reason = if summary.interrupted { "no case ran: interrupted before the first case" } else { "no case ran" };
+            return Overall::CouldNotRun { reason: reason.to_string() };
+        }
+        if gaps > 0 {
+            return Overall::Gaps { gaps, errors };
+        }
+        if errors > 0 {
+            return Overall::CouldNotRun { reason: format!("{} errored", count(errors, "case", "cases")) };
+        }
+        if summary.interrupted {
+            let of = selected.map(|n| format!(" of {n}")).unwrap_or_default();
+            return Overall::CouldNotRun { reason: format!("interrupted after {finished}{of} cases") };
+        }
+        if summary.executed() == 0 {
+            return Overall::CouldNotRun { reason: "every case was skipped".to_string() };
+        }
+        let non_strict = if strict { 0 } else { summary.count(Verdict::NonStrict) };
+        Overall::Conformant { known_gaps: summary.count(Verdict::KnownGap), non_strict }
+    }
+
+    /// `conformant`, `not conformant: 2 gaps`, `could not run: no case ran`.
+    pub fn line(&self) -> String {
+        match self {
+            Overall::Conformant { known_gaps, non_strict } => {
+                let mut notes = Vec::new();
+                if *known_gaps > 0 {
+                    notes.push(count(*known_gaps, "known gap", "known gaps"));
+                }
+                if *non_strict > 0 {
+                    notes.push(count(*non_strict, "non-strict difference", "non-strict differences"));
+                }
+                if notes.is_empty() { "conformant".to_string() } else { format!("conformant ({})", notes.join(", ")) }
+            }
+            Overall::Gaps { gaps, errors } => {
+                let mut line = format!("not conformant: {}", count(*gaps, "gap", "gaps"));
+                if *errors > 0 {
+                    line.push_str(&format!(" ({} could not run)", count(*errors, "case", "cases")));
+                }
+                line
+            }
+            Overall::CouldNotRun { reason } => format!("could not run: {reason}"),
+        }
+    }
+}
+
+/// One row of the per-operation table: counts in [`Verdict::ALL`] order.
+pub type Row = (String, [usize; 6]);
+
+/// Rows per operation (sorted by name) and the totals row.
+pub fn operation_rows(summary: &RunSummary) -> (Vec<Row>, [usize; 6]) {
+    let mut total = [0; 6];
+    let rows = summary
+        .per_operation
+        .iter()
+        .map(|(op, counts)| {
+            let mut row = [0; 6];
+            for (i, v) in Verdict::ALL.iter().enumerate() {
+                row[i] = counts.get(v).copied().unwrap_or(0);
+                total[i] += row[i];
+            }
+            (op.clone(), row)
+        })
+        .collect();
+    (rows, total)
+}
+
+/// `1.23 s`, `850 ms`.
+pub fn duration(ms: u64) -> String {
+    if ms < 1000 { format!("{ms} ms") } else { format!("{}.{:02} s", ms / 1000, (ms % 1000) / 10) }
+}

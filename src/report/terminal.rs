@@ -1,0 +1,112 @@
+//! The human view of a run: a progress bar on stderr, a status line per case that needs
+//! attention, and at the end the details, a per-operation table, the verdict and the
+//! `N passed, N failed, N skipped` line CI tooling reads (always the last line).
+
+mod paint;
+mod render;
+
+use std::io::{IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::check::Verdict;
+
+use super::collect::RunLog;
+use super::events::{Event, ReportError, Reporter};
+use paint::Paint;
+
+/// How the terminal reporter behaves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TerminalOptions {
+    /// Colour the output (still off when `NO_COLOR` is set).
+    pub color: bool,
+    /// Show a progress bar on stderr (still hidden when stderr is not a terminal or `CI` is set).
+    pub progress: bool,
+    /// A status line for every case, passes included.
+    pub verbose: bool,
+    /// Non-strict counts as a failure (also taken from the run summary).
+    pub strict: bool,
+}
+
+impl TerminalOptions {
+    /// Colour when stdout is a terminal, progress when stderr is one: the usual defaults.
+    pub fn detect(verbose: bool, strict: bool) -> TerminalOptions {
+        TerminalOptions {
+            color: std::io::stdout().is_terminal(),
+            progress: std::io::stderr().is_terminal(),
+            verbose,
+            strict,
+        }
+    }
+}
+
+/// Writes the run to a terminal (or any writer) as it happens.
+pub struct TerminalReporter {
+    out: Box<dyn Write + Send>,
+    opts: TerminalOptions,
+    paint: Paint,
+    bar: Option<ProgressBar>,
+    log: RunLog,
+}
+
+impl TerminalReporter {
+    /// A reporter writing to `out` (usually stdout); the progress bar goes to stderr.
+    pub fn new(out: Box<dyn Write + Send>, opts: TerminalOptions) -> TerminalReporter {
+        TerminalReporter { out, opts, paint: Paint::new(opts.color), bar: None, log: RunLog::default() }
+    }
+
+    /// Write `text` without tearing the progress bar.
+    fn write(&mut self, text: &str) -> Result<(), ReportError> {
+        let out = &mut self.out;
+        let mut put = || out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        let result = match &self.bar {
+            Some(bar) => bar.suspend(put),
+            None => put(),
+        };
+        result.map_err(|source| ReportError::Terminal { source })
+    }
+
+    fn start_progress(&mut self, total: usize) {
+        let visible = self.opts.progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        if !visible {
+            return;
+        }
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos}/{len} [{bar:30}] {elapsed} {wide_msg}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar = Some(bar);
+    }
+}
+
+impl Reporter for TerminalReporter {
+    fn event(&mut self, event: &Event) -> Result<(), ReportError> {
+        self.log.observe(event);
+        match event {
+            Event::Started { total, .. } => {
+                let header = self.log.start_seen().map(render::header).unwrap_or_default();
+                self.write(&header)?;
+                self.start_progress(*total);
+            }
+            Event::CaseFinished(outcome) => {
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                    bar.set_message(outcome.id.clone());
+                }
+                if self.opts.verbose || outcome.verdict != Verdict::Pass {
+                    let line = render::status_line(outcome, self.opts.strict, &self.paint);
+                    self.write(&line)?;
+                }
+            }
+            Event::Completed(summary) => {
+                if let Some(bar) = self.bar.take() {
+                    bar.finish_and_clear();
+                }
+                let strict = self.opts.strict || summary.strict;
+                let text = render::end_of_run(&self.log, summary, strict, &self.paint);
+                self.write(&text)?;
+            }
+        }
+        Ok(())
+    }
+}
