@@ -88,7 +88,11 @@ fn check(model: &Model, shape: &Shape, v: &Value, path: &str) -> Result<(), Type
             Value::Object(obj) => {
                 for (name, member) in shape.members.iter() {
                     let (Some(item), Some(target)) = (obj.get(name), model.shape(&member.shape)) else { continue };
-                    let p = if path.is_empty() { member_path_segment(name) } else { format!("{path}.{}", member_path_segment(name)) };
+                    let p = if path.is_empty() {
+                        member_path_segment(name)
+                    } else {
+                        format!("{path}.{}", member_path_segment(name))
+                    };
                     check(model, target, item, &p)?;
                 }
                 Ok(())
@@ -107,7 +111,9 @@ fn scalar_mismatch(v: &Value, java_type: &str) -> String {
     match v {
         Value::Object(_) => UNEXPECTED_STRUCTURE.to_string(),
         Value::Array(_) => UNEXPECTED_LIST.to_string(),
-        Value::Number(_) => format!("class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an {java_type}"),
+        Value::Number(_) => format!(
+            "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an {java_type}"
+        ),
         Value::Bool(_) => format!("class java.lang.Boolean can not be converted to an {java_type}"),
         Value::String(_) => format!("class java.lang.String can not be converted to an {java_type}"),
         Value::Null => UNEXPECTED_FIELD_TYPE.to_string(),
@@ -126,7 +132,13 @@ mod tests {
 
     #[test]
     fn correct_types_pass() {
-        assert_eq!(msg("UpdateUserAttributes", json!({"AccessToken": "a", "UserAttributes": [{"Name": "n", "Value": "v"}], "ClientMetadata": {"k": "v"}})), None);
+        assert_eq!(
+            msg(
+                "UpdateUserAttributes",
+                json!({"AccessToken": "a", "UserAttributes": [{"Name": "n", "Value": "v"}], "ClientMetadata": {"k": "v"}})
+            ),
+            None
+        );
         assert_eq!(msg("ListUserPools", json!({"MaxResults": 10})), None);
     }
 
@@ -137,12 +149,17 @@ mod tests {
 
     #[test]
     fn string_where_list_expected() {
-        assert_eq!(msg("DeleteUserAttributes", json!({"AccessToken": "a", "UserAttributeNames": "email"})).as_deref(), Some(UNEXPECTED_FIELD_TYPE));
+        assert_eq!(
+            msg("DeleteUserAttributes", json!({"AccessToken": "a", "UserAttributeNames": "email"})).as_deref(),
+            Some(UNEXPECTED_FIELD_TYPE)
+        );
     }
 
     #[test]
     fn array_where_string_expected_and_nested_paths() {
-        let e = check_json_types("UpdateUserAttributes", &json!({"AccessToken": "a", "UserAttributes": [{"Name": ["x"]}]})).unwrap_err();
+        let e =
+            check_json_types("UpdateUserAttributes", &json!({"AccessToken": "a", "UserAttributes": [{"Name": ["x"]}]}))
+                .unwrap_err();
         assert_eq!(e.message, UNEXPECTED_LIST);
         assert_eq!(e.path, "userAttributes.1.member.name");
     }

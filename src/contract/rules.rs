@@ -95,7 +95,8 @@ impl RuleError {
 pub const UNAUTHORIZED_WRITE: &str = "A client attempted to write unauthorized attribute";
 
 /// Attributes that are verified by a code, their `*_verified` flag and delivery medium.
-const VERIFIABLE: &[(&str, &str, &str)] = &[("email", "email_verified", "EMAIL"), ("phone_number", "phone_number_verified", "SMS")];
+const VERIFIABLE: &[(&str, &str, &str)] =
+    &[("email", "email_verified", "EMAIL"), ("phone_number", "phone_number_verified", "SMS")];
 
 fn invalid(msg: String) -> RuleError {
     RuleError::InvalidParameter(msg)
@@ -103,18 +104,24 @@ fn invalid(msg: String) -> RuleError {
 
 /// The definition of a writable attribute, or why it is not writable. Shared by update,
 /// delete and create (`creating` allows immutable attributes).
-fn writable<'s>(schema: &'s PoolSchema, actor: Actor<'_>, name: &str, creating: bool) -> Result<&'s AttributeDef, RuleError> {
+fn writable<'s>(
+    schema: &'s PoolSchema,
+    actor: Actor<'_>,
+    name: &str,
+    creating: bool,
+) -> Result<&'s AttributeDef, RuleError> {
     if name == "sub" {
         return Err(invalid("Cannot modify the non-mutable attribute sub".to_string()));
     }
-    let def = schema.get(name).ok_or_else(|| invalid(format!("user.{name}: Attribute does not exist in the schema.\n")))?;
+    let def =
+        schema.get(name).ok_or_else(|| invalid(format!("user.{name}: Attribute does not exist in the schema.\n")))?;
     if !def.mutable && !creating {
         return Err(invalid(format!("user.{name}: Attribute cannot be updated.")));
     }
-    if let Actor::Client(scope) = actor {
-        if !scope.allows(name) {
-            return Err(RuleError::NotAuthorized(UNAUTHORIZED_WRITE.to_string()));
-        }
+    if let Actor::Client(scope) = actor
+        && !scope.allows(name)
+    {
+        return Err(RuleError::NotAuthorized(UNAUTHORIZED_WRITE.to_string()));
     }
     Ok(def)
 }
@@ -140,7 +147,10 @@ fn check_value(def: &AttributeDef, value: &str) -> Result<(), RuleError> {
 /// `local@domain`: one `@`, both parts non-empty, no whitespace or control characters.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// E.164: `+` then 1 to 15 ASCII digits.
@@ -178,7 +188,8 @@ pub fn plan_update(
     let changes = dedupe(changes);
     for c in &changes {
         let def = writable(schema, actor, &c.name, false)?;
-        let value = c.value.as_deref().ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
+        let value =
+            c.value.as_deref().ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
         if value.is_empty() {
             if def.required {
                 return Err(invalid(format!("user.{}: Required attribute cannot be deleted.", c.name)));
@@ -260,14 +271,20 @@ pub fn plan_create(
     let mut plan = Plan::default();
     for c in &changes {
         let def = writable(schema, actor, &c.name, true)?;
-        let value = c.value.as_deref().ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
+        let value =
+            c.value.as_deref().ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
         if !value.is_empty() {
             check_value(def, value)?;
             plan.attributes.insert(c.name.clone(), value.to_string());
         }
     }
-    if let Some(missing) = schema.attributes().find(|d| d.required && d.name != "sub" && !plan.attributes.contains_key(&d.name)) {
-        return Err(invalid(format!("Attributes did not conform to the schema: {}: The attribute is required", missing.name)));
+    if let Some(missing) =
+        schema.attributes().find(|d| d.required && d.name != "sub" && !plan.attributes.contains_key(&d.name))
+    {
+        return Err(invalid(format!(
+            "Attributes did not conform to the schema: {}: The attribute is required",
+            missing.name
+        )));
     }
     for (attr, flag, medium) in VERIFIABLE {
         let Some(value) = plan.attributes.get(*attr) else { continue };
@@ -308,10 +325,16 @@ mod tests {
     }
 
     fn user() -> BTreeMap<String, String> {
-        [("sub", "s-1"), ("email", "bob@example.com"), ("email_verified", "true"), ("custom:badge", "gold"), ("name", "Bob")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        [
+            ("sub", "s-1"),
+            ("email", "bob@example.com"),
+            ("email_verified", "true"),
+            ("custom:badge", "gold"),
+            ("name", "Bob"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
     }
 
     const NOBODY: &dyn Fn(&str, &str) -> bool = &|_, _| false;
@@ -327,9 +350,15 @@ mod tests {
 
     #[test]
     fn schema_errors() {
-        assert_eq!(err(update(&[Change::set("tier", "gold")])), ("user.tier: Attribute does not exist in the schema.\n".into(), "InvalidParameterException"));
+        assert_eq!(
+            err(update(&[Change::set("tier", "gold")])),
+            ("user.tier: Attribute does not exist in the schema.\n".into(), "InvalidParameterException")
+        );
         assert_eq!(err(update(&[Change::set("sub", "x")])).0, "Cannot modify the non-mutable attribute sub");
-        assert_eq!(err(update(&[Change::set("custom:badge", "silver")])).0, "user.custom:badge: Attribute cannot be updated.");
+        assert_eq!(
+            err(update(&[Change::set("custom:badge", "silver")])).0,
+            "user.custom:badge: Attribute cannot be updated."
+        );
     }
 
     #[test]
@@ -337,9 +366,12 @@ mod tests {
         let scope = restricted();
         let r = plan_update(&pool(false), Actor::Client(&scope), &user(), &[Change::set("custom:team", "red")], NOBODY);
         assert_eq!(err(r), (UNAUTHORIZED_WRITE.to_string(), "NotAuthorizedException"));
-        let ok = plan_update(&pool(false), Actor::Client(&scope), &user(), &[Change::set("custom:tier", "gold")], NOBODY).unwrap();
+        let ok =
+            plan_update(&pool(false), Actor::Client(&scope), &user(), &[Change::set("custom:tier", "gold")], NOBODY)
+                .unwrap();
         assert_eq!(ok.attributes["custom:tier"], "gold");
-        let admin = plan_update(&pool(false), Actor::Admin, &user(), &[Change::set("custom:team", "red")], NOBODY).unwrap();
+        let admin =
+            plan_update(&pool(false), Actor::Admin, &user(), &[Change::set("custom:team", "red")], NOBODY).unwrap();
         assert_eq!(admin.attributes["custom:team"], "red");
     }
 
@@ -355,8 +387,14 @@ mod tests {
 
     #[test]
     fn custom_string_lengths() {
-        assert_eq!(err(update(&[Change::set("custom:tier", "ab")])).0, "user.custom:tier: String must be no shorter than 3 characters");
-        assert_eq!(err(update(&[Change::set("custom:tier", "abcdefghijk")])).0, "user.custom:tier: String must be no longer than 10 characters");
+        assert_eq!(
+            err(update(&[Change::set("custom:tier", "ab")])).0,
+            "user.custom:tier: String must be no shorter than 3 characters"
+        );
+        assert_eq!(
+            err(update(&[Change::set("custom:tier", "abcdefghijk")])).0,
+            "user.custom:tier: String must be no longer than 10 characters"
+        );
         assert!(update(&[Change::set("custom:tier", "abc")]).is_ok());
         assert!(update(&[Change::set("custom:tier", "abcdefghij")]).is_ok());
     }
@@ -379,13 +417,24 @@ mod tests {
         assert_eq!(p.attributes["email_verified"], "false");
         assert_eq!(
             p.deliveries,
-            vec![CodeDelivery { attribute_name: "email".into(), delivery_medium: "EMAIL".into(), destination: "c***@e***".into() }]
+            vec![CodeDelivery {
+                attribute_name: "email".into(),
+                delivery_medium: "EMAIL".into(),
+                destination: "c***@e***".into()
+            }]
         );
     }
 
     #[test]
     fn email_change_under_verify_before_update_keeps_the_old_value() {
-        let p = plan_update(&pool(true), Actor::Client(&WriteScope::All), &user(), &[Change::set("email", "carol@example.org")], NOBODY).unwrap();
+        let p = plan_update(
+            &pool(true),
+            Actor::Client(&WriteScope::All),
+            &user(),
+            &[Change::set("email", "carol@example.org")],
+            NOBODY,
+        )
+        .unwrap();
         assert_eq!(p.attributes["email"], "bob@example.com");
         assert_eq!(p.attributes["email_verified"], "true");
         assert_eq!(p.pending["email"], "carol@example.org");
@@ -403,7 +452,13 @@ mod tests {
     #[test]
     fn alias_conflict() {
         let taken: &dyn Fn(&str, &str) -> bool = &|a, v| a == "email" && v == "taken@example.com";
-        let r = plan_update(&pool(false), Actor::Client(&WriteScope::All), &user(), &[Change::set("email", "taken@example.com")], taken);
+        let r = plan_update(
+            &pool(false),
+            Actor::Client(&WriteScope::All),
+            &user(),
+            &[Change::set("email", "taken@example.com")],
+            taken,
+        );
         assert_eq!(err(r), ("An account with the given email already exists.".into(), "AliasExistsException"));
     }
 
@@ -420,7 +475,13 @@ mod tests {
         let p = update(&[Change::set("email_verified", "false")]).unwrap();
         assert_eq!(p.attributes["email_verified"], "false");
         let scope = restricted();
-        let r = plan_update(&pool(false), Actor::Client(&scope), &user(), &[Change::set("email_verified", "false")], NOBODY);
+        let r = plan_update(
+            &pool(false),
+            Actor::Client(&scope),
+            &user(),
+            &[Change::set("email_verified", "false")],
+            NOBODY,
+        );
         assert_eq!(err(r).1, "NotAuthorizedException");
     }
 
@@ -436,26 +497,44 @@ mod tests {
         assert_eq!(del(&["nickname"], &all).unwrap(), user());
         assert_eq!(del(&["email"], &all).unwrap_err().to_string(), "user.email: Required attribute cannot be deleted.");
         assert_eq!(del(&["sub"], &all).unwrap_err().to_string(), "Cannot modify the non-mutable attribute sub");
-        assert_eq!(del(&["custom:badge"], &all).unwrap_err().to_string(), "user.custom:badge: Attribute cannot be updated.");
-        assert_eq!(del(&["nope"], &all).unwrap_err().to_string(), "user.nope: Attribute does not exist in the schema.\n");
+        assert_eq!(
+            del(&["custom:badge"], &all).unwrap_err().to_string(),
+            "user.custom:badge: Attribute cannot be updated."
+        );
+        assert_eq!(
+            del(&["nope"], &all).unwrap_err().to_string(),
+            "user.nope: Attribute does not exist in the schema.\n"
+        );
         assert_eq!(del(&["custom:team"], &restricted()).unwrap_err().error_type(), "NotAuthorizedException");
         assert!(del(&["name", "custom:badge"], &all).is_err());
     }
 
     #[test]
     fn create_rules() {
-        let attrs = [Change::set("email", "a@b.c"), Change::set("email_verified", "true"), Change::set("custom:badge", "gold")];
+        let attrs =
+            [Change::set("email", "a@b.c"), Change::set("email_verified", "true"), Change::set("custom:badge", "gold")];
         let p = plan_create(&pool(false), Actor::Admin, &attrs, NOBODY).unwrap();
         assert_eq!(p.attributes["custom:badge"], "gold");
         assert!(p.deliveries.is_empty());
         let r = plan_create(&pool(false), Actor::Admin, &[Change::set("name", "x")], NOBODY);
-        assert_eq!(r.unwrap_err().to_string(), "Attributes did not conform to the schema: email: The attribute is required");
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "Attributes did not conform to the schema: email: The attribute is required"
+        );
         let p = plan_create(&pool(false), Actor::Admin, &[Change::set("email", "a@b.c")], NOBODY).unwrap();
         assert_eq!(p.deliveries.len(), 1);
         let taken: &dyn Fn(&str, &str) -> bool = &|_, _| true;
-        assert_eq!(plan_create(&pool(false), Actor::Admin, &attrs, taken).unwrap_err().error_type(), "AliasExistsException");
+        assert_eq!(
+            plan_create(&pool(false), Actor::Admin, &attrs, taken).unwrap_err().error_type(),
+            "AliasExistsException"
+        );
         let scope = restricted();
-        let r = plan_create(&pool(false), Actor::Client(&scope), &[Change::set("email", "a@b.c"), Change::set("custom:team", "x")], NOBODY);
+        let r = plan_create(
+            &pool(false),
+            Actor::Client(&scope),
+            &[Change::set("email", "a@b.c"), Change::set("custom:team", "x")],
+            NOBODY,
+        );
         assert_eq!(r.unwrap_err().error_type(), "NotAuthorizedException");
     }
 }

@@ -168,10 +168,10 @@ impl PoolSchema {
             s.map(|v| v.trim().parse::<usize>().map_err(|_| SchemaError::BadConstraint(full.clone()))).transpose()
         };
         let (min_length, max_length) = (parse(min)?, parse(max)?);
-        if let (Some(lo), Some(hi)) = (min_length, max_length) {
-            if lo > hi {
-                return Err(SchemaError::BadConstraint(full));
-            }
+        if let (Some(lo), Some(hi)) = (min_length, max_length)
+            && lo > hi
+        {
+            return Err(SchemaError::BadConstraint(full));
         }
         let existing = self.attributes.get(&full);
         let def = AttributeDef {
@@ -238,8 +238,14 @@ mod tests {
     fn bad_entries_are_errors() {
         let mut s = PoolSchema::standard();
         assert_eq!(s.add("x", DataType::String, true, true, None, None), Err(SchemaError::RequiredCustom));
-        assert!(matches!(s.add("x", DataType::String, true, false, Some("a"), None), Err(SchemaError::BadConstraint(_))));
-        assert!(matches!(s.add("x", DataType::String, true, false, Some("5"), Some("2")), Err(SchemaError::BadConstraint(_))));
+        assert!(matches!(
+            s.add("x", DataType::String, true, false, Some("a"), None),
+            Err(SchemaError::BadConstraint(_))
+        ));
+        assert!(matches!(
+            s.add("x", DataType::String, true, false, Some("5"), Some("2")),
+            Err(SchemaError::BadConstraint(_))
+        ));
         assert_eq!(s.add("sub", DataType::String, true, true, None, None), Err(SchemaError::SubRedefined));
     }
 

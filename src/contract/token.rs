@@ -41,9 +41,10 @@ impl TokenRejection {
     /// The error type Cognito answers with.
     pub fn error_type(&self) -> &'static str {
         match self {
-            TokenRejection::Invalid | TokenRejection::Expired | TokenRejection::Revoked | TokenRejection::MissingScope => {
-                "NotAuthorizedException"
-            }
+            TokenRejection::Invalid
+            | TokenRejection::Expired
+            | TokenRejection::Revoked
+            | TokenRejection::MissingScope => "NotAuthorizedException",
             TokenRejection::PoolGone(_) => "ResourceNotFoundException",
             TokenRejection::UserGone => "UserNotFoundException",
             TokenRejection::NotConfirmed => "UserNotConfirmedException",

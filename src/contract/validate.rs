@@ -164,15 +164,15 @@ impl Walker {
                 if let Some(max) = shape.max.filter(|m| len > *m) {
                     push(Constraint::MaxLength(max));
                 }
-                if let Some(p) = &shape.pattern {
-                    if full_match(p, s) == Some(false) {
-                        push(Constraint::Pattern(p.clone()));
-                    }
+                if let Some(p) = &shape.pattern
+                    && full_match(p, s) == Some(false)
+                {
+                    push(Constraint::Pattern(p.clone()));
                 }
-                if let Some(values) = &shape.enum_values {
-                    if !values.iter().any(|e| e == s) {
-                        push(Constraint::Enum(values.clone()));
-                    }
+                if let Some(values) = &shape.enum_values
+                    && !values.iter().any(|e| e == s)
+                {
+                    push(Constraint::Enum(values.clone()));
                 }
             }
             ("integer" | "long", Value::Number(n)) => {
@@ -270,7 +270,9 @@ mod tests {
     fn missing_sensitive_token_is_not_null_without_value() {
         assert_eq!(
             message("DeleteUser", json!({})).as_deref(),
-            Some("1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must not be null")
+            Some(
+                "1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must not be null"
+            )
         );
         assert_eq!(message("DeleteUser", json!({"AccessToken": null})), message("DeleteUser", json!({})));
     }
@@ -280,7 +282,9 @@ mod tests {
         let m = message("DeleteUser", json!({"AccessToken": ""})).unwrap();
         assert_eq!(
             m,
-            format!("1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: {TOKEN_PATTERN}")
+            format!(
+                "1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: {TOKEN_PATTERN}"
+            )
         );
         let m = message("DeleteUser", json!({"AccessToken": "secret value"})).unwrap();
         assert!(!m.contains("secret"), "{m}");
@@ -304,11 +308,14 @@ mod tests {
 
     #[test]
     fn empty_attribute_name_breaks_length_and_pattern() {
-        let body = json!({"AccessToken": "a", "UserAttributes": [{"Name": "name", "Value": "x"}, {"Name": "", "Value": "v"}]});
+        let body =
+            json!({"AccessToken": "a", "UserAttributes": [{"Name": "name", "Value": "x"}, {"Name": "", "Value": "v"}]});
         let m = message("UpdateUserAttributes", body).unwrap();
         assert_eq!(
             m,
-            format!("2 validation errors detected: Value '' at 'userAttributes.2.member.name' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '' at 'userAttributes.2.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: {NAME_PATTERN}")
+            format!(
+                "2 validation errors detected: Value '' at 'userAttributes.2.member.name' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '' at 'userAttributes.2.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: {NAME_PATTERN}"
+            )
         );
     }
 
@@ -345,14 +352,24 @@ mod tests {
     fn null_list_element_is_not_null_violation() {
         let body = json!({"AccessToken": "a", "UserAttributeNames": [null]});
         let m = message("DeleteUserAttributes", body).unwrap();
-        assert!(m.contains("Value null at 'userAttributeNames.1.member' failed to satisfy constraint: Member must not be null"), "{m}");
+        assert!(
+            m.contains(
+                "Value null at 'userAttributeNames.1.member' failed to satisfy constraint: Member must not be null"
+            ),
+            "{m}"
+        );
     }
 
     #[test]
     fn missing_required_name_inside_list_element() {
         let body = json!({"AccessToken": "a", "UserAttributes": [{"Value": "v"}]});
         let m = message("UpdateUserAttributes", body).unwrap();
-        assert!(m.contains("Value null at 'userAttributes.1.member.name' failed to satisfy constraint: Member must not be null"), "{m}");
+        assert!(
+            m.contains(
+                "Value null at 'userAttributes.1.member.name' failed to satisfy constraint: Member must not be null"
+            ),
+            "{m}"
+        );
     }
 
     #[test]
@@ -360,7 +377,10 @@ mod tests {
         let m = message("InitiateAuth", json!({"AuthFlow": "NOPE", "ClientId": "c"})).unwrap();
         assert!(m.contains("Value 'NOPE' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, "), "{m}");
         let m = message("ListUserPools", json!({"MaxResults": 0})).unwrap();
-        assert_eq!(m, "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        assert_eq!(
+            m,
+            "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"
+        );
         let m = message("ListUserPools", json!({"MaxResults": 61})).unwrap();
         assert!(m.ends_with("Member must have value less than or equal to 60"), "{m}");
     }

@@ -103,8 +103,14 @@ mod tests {
         assert_eq!(ApiError::internal().status(), 500);
         assert_eq!(ApiError::invalid("x").status(), 400);
         assert_eq!(ApiError::unknown_operation().status(), 400);
-        assert_eq!(ApiError::serialization("m").body(), serde_json::json!({"__type": "SerializationException", "Message": "m"}));
-        assert_eq!(ApiError::no_user().body(), serde_json::json!({"__type": "UserNotFoundException", "message": "User does not exist."}));
+        assert_eq!(
+            ApiError::serialization("m").body(),
+            serde_json::json!({"__type": "SerializationException", "Message": "m"})
+        );
+        assert_eq!(
+            ApiError::no_user().body(),
+            serde_json::json!({"__type": "UserNotFoundException", "message": "User does not exist."})
+        );
         let e: ApiError = TokenRejection::Expired.into();
         assert_eq!(e.kind, "NotAuthorizedException");
     }

@@ -69,19 +69,25 @@ enum Output {
 pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = req.into_parts();
-    if parts.method == Method::GET {
-        if let Some(jwks) = jwks_path(parts.uri.path()) {
-            return respond(&request_id, Ok(Output::Json(jwks)));
-        }
+    if parts.method == Method::GET
+        && let Some(jwks) = jwks_path(parts.uri.path())
+    {
+        return respond(&request_id, Ok(Output::Json(jwks)));
     }
     let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
         Ok(Ok(b)) => b,
         Ok(Err(_)) => {
-            let e = ApiError { status: Some(413), ..ApiError::new("RequestEntityTooLargeException", "Request body too large") };
+            let e = ApiError {
+                status: Some(413),
+                ..ApiError::new("RequestEntityTooLargeException", "Request body too large")
+            };
             return respond(&request_id, Err(e));
         }
         Err(_) => {
-            let e = ApiError { status: Some(408), ..ApiError::new("RequestTimeoutException", "Request body not received in time") };
+            let e = ApiError {
+                status: Some(408),
+                ..ApiError::new("RequestTimeoutException", "Request body not received in time")
+            };
             return respond(&request_id, Err(e));
         }
     };
@@ -113,10 +119,7 @@ fn content_type_ok(headers: &HeaderMap) -> bool {
 }
 
 fn signed(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("AWS4-HMAC-SHA256"))
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("AWS4-HMAC-SHA256"))
 }
 
 /// Parse the body into a JSON object (`null` = no members).

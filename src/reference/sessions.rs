@@ -110,7 +110,13 @@ pub fn issue(app: &App, store: &mut Store, grant: Grant<'_>) -> Result<Tokens, A
         access: app.keys.sign(&access).map_err(sign_failed)?,
         id: app.keys.sign(&id).map_err(sign_failed)?,
         refresh: new_session.then(|| {
-            format!("{REFRESH_HEADER}.{}.{}.{}.{}", random_segment(256), random_segment(12), random_segment(600), random_segment(16))
+            format!(
+                "{REFRESH_HEADER}.{}.{}.{}.{}",
+                random_segment(256),
+                random_segment(12),
+                random_segment(600),
+                random_segment(16)
+            )
         }),
     };
     if let Some(refresh) = &tokens.refresh {
@@ -166,5 +172,10 @@ pub fn authorize(app: &App, store: &Store, token: &str) -> Result<Caller, TokenR
     if user.status == UserStatus::Unconfirmed {
         return Err(TokenRejection::NotConfirmed);
     }
-    Ok(Caller { pool_id: pool_id.to_string(), client_id: claims.client_id, username: claims.username, origin_jti: claims.origin_jti })
+    Ok(Caller {
+        pool_id: pool_id.to_string(),
+        client_id: claims.client_id,
+        username: claims.username,
+        origin_jti: claims.origin_jti,
+    })
 }

@@ -104,14 +104,22 @@ pub struct PasswordPolicy {
 impl Default for PasswordPolicy {
     /// Cognito's default when a pool is created without a policy.
     fn default() -> Self {
-        PasswordPolicy { minimum_length: 8, require_uppercase: true, require_lowercase: true, require_numbers: true, require_symbols: true }
+        PasswordPolicy {
+            minimum_length: 8,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_numbers: true,
+            require_symbols: true,
+        }
     }
 }
 
 impl PasswordPolicy {
     /// `InvalidPasswordException` with Cognito's message when `password` breaks the policy.
     pub fn check(&self, password: &str) -> Result<(), ApiError> {
-        let fail = |why: &str| Err(ApiError::new("InvalidPasswordException", format!("Password did not conform with policy: {why}")));
+        let fail = |why: &str| {
+            Err(ApiError::new("InvalidPasswordException", format!("Password did not conform with policy: {why}")))
+        };
         if password.chars().count() < self.minimum_length {
             return fail("Password not long enough");
         }
@@ -241,9 +249,18 @@ mod tests {
     fn password_policy_messages() {
         let p = PasswordPolicy::default();
         assert!(p.check("Aa1!aaaa").is_ok());
-        assert_eq!(p.check("Aa1!").unwrap_err().message.as_deref(), Some("Password did not conform with policy: Password not long enough"));
+        assert_eq!(
+            p.check("Aa1!").unwrap_err().message.as_deref(),
+            Some("Password did not conform with policy: Password not long enough")
+        );
         assert_eq!(p.check("aa1!aaaa").unwrap_err().kind, "InvalidPasswordException");
-        let lax = PasswordPolicy { minimum_length: 6, require_uppercase: false, require_lowercase: false, require_numbers: false, require_symbols: false };
+        let lax = PasswordPolicy {
+            minimum_length: 6,
+            require_uppercase: false,
+            require_lowercase: false,
+            require_numbers: false,
+            require_symbols: false,
+        };
         assert!(lax.check("aaaaaa").is_ok());
     }
 }

@@ -106,8 +106,13 @@ impl Harness {
             }
             c
         };
-        let full = self.admin("CreateUserPoolClient", client(None)).await["UserPoolClient"]["ClientId"].as_str().unwrap().to_string();
-        let restricted = self.admin("CreateUserPoolClient", client(Some(json!(["email", "name", "custom:tier"])))).await["UserPoolClient"]["ClientId"]
+        let full = self.admin("CreateUserPoolClient", client(None)).await["UserPoolClient"]["ClientId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let restricted = self
+            .admin("CreateUserPoolClient", client(Some(json!(["email", "name", "custom:tier"]))))
+            .await["UserPoolClient"]["ClientId"]
             .as_str()
             .unwrap()
             .to_string();
@@ -121,7 +126,11 @@ impl Harness {
             json!({"UserPoolId": f.pool, "Username": username, "TemporaryPassword": PASSWORD, "MessageAction": "SUPPRESS", "UserAttributes": attrs}),
         )
         .await;
-        self.admin("AdminSetUserPassword", json!({"UserPoolId": f.pool, "Username": username, "Password": PASSWORD, "Permanent": true})).await;
+        self.admin(
+            "AdminSetUserPassword",
+            json!({"UserPoolId": f.pool, "Username": username, "Password": PASSWORD, "Permanent": true}),
+        )
+        .await;
     }
 
     async fn sign_in(&self, client: &str, username: &str) -> Resp {
@@ -136,7 +145,14 @@ impl Harness {
     }
 
     async fn attributes(&self, f: &Fixture, username: &str) -> Option<std::collections::BTreeMap<String, String>> {
-        let r = self.call_prefixed("AWSCognitoIdentityProviderService", "AdminGetUser", &json!({"UserPoolId": f.pool, "Username": username}), true).await;
+        let r = self
+            .call_prefixed(
+                "AWSCognitoIdentityProviderService",
+                "AdminGetUser",
+                &json!({"UserPoolId": f.pool, "Username": username}),
+                true,
+            )
+            .await;
         if r.status != 200 {
             assert_eq!(r.error_type(), "UserNotFoundException", "{}", r.text);
             assert_eq!(r.message(), "User does not exist.");
@@ -189,9 +205,17 @@ async fn sign_in_issues_rs256_access_token_with_cognito_claims() {
     let wrong = h
         .call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": f.full, "AuthParameters": {"USERNAME": "ada", "PASSWORD": "Aa1!wrong-pass"}}))
         .await;
-    assert_eq!((wrong.error_type(), wrong.message()), ("NotAuthorizedException".into(), "Incorrect username or password.".into()));
+    assert_eq!(
+        (wrong.error_type(), wrong.message()),
+        ("NotAuthorizedException".into(), "Incorrect username or password.".into())
+    );
     // Refresh keeps working until GlobalSignOut.
-    let refreshed = h.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": f.full, "AuthParameters": {"REFRESH_TOKEN": refresh}})).await;
+    let refreshed = h
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": f.full, "AuthParameters": {"REFRESH_TOKEN": refresh}}),
+        )
+        .await;
     assert_eq!(refreshed.status, 200, "{}", refreshed.text);
     assert!(refreshed.json()["AuthenticationResult"].get("RefreshToken").is_none());
     h.reference.shutdown().await;
@@ -206,11 +230,24 @@ async fn global_sign_out_revokes_access_and_refresh_tokens() {
     let second = h.tokens(&f.full, "bob").await;
     assert_eq!(h.call("GlobalSignOut", json!({"AccessToken": access(&second)})).await.status, 200);
     for t in [&first, &second] {
-        let r = h.call("UpdateUserAttributes", json!({"AccessToken": access(t), "UserAttributes": [{"Name": "name", "Value": "B"}]})).await;
-        assert_eq!((r.status, r.error_type(), r.message()), (400, "NotAuthorizedException".into(), "Access Token has been revoked".into()));
+        let r = h
+            .call(
+                "UpdateUserAttributes",
+                json!({"AccessToken": access(t), "UserAttributes": [{"Name": "name", "Value": "B"}]}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.error_type(), r.message()),
+            (400, "NotAuthorizedException".into(), "Access Token has been revoked".into())
+        );
     }
     let refresh = first["RefreshToken"].as_str().unwrap();
-    let r = h.call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": f.full, "AuthParameters": {"REFRESH_TOKEN": refresh}})).await;
+    let r = h
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": f.full, "AuthParameters": {"REFRESH_TOKEN": refresh}}),
+        )
+        .await;
     assert_eq!(r.error_type(), "NotAuthorizedException");
     assert!(!h.attributes(&f, "bob").await.unwrap().contains_key("name"));
     // A new sign-in after the sign-out works.
@@ -248,23 +285,55 @@ async fn token_states_are_refused_in_contract_order() {
         assert_eq!((r.status, r.error_type(), r.message()), (400, ty.to_string(), msg.to_string()), "{}", r.text);
     };
     let body = |tok: &str| json!({"AccessToken": tok, "UserAttributeNames": ["name"]});
-    expect(h.call("DeleteUserAttributes", body("garbage.garbage")).await, "NotAuthorizedException", "Invalid Access Token");
-    expect(h.call("DeleteUserAttributes", body(t["IdToken"].as_str().unwrap())).await, "NotAuthorizedException", "Invalid Access Token");
-    expect(h.call("DeleteUserAttributes", body(t["RefreshToken"].as_str().unwrap())).await, "NotAuthorizedException", "Invalid Access Token");
+    expect(
+        h.call("DeleteUserAttributes", body("garbage.garbage")).await,
+        "NotAuthorizedException",
+        "Invalid Access Token",
+    );
+    expect(
+        h.call("DeleteUserAttributes", body(t["IdToken"].as_str().unwrap())).await,
+        "NotAuthorizedException",
+        "Invalid Access Token",
+    );
+    expect(
+        h.call("DeleteUserAttributes", body(t["RefreshToken"].as_str().unwrap())).await,
+        "NotAuthorizedException",
+        "Invalid Access Token",
+    );
     let mut parts: Vec<&str> = at.split('.').collect();
     let alg_none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{}.", parts[1]);
     expect(h.call("DeleteUserAttributes", body(&alg_none)).await, "NotAuthorizedException", "Invalid Access Token");
     let other_sig = "A".repeat(parts[2].len());
     parts[2] = &other_sig;
-    expect(h.call("DeleteUserAttributes", body(&parts.join("."))).await, "NotAuthorizedException", "Invalid Access Token");
+    expect(
+        h.call("DeleteUserAttributes", body(&parts.join("."))).await,
+        "NotAuthorizedException",
+        "Invalid Access Token",
+    );
     // Missing scope and unconfirmed users via token minting.
-    let mint = |user: &str, scope: &str| json!({"UserPoolId": f.pool, "ClientId": f.full, "Username": user, "Scope": scope});
-    let no_scope = h.control("MintAccessToken", mint("dan", "openid email")).await.json()["AccessToken"].as_str().unwrap().to_string();
-    expect(h.call("DeleteUserAttributes", body(&no_scope)).await, "NotAuthorizedException", "Access Token does not have required scopes");
+    let mint =
+        |user: &str, scope: &str| json!({"UserPoolId": f.pool, "ClientId": f.full, "Username": user, "Scope": scope});
+    let no_scope = h.control("MintAccessToken", mint("dan", "openid email")).await.json()["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    expect(
+        h.call("DeleteUserAttributes", body(&no_scope)).await,
+        "NotAuthorizedException",
+        "Access Token does not have required scopes",
+    );
     let signed_up = h.call("SignUp", json!({"ClientId": f.full, "Username": "eve", "Password": PASSWORD, "UserAttributes": [{"Name": "email", "Value": "eve@example.com"}]})).await;
     assert_eq!(signed_up.json()["CodeDeliveryDetails"]["Destination"], "e***@e***");
-    let unconfirmed = h.control("MintAccessToken", mint("eve", "aws.cognito.signin.user.admin")).await.json()["AccessToken"].as_str().unwrap().to_string();
-    expect(h.call("DeleteUserAttributes", body(&unconfirmed)).await, "UserNotConfirmedException", "User is not confirmed.");
+    let unconfirmed =
+        h.control("MintAccessToken", mint("eve", "aws.cognito.signin.user.admin")).await.json()["AccessToken"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    expect(
+        h.call("DeleteUserAttributes", body(&unconfirmed)).await,
+        "UserNotConfirmedException",
+        "User is not confirmed.",
+    );
     expect(h.sign_in(&f.full, "eve").await, "UserNotConfirmedException", "User is not confirmed.");
     // Expiry through the clock; expiry is checked before revocation.
     assert_eq!(h.call("DeleteUserAttributes", body(&at)).await.status, 200);
@@ -273,7 +342,11 @@ async fn token_states_are_refused_in_contract_order() {
     // Deleted pool.
     let fresh = access(&h.tokens(&f.full, "dan").await);
     h.admin("DeleteUserPool", json!({"UserPoolId": f.pool})).await;
-    expect(h.call("DeleteUserAttributes", body(&fresh)).await, "ResourceNotFoundException", &format!("User pool {} does not exist.", f.pool));
+    expect(
+        h.call("DeleteUserAttributes", body(&fresh)).await,
+        "ResourceNotFoundException",
+        &format!("User pool {} does not exist.", f.pool),
+    );
     h.reference.shutdown().await;
 }
 
@@ -283,11 +356,20 @@ async fn admin_deleted_user_token_is_user_not_found() {
     let f = h.provision(false).await;
     h.create_user(&f, "fay", &[("email", "fay@example.com"), ("email_verified", "true")]).await;
     let at = access(&h.tokens(&f.full, "fay").await);
-    let r = h.call_prefixed("AWSCognitoIdentityProviderService", "AdminDeleteUser", &json!({"UserPoolId": f.pool, "Username": "fay"}), true).await;
+    let r = h
+        .call_prefixed(
+            "AWSCognitoIdentityProviderService",
+            "AdminDeleteUser",
+            &json!({"UserPoolId": f.pool, "Username": "fay"}),
+            true,
+        )
+        .await;
     assert_eq!((r.status, r.text.as_str()), (200, ""));
     // Re-created with the same name: the old token is still someone else's.
     h.create_user(&f, "fay", &[("email", "fay@example.com"), ("email_verified", "true")]).await;
-    let r = h.call("UpdateUserAttributes", json!({"AccessToken": at, "UserAttributes": [{"Name": "name", "Value": "F"}]})).await;
+    let r = h
+        .call("UpdateUserAttributes", json!({"AccessToken": at, "UserAttributes": [{"Name": "name", "Value": "F"}]}))
+        .await;
     assert_eq!((r.error_type(), r.message()), ("UserNotFoundException".into(), "User does not exist.".into()));
     h.reference.shutdown().await;
 }
@@ -296,7 +378,12 @@ async fn admin_deleted_user_token_is_user_not_found() {
 async fn update_round_trip_and_rules() {
     let h = Harness::start().await;
     let f = h.provision(false).await;
-    h.create_user(&f, "gus", &[("email", "gus@example.com"), ("email_verified", "true"), ("custom:badge", "gold"), ("name", "Gus")]).await;
+    h.create_user(
+        &f,
+        "gus",
+        &[("email", "gus@example.com"), ("email_verified", "true"), ("custom:badge", "gold"), ("name", "Gus")],
+    )
+    .await;
     h.create_user(&f, "hal", &[("email", "hal@example.com"), ("email_verified", "true")]).await;
     let at = access(&h.tokens(&f.full, "gus").await);
     let update = |attrs: Value| json!({"AccessToken": at, "UserAttributes": attrs});
@@ -307,18 +394,52 @@ async fn update_round_trip_and_rules() {
     assert_eq!(a["given_name"], "G");
     assert!(!a.contains_key("name"));
     let me = h.call("GetUser", json!({"AccessToken": at})).await.json();
-    assert!(me["UserAttributes"].as_array().unwrap().iter().any(|x| x["Name"] == "custom:tier" && x["Value"] == "silver"));
+    assert!(
+        me["UserAttributes"].as_array().unwrap().iter().any(|x| x["Name"] == "custom:tier" && x["Value"] == "silver")
+    );
     let cases = [
-        (json!([{"Name": "tier", "Value": "gold"}]), "InvalidParameterException", "user.tier: Attribute does not exist in the schema.\n"),
-        (json!([{"Name": "custom:badge", "Value": "x"}]), "InvalidParameterException", "user.custom:badge: Attribute cannot be updated."),
-        (json!([{"Name": "sub", "Value": "x"}]), "InvalidParameterException", "Cannot modify the non-mutable attribute sub"),
+        (
+            json!([{"Name": "tier", "Value": "gold"}]),
+            "InvalidParameterException",
+            "user.tier: Attribute does not exist in the schema.\n",
+        ),
+        (
+            json!([{"Name": "custom:badge", "Value": "x"}]),
+            "InvalidParameterException",
+            "user.custom:badge: Attribute cannot be updated.",
+        ),
+        (
+            json!([{"Name": "sub", "Value": "x"}]),
+            "InvalidParameterException",
+            "Cannot modify the non-mutable attribute sub",
+        ),
         (json!([{"Name": "name"}]), "InvalidParameterException", "Attribute value for name must not be null"),
-        (json!([{"Name": "email", "Value": ""}]), "InvalidParameterException", "user.email: Required attribute cannot be deleted."),
-        (json!([{"Name": "custom:tier", "Value": "ab"}]), "InvalidParameterException", "user.custom:tier: String must be no shorter than 3 characters"),
+        (
+            json!([{"Name": "email", "Value": ""}]),
+            "InvalidParameterException",
+            "user.email: Required attribute cannot be deleted.",
+        ),
+        (
+            json!([{"Name": "custom:tier", "Value": "ab"}]),
+            "InvalidParameterException",
+            "user.custom:tier: String must be no shorter than 3 characters",
+        ),
         (json!([{"Name": "email", "Value": "nope"}]), "InvalidParameterException", "Invalid email address format."),
-        (json!([{"Name": "phone_number", "Value": "12345"}]), "InvalidParameterException", "Invalid phone number format."),
-        (json!([{"Name": "email", "Value": "hal@example.com"}]), "AliasExistsException", "An account with the given email already exists."),
-        (json!([{"Name": "given_name", "Value": "X"}, {"Name": "custom:badge", "Value": "x"}]), "InvalidParameterException", "user.custom:badge: Attribute cannot be updated."),
+        (
+            json!([{"Name": "phone_number", "Value": "12345"}]),
+            "InvalidParameterException",
+            "Invalid phone number format.",
+        ),
+        (
+            json!([{"Name": "email", "Value": "hal@example.com"}]),
+            "AliasExistsException",
+            "An account with the given email already exists.",
+        ),
+        (
+            json!([{"Name": "given_name", "Value": "X"}, {"Name": "custom:badge", "Value": "x"}]),
+            "InvalidParameterException",
+            "user.custom:badge: Attribute cannot be updated.",
+        ),
     ];
     for (attrs, ty, msg) in cases {
         let r = h.call("UpdateUserAttributes", update(attrs.clone())).await;
@@ -327,12 +448,22 @@ async fn update_round_trip_and_rules() {
     assert_eq!(h.attributes(&f, "gus").await.unwrap(), a, "refused updates changed nothing");
     // Restricted client.
     let rt = access(&h.tokens(&f.restricted, "gus").await);
-    let r = h.call("UpdateUserAttributes", json!({"AccessToken": rt, "UserAttributes": [{"Name": "custom:team", "Value": "red"}]})).await;
-    assert_eq!((r.error_type(), r.message()), ("NotAuthorizedException".into(), "A client attempted to write unauthorized attribute".into()));
+    let r = h
+        .call(
+            "UpdateUserAttributes",
+            json!({"AccessToken": rt, "UserAttributes": [{"Name": "custom:team", "Value": "red"}]}),
+        )
+        .await;
+    assert_eq!(
+        (r.error_type(), r.message()),
+        ("NotAuthorizedException".into(), "A client attempted to write unauthorized attribute".into())
+    );
     let r = h.call("DeleteUserAttributes", json!({"AccessToken": rt, "UserAttributeNames": ["phone_number"]})).await;
     assert_eq!(r.error_type(), "NotAuthorizedException");
     // DeleteUserAttributes.
-    let r = h.call("DeleteUserAttributes", json!({"AccessToken": at, "UserAttributeNames": ["given_name", "nickname"]})).await;
+    let r = h
+        .call("DeleteUserAttributes", json!({"AccessToken": at, "UserAttributeNames": ["given_name", "nickname"]}))
+        .await;
     assert_eq!((r.status, r.text.as_str()), (200, "{}"));
     assert!(!h.attributes(&f, "gus").await.unwrap().contains_key("given_name"));
     let r = h.call("DeleteUserAttributes", json!({"AccessToken": at, "UserAttributeNames": ["email"]})).await;
@@ -346,9 +477,17 @@ async fn email_change_sends_masked_code() {
     let f = h.provision(false).await;
     h.create_user(&f, "ivy", &[("email", "ivy@example.com"), ("email_verified", "true")]).await;
     let at = access(&h.tokens(&f.full, "ivy").await);
-    let r = h.call("UpdateUserAttributes", json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "bea@elsewhere.org"}]})).await;
+    let r = h
+        .call(
+            "UpdateUserAttributes",
+            json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "bea@elsewhere.org"}]}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.json(), json!({"CodeDeliveryDetailsList": [{"Destination": "b***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}]}));
+    assert_eq!(
+        r.json(),
+        json!({"CodeDeliveryDetailsList": [{"Destination": "b***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}]})
+    );
     let a = h.attributes(&f, "ivy").await.unwrap();
     assert_eq!((a["email"].as_str(), a["email_verified"].as_str()), ("bea@elsewhere.org", "false"));
     assert_eq!(h.sign_in(&f.full, "ivy").await.status, 200);
@@ -356,7 +495,12 @@ async fn email_change_sends_masked_code() {
     let g = h.provision(true).await;
     h.create_user(&g, "jon", &[("email", "jon@example.com"), ("email_verified", "true")]).await;
     let at = access(&h.tokens(&g.full, "jon").await);
-    let r = h.call("UpdateUserAttributes", json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "kim@example.net"}]})).await;
+    let r = h
+        .call(
+            "UpdateUserAttributes",
+            json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "kim@example.net"}]}),
+        )
+        .await;
     assert_eq!(r.json()["CodeDeliveryDetailsList"][0]["Destination"], "k***@e***");
     let a = h.attributes(&g, "jon").await.unwrap();
     assert_eq!((a["email"].as_str(), a["email_verified"].as_str()), ("jon@example.com", "true"));
@@ -382,26 +526,61 @@ async fn protocol_layers_validation_and_faults() {
     );
     assert_eq!(r.headers["x-amzn-errortype"], "InvalidParameterException:");
     let r = h.call("DeleteUser", json!({"AccessToken": "has space"})).await;
-    assert_eq!(r.message(), "1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+");
+    assert_eq!(
+        r.message(),
+        "1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+"
+    );
 
-    let r = h.raw(&[("X-Amz-Target", target), json_ct], &format!("{{\"AccessToken\": {{\"t\": \"{at}\"}}, \"UserAttributeNames\": [\"name\"]}}")).await;
-    assert_eq!((r.error_type(), r.json()["Message"].as_str()), ("SerializationException".into(), Some("Start of structure or map found where not expected.")));
+    let r = h
+        .raw(
+            &[("X-Amz-Target", target), json_ct],
+            &format!("{{\"AccessToken\": {{\"t\": \"{at}\"}}, \"UserAttributeNames\": [\"name\"]}}"),
+        )
+        .await;
+    assert_eq!(
+        (r.error_type(), r.json()["Message"].as_str()),
+        ("SerializationException".into(), Some("Start of structure or map found where not expected."))
+    );
     for bad in ["", "{\"AccessToken\": ", "[1]", "{\"AccessToken\": 5, \"UserAttributeNames\": []}"] {
-        assert_eq!(h.raw(&[("X-Amz-Target", target), json_ct], bad).await.error_type(), "SerializationException", "{bad:?}");
+        assert_eq!(
+            h.raw(&[("X-Amz-Target", target), json_ct], bad).await.error_type(),
+            "SerializationException",
+            "{bad:?}"
+        );
     }
-    for headers in [vec![json_ct], vec![("X-Amz-Target", "AWSCognitoIdentityProviderService.DeleteUserAttributesz"), json_ct], vec![("X-Amz-Target", target), ("Content-Type", "text/plain")]] {
+    for headers in [
+        vec![json_ct],
+        vec![("X-Amz-Target", "AWSCognitoIdentityProviderService.DeleteUserAttributesz"), json_ct],
+        vec![("X-Amz-Target", target), ("Content-Type", "text/plain")],
+    ] {
         let r = h.raw(&headers, &good).await;
         assert_eq!((r.status, r.error_type()), (400, "UnknownOperationException".into()), "{headers:?}");
     }
     let r = h.call("CreateUserPool", json!({"PoolName": "unsigned"})).await;
     assert_eq!(r.error_type(), "MissingAuthenticationTokenException");
 
-    assert_eq!(h.control("InjectFault", json!({"Operation": "DeleteUserAttributes", "Error": "InternalErrorException"})).await.status, 200);
+    assert_eq!(
+        h.control("InjectFault", json!({"Operation": "DeleteUserAttributes", "Error": "InternalErrorException"}))
+            .await
+            .status,
+        200
+    );
     let r = h.raw(&[("X-Amz-Target", target), json_ct], &good).await;
-    assert_eq!((r.status, r.error_type(), r.message()), (500, "InternalErrorException".into(), "Internal server error.".into()));
-    assert_eq!(h.control("InjectFault", json!({"Operation": "DeleteUserAttributes", "Error": "TooManyRequestsException"})).await.status, 200);
+    assert_eq!(
+        (r.status, r.error_type(), r.message()),
+        (500, "InternalErrorException".into(), "Internal server error.".into())
+    );
+    assert_eq!(
+        h.control("InjectFault", json!({"Operation": "DeleteUserAttributes", "Error": "TooManyRequestsException"}))
+            .await
+            .status,
+        200
+    );
     let r = h.raw(&[("X-Amz-Target", target), json_ct], &good).await;
-    assert_eq!((r.status, r.error_type(), r.message()), (400, "TooManyRequestsException".into(), "Too many requests".into()));
+    assert_eq!(
+        (r.status, r.error_type(), r.message()),
+        (400, "TooManyRequestsException".into(), "Too many requests".into())
+    );
     assert!(h.attributes(&f, "lee").await.unwrap().contains_key("name"), "faults and protocol errors changed nothing");
     assert_eq!(h.raw(&[("X-Amz-Target", target), json_ct], &good).await.status, 200, "a fault fires once");
 
@@ -430,13 +609,24 @@ async fn garbage_never_kills_the_server() {
     let h = Harness::start().await;
     let target = "AWSCognitoIdentityProviderService.UpdateUserAttributes";
     let huge = "x".repeat(super::protocol::MAX_BODY_BYTES + 10);
-    let bodies = ["\u{0}\u{1}", "{\"AccessToken\": \"a\", \"UserAttributes\": [null, 1, {\"Name\": {}}]}", "1e999999", "\"str\"", huge.as_str()];
+    let bodies = [
+        "\u{0}\u{1}",
+        "{\"AccessToken\": \"a\", \"UserAttributes\": [null, 1, {\"Name\": {}}]}",
+        "1e999999",
+        "\"str\"",
+        huge.as_str(),
+    ];
     for b in bodies {
         let r = h.raw(&[("X-Amz-Target", target), ("Content-Type", "application/x-amz-json-1.1")], b).await;
         assert!(r.status >= 400 && r.status < 500, "{}", r.status);
         assert!(!r.error_type().is_empty());
     }
-    let r = h.raw(&[("X-Amz-Target", "CognitoConformanceReference.MintAccessToken"), ("Content-Type", "application/json")], "{\"UserPoolId\": 1}").await;
+    let r = h
+        .raw(
+            &[("X-Amz-Target", "CognitoConformanceReference.MintAccessToken"), ("Content-Type", "application/json")],
+            "{\"UserPoolId\": 1}",
+        )
+        .await;
     assert_eq!(r.error_type(), "InvalidParameterException");
     // Still serving.
     assert_eq!(h.control("Describe", json!({})).await.status, 200);

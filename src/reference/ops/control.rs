@@ -26,7 +26,8 @@ pub fn call(app: &App, store: &mut Store, op: &str, input: Input<'_>) -> Result<
     match op {
         "Describe" => Ok(json!({"Capabilities": CAPABILITIES, "Name": "cognito-conformance embedded reference"})),
         "AdvanceClock" => {
-            let seconds = input.opt_u64("Seconds").ok_or_else(|| ApiError::invalid("Seconds must be a non-negative integer"))?;
+            let seconds =
+                input.opt_u64("Seconds").ok_or_else(|| ApiError::invalid("Seconds must be a non-negative integer"))?;
             store.clock.advance(seconds);
             Ok(json!({"Now": store.clock.now()}))
         }
@@ -36,7 +37,10 @@ pub fn call(app: &App, store: &mut Store, op: &str, input: Input<'_>) -> Result<
             let username = input.str("Username")?;
             let scope = input.opt_str("Scope").unwrap_or(ADMIN_SCOPE);
             if store.client(client_id)?.pool_id != pool_id {
-                return Err(ApiError::new("ResourceNotFoundException", format!("User pool client {client_id} does not exist.")));
+                return Err(ApiError::new(
+                    "ResourceNotFoundException",
+                    format!("User pool client {client_id} does not exist."),
+                ));
             }
             let grant = Grant { pool_id, client_id, username, scope, session: None };
             let tokens = issue(app, store, grant)?;

@@ -39,7 +39,14 @@ impl<'a> Input<'a> {
 
     /// The strings of a list member (non-strings skipped; absent = empty).
     pub fn strings(&self, name: &str) -> Vec<String> {
-        self.0.get(name).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
+        self.0
+            .get(name)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
     }
 
     /// A list of `{Name, Value}` as changes (`Value` missing or null = `None`).

@@ -71,7 +71,9 @@ pub fn update_user_attributes(app: &App, store: &mut Store, input: Input<'_>) ->
     let pool = store.pool_mut(&c.pool_id)?;
     let changes = input.attributes("UserAttributes");
     let current = &pool.user(&c.username)?.attributes;
-    let plan = plan_update(&pool.schema, Actor::Client(&scope), current, &changes, &|a, v| pool.alias_taken(&c.username, a, v))?;
+    let plan = plan_update(&pool.schema, Actor::Client(&scope), current, &changes, &|a, v| {
+        pool.alias_taken(&c.username, a, v)
+    })?;
     let user = pool.user_mut(&c.username)?;
     user.attributes = plan.attributes;
     user.pending.extend(plan.pending);

@@ -31,7 +31,8 @@ pub fn sign_up(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
     }
     pool.password_policy.check(password)?;
     let changes = input.attributes("UserAttributes");
-    let plan = plan_create(&pool.schema, Actor::Client(&client.write), &changes, &|a, v| pool.alias_taken(username, a, v))?;
+    let plan =
+        plan_create(&pool.schema, Actor::Client(&client.write), &changes, &|a, v| pool.alias_taken(username, a, v))?;
     let pool_id = pool.id.clone();
     let sub = insert_user(store, &pool_id, username, password.to_string(), UserStatus::Unconfirmed, plan.attributes)?;
     let mut out = json!({"UserConfirmed": false, "UserSub": sub});
@@ -80,7 +81,8 @@ fn password_sign_in(app: &App, store: &mut Store, client_id: &str, input: Input<
         })),
         UserStatus::Confirmed => {
             let (pool_id, username) = (pool.id.clone(), user.username.clone());
-            let grant = Grant { pool_id: &pool_id, client_id, username: &username, scope: SIGN_IN_SCOPE, session: None };
+            let grant =
+                Grant { pool_id: &pool_id, client_id, username: &username, scope: SIGN_IN_SCOPE, session: None };
             let tokens = issue(app, store, grant)?;
             Ok(json!({"AuthenticationResult": tokens.authentication_result(), "ChallengeParameters": {}}))
         }
@@ -143,7 +145,10 @@ pub fn admin_initiate_auth(app: &App, store: &mut Store, input: Input<'_>) -> Re
     let client_id = input.str("ClientId")?;
     store.pool(pool_id)?;
     if store.client(client_id)?.pool_id != pool_id {
-        return Err(ApiError::new("ResourceNotFoundException", format!("User pool client {client_id} does not exist.")));
+        return Err(ApiError::new(
+            "ResourceNotFoundException",
+            format!("User pool client {client_id} does not exist."),
+        ));
     }
     match input.str("AuthFlow")? {
         flow @ ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH") => {

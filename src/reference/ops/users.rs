@@ -87,7 +87,11 @@ pub fn admin_set_user_password(store: &mut Store, input: Input<'_>) -> Result<Va
     pool.password_policy.check(password)?;
     let user = pool.user_mut(input.str("Username")?)?;
     user.password = password.to_string();
-    user.status = if input.opt_bool("Permanent").unwrap_or(false) { UserStatus::Confirmed } else { UserStatus::ForceChangePassword };
+    user.status = if input.opt_bool("Permanent").unwrap_or(false) {
+        UserStatus::Confirmed
+    } else {
+        UserStatus::ForceChangePassword
+    };
     user.modified = now;
     Ok(json!({}))
 }
