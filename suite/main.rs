@@ -79,7 +79,9 @@ fn main() -> ExitCode {
             };
             let ignored = !listing && !missing.is_empty();
             let id = case.id.clone();
-            Trial::test(id, move || run_trial(&case, index)).with_kind(kind).with_ignored_flag(ignored)
+            Trial::test(id, move || run_trial(&case, index))
+                .with_kind(kind)
+                .with_ignored_flag(ignored)
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
@@ -103,11 +105,18 @@ fn build_harness() -> Result<Harness, String> {
         .build()
         .map_err(|e| format!("tokio runtime: {e}"))?;
     let env: BTreeMap<String, String> = std::env::vars().collect();
-    let strict_env = env.get("COGNITO_CONFORMANCE_STRICT").is_some_and(|v| v == "1");
-    let given = env.get("COGNITO_CONFORMANCE_ENDPOINT").filter(|s| !s.is_empty()).cloned();
+    let strict_env = env
+        .get("COGNITO_CONFORMANCE_STRICT")
+        .is_some_and(|v| v == "1");
+    let given = env
+        .get("COGNITO_CONFORMANCE_ENDPOINT")
+        .filter(|s| !s.is_empty())
+        .cloned();
     let (url, kind, reference) = match given {
         Some(u) => {
-            let cfg = endpoint::resolve(Some(&u), None, &env).map_err(|e| e.to_string())?.ok_or("no endpoint")?;
+            let cfg = endpoint::resolve(Some(&u), None, &env)
+                .map_err(|e| e.to_string())?
+                .ok_or("no endpoint")?;
             if endpoint::is_real_aws(&cfg.url) {
                 return Err("COGNITO_CONFORMANCE_ENDPOINT points at real AWS; use `cognito-conformance run --allow-real-aws` instead".into());
             }
@@ -120,7 +129,10 @@ fn build_harness() -> Result<Harness, String> {
             (r.url(), "reference", Some(r))
         }
     };
-    let baseline = match env.get("COGNITO_CONFORMANCE_BASELINE").filter(|s| !s.is_empty()) {
+    let baseline = match env
+        .get("COGNITO_CONFORMANCE_BASELINE")
+        .filter(|s| !s.is_empty())
+    {
         Some(p) => Some(Baseline::load(Path::new(p)).map_err(|e| e.to_string())?),
         None => None,
     };
@@ -132,9 +144,26 @@ fn build_harness() -> Result<Harness, String> {
     let capabilities = runtime.block_on(control::discover(&admin));
     let provisioner = Provisioner::new(admin);
     let redactor = redactor.with(provisioner.password(), "PASSWORD");
-    let target = TargetInfo { name: kind.into(), url, kind: kind.into(), capabilities: capabilities.iter().copied().collect() };
-    let ctx = Arc::new(RunContext { provisioner, capabilities, redactor, target });
-    Ok(Harness { runtime, ctx, strict: kind == "reference" || strict_env, gate: RwLock::new(()), baseline, _reference: reference })
+    let target = TargetInfo {
+        name: kind.into(),
+        url,
+        kind: kind.into(),
+        capabilities: capabilities.iter().copied().collect(),
+    };
+    let ctx = Arc::new(RunContext {
+        provisioner,
+        capabilities,
+        redactor,
+        target,
+    });
+    Ok(Harness {
+        runtime,
+        ctx,
+        strict: kind == "reference" || strict_env,
+        gate: RwLock::new(()),
+        baseline,
+        _reference: reference,
+    })
 }
 
 fn run_trial(case: &Case, index: usize) -> Result<(), Failed> {
@@ -157,11 +186,19 @@ fn run_trial(case: &Case, index: usize) -> Result<(), Failed> {
     match outcome.verdict {
         Verdict::Pass => Ok(()),
         Verdict::KnownGap => {
-            eprintln!("note: {} {}", outcome.id, outcome.reason.as_deref().unwrap_or("is a known gap"));
+            eprintln!(
+                "note: {} {}",
+                outcome.id,
+                outcome.reason.as_deref().unwrap_or("is a known gap")
+            );
             Ok(())
         }
         Verdict::NonStrict if !h.strict => {
-            eprintln!("note: {} is non-strict:\n{}", outcome.id, describe(&outcome));
+            eprintln!(
+                "note: {} is non-strict:\n{}",
+                outcome.id,
+                describe(&outcome)
+            );
             Ok(())
         }
         _ => Err(describe(&outcome).into()),
@@ -169,13 +206,27 @@ fn run_trial(case: &Case, index: usize) -> Result<(), Failed> {
 }
 
 fn describe(o: &CaseOutcome) -> String {
-    let mut s = format!("{}: {}\n  requirement: {}\n  evidence: {:?} ({})\n", o.verdict.label(), o.title, o.requirement, o.evidence_level, o.evidence_source);
+    let mut s = format!(
+        "{}: {}\n  requirement: {}\n  evidence: {:?} ({})\n",
+        o.verdict.label(),
+        o.title,
+        o.requirement,
+        o.evidence_level,
+        o.evidence_source
+    );
     if let Some(r) = &o.reason {
         s.push_str(&format!("  reason: {r}\n"));
     }
     for m in &o.mismatches {
-        let tier = if m.tier == Tier::Contract { "contract" } else { "strict" };
-        s.push_str(&format!("  [{tier}] {}: expected {}, got {}\n", m.field, m.expected, m.actual));
+        let tier = if m.tier == Tier::Contract {
+            "contract"
+        } else {
+            "strict"
+        };
+        s.push_str(&format!(
+            "  [{tier}] {}: expected {}, got {}\n",
+            m.field, m.expected, m.actual
+        ));
     }
     if let Some(r) = &o.reproduction {
         s.push_str("  reproduce:\n");

@@ -33,8 +33,17 @@ where
     format!("http://{addr}/")
 }
 
-async fn send(url: &str) -> (Result<cognito_conformance::wire::Response, WireError>, Duration) {
-    let settings = WireSettings { connect_timeout: Duration::from_secs(1), request_timeout: TIMEOUT, max_body: 64 * 1024 };
+async fn send(
+    url: &str,
+) -> (
+    Result<cognito_conformance::wire::Response, WireError>,
+    Duration,
+) {
+    let settings = WireSettings {
+        connect_timeout: Duration::from_secs(1),
+        request_timeout: TIMEOUT,
+        max_body: 64 * 1024,
+    };
     let client = HttpClient::new(settings).unwrap();
     let req = Request::json("DeleteUser", &serde_json::json!({"AccessToken": "x"}));
     let start = Instant::now();
@@ -43,12 +52,21 @@ async fn send(url: &str) -> (Result<cognito_conformance::wire::Response, WireErr
 }
 
 fn within_budget(elapsed: Duration) {
-    assert!(elapsed < TIMEOUT + Duration::from_secs(1), "took {elapsed:?}");
+    assert!(
+        elapsed < TIMEOUT + Duration::from_secs(1),
+        "took {elapsed:?}"
+    );
 }
 
 #[tokio::test]
 async fn connection_refused() {
-    let port = { std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port() };
+    let port = {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
     let (r, t) = send(&format!("http://127.0.0.1:{port}/")).await;
     assert!(matches!(r, Err(WireError::Connect { .. })), "{r:?}");
     within_budget(t);
@@ -57,6 +75,8 @@ async fn connection_refused() {
 #[tokio::test]
 async fn reset_before_responding() {
     let url = fault_server(|sock| async move {
+        // SO_LINGER 0 makes the close a TCP reset; with a zero timeout it does not block.
+        #[allow(deprecated)]
         let _ = sock.set_linger(Some(Duration::ZERO));
         drop(sock);
     })
@@ -93,7 +113,9 @@ async fn hang_after_accepting() {
 #[tokio::test]
 async fn slow_drip_body() {
     let url = fault_server(|mut sock| async move {
-        let _ = sock.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 1000\r\n\r\n").await;
+        let _ = sock
+            .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 1000\r\n\r\n")
+            .await;
         for _ in 0..1000 {
             if sock.write_all(b"x").await.is_err() {
                 return;
@@ -110,7 +132,9 @@ async fn slow_drip_body() {
 #[tokio::test]
 async fn huge_chunked_body_is_capped() {
     let url = fault_server(|mut sock| async move {
-        let _ = sock.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n").await;
+        let _ = sock
+            .write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            .await;
         let chunk = format!("{:x}\r\n{}\r\n", 8192, "a".repeat(8192));
         for _ in 0..10_000 {
             if sock.write_all(chunk.as_bytes()).await.is_err() {
@@ -120,14 +144,19 @@ async fn huge_chunked_body_is_capped() {
     })
     .await;
     let (r, t) = send(&url).await;
-    assert!(matches!(r, Err(WireError::BodyTooLarge { limit: 65536 })), "{r:?}");
+    assert!(
+        matches!(r, Err(WireError::BodyTooLarge { limit: 65536 })),
+        "{r:?}"
+    );
     within_budget(t);
 }
 
 #[tokio::test]
 async fn huge_declared_length_is_refused_up_front() {
     let url = fault_server(|mut sock| async move {
-        let _ = sock.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n").await;
+        let _ = sock
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n")
+            .await;
         tokio::time::sleep(Duration::from_secs(5)).await;
     })
     .await;

@@ -22,10 +22,14 @@ use cognito_conformance::wire::{HttpClient, WireSettings};
 
 const CT: &str = "application/x-amz-json-1.1";
 /// A JWT-shaped access token (the mock never verifies it).
-const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtb2NrIiwidG9rZW5fdXNlIjoiYWNjZXNzIn0.c2lnbmF0dXJlc2lnbmF0dXJl";
+const TOKEN: &str =
+    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtb2NrIiwidG9rZW5fdXNlIjoiYWNjZXNzIn0.c2lnbmF0dXJlc2lnbmF0dXJl";
 
 fn target(op: &str) -> wiremock::matchers::HeaderExactMatcher {
-    header("x-amz-target", format!("AWSCognitoIdentityProviderService.{op}").as_str())
+    header(
+        "x-amz-target",
+        format!("AWSCognitoIdentityProviderService.{op}").as_str(),
+    )
 }
 
 fn ok(body: Value) -> ResponseTemplate {
@@ -42,14 +46,19 @@ struct UserState {
 impl Respond for UserState {
     fn respond(&self, _: &Request) -> ResponseTemplate {
         if self.deleted.load(Ordering::SeqCst) {
-            return ResponseTemplate::new(400)
-                .set_body_raw(json!({"__type": "UserNotFoundException", "message": "User does not exist."}).to_string(), CT);
+            return ResponseTemplate::new(400).set_body_raw(
+                json!({"__type": "UserNotFoundException", "message": "User does not exist."})
+                    .to_string(),
+                CT,
+            );
         }
         let email = match (&self.email_after_call, self.called.load(Ordering::SeqCst)) {
             (Some(e), true) => e.clone(),
             _ => "u@example.com".to_string(),
         };
-        ok(json!({"Username": "u", "UserAttributes": [{"Name": "email", "Value": email}, {"Name": "sub", "Value": "s-1"}]}))
+        ok(
+            json!({"Username": "u", "UserAttributes": [{"Name": "email", "Value": email}, {"Name": "sub", "Value": "s-1"}]}),
+        )
     }
 }
 
@@ -83,40 +92,81 @@ async fn mock(s: Scenario) -> MockServer {
     let deleted = Arc::new(AtomicBool::new(false));
     let called = Arc::new(AtomicBool::new(false));
     let simple = [
-        ("CreateUserPool", json!({"UserPool": {"Id": "us-east-1_mock"}})),
-        ("CreateUserPoolClient", json!({"UserPoolClient": {"ClientId": "client-mock"}})),
+        (
+            "CreateUserPool",
+            json!({"UserPool": {"Id": "us-east-1_mock"}}),
+        ),
+        (
+            "CreateUserPoolClient",
+            json!({"UserPoolClient": {"ClientId": "client-mock"}}),
+        ),
         ("AdminCreateUser", json!({"User": {"Username": "u"}})),
         ("AdminSetUserPassword", json!({})),
         ("DeleteUserPool", json!({})),
-        ("InitiateAuth", json!({"AuthenticationResult": {"AccessToken": TOKEN, "IdToken": TOKEN, "RefreshToken": "refresh-token-opaque", "ExpiresIn": 3600, "TokenType": "Bearer"}})),
+        (
+            "InitiateAuth",
+            json!({"AuthenticationResult": {"AccessToken": TOKEN, "IdToken": TOKEN, "RefreshToken": "refresh-token-opaque", "ExpiresIn": 3600, "TokenType": "Bearer"}}),
+        ),
     ];
     for (op, body) in simple {
-        Mock::given(method("POST")).and(target(op)).respond_with(ok(body)).mount(&server).await;
+        Mock::given(method("POST"))
+            .and(target(op))
+            .respond_with(ok(body))
+            .mount(&server)
+            .await;
     }
     Mock::given(method("POST"))
         .and(target("AdminGetUser"))
-        .respond_with(UserState { deleted: deleted.clone(), email_after_call: s.email_after_call, called: called.clone() })
+        .respond_with(UserState {
+            deleted: deleted.clone(),
+            email_after_call: s.email_after_call,
+            called: called.clone(),
+        })
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(target(s.op))
-        .respond_with(UnderTest { resp: s.resp, deletes: s.deletes, deleted, called })
+        .respond_with(UnderTest {
+            resp: s.resp,
+            deletes: s.deletes,
+            deleted,
+            called,
+        })
         .mount(&server)
         .await;
     server
 }
 
 async fn run_case(server: &MockServer, fixture: &str) -> CaseOutcome {
-    let dir = if fixture.contains("\"UpdateUserAttributes\"") { "update-user-attributes" } else { "delete-user" };
+    let dir = if fixture.contains("\"UpdateUserAttributes\"") {
+        "update-user-attributes"
+    } else {
+        "delete-user"
+    };
     let id = format!("{dir}/mock/case");
-    let case = parse_case(Path::new(&format!("fixtures/{id}.toml")), &id, fixture).expect("fixture");
-    let settings = WireSettings { connect_timeout: Duration::from_secs(2), request_timeout: Duration::from_secs(2), max_body: 64 * 1024 };
+    let case =
+        parse_case(Path::new(&format!("fixtures/{id}.toml")), &id, fixture).expect("fixture");
+    let settings = WireSettings {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(2),
+        max_body: 64 * 1024,
+    };
     let http = HttpClient::new(settings).unwrap();
     let creds = credentials::resolve(&Default::default(), true).unwrap();
     let admin = Admin::new(http, &server.uri(), "us-east-1", creds, None);
     let provisioner = Provisioner::new(admin);
-    let target = TargetInfo { name: "mock".into(), url: server.uri(), kind: "loopback".into(), capabilities: vec![] };
-    let ctx = RunContext { provisioner, capabilities: BTreeSet::new(), redactor: Redactor::new(), target };
+    let target = TargetInfo {
+        name: "mock".into(),
+        url: server.uri(),
+        kind: "loopback".into(),
+        capabilities: vec![],
+    };
+    let ctx = RunContext {
+        provisioner,
+        capabilities: BTreeSet::new(),
+        redactor: Redactor::new(),
+        target,
+    };
     execute(&ctx, &case, 0).await
 }
 
@@ -134,26 +184,42 @@ strict.message = "Invalid Access Token"
 "#;
 
 fn err(status: u16, ty: &str, msg: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(json!({"__type": ty, "message": msg}).to_string(), CT)
+    ResponseTemplate::new(status)
+        .set_body_raw(json!({"__type": ty, "message": msg}).to_string(), CT)
 }
 
 fn under(op: &'static str, resp: ResponseTemplate) -> Scenario {
-    Scenario { op, resp, deletes: false, email_after_call: None }
+    Scenario {
+        op,
+        resp,
+        deletes: false,
+        email_after_call: None,
+    }
 }
 
 #[tokio::test]
 async fn conforming_error_passes() {
-    let s = mock(under("DeleteUser", err(400, "NotAuthorizedException", "Invalid Access Token"))).await;
+    let s = mock(under(
+        "DeleteUser",
+        err(400, "NotAuthorizedException", "Invalid Access Token"),
+    ))
+    .await;
     let o = run_case(&s, GARBAGE).await;
     assert_eq!(o.verdict, Verdict::Pass, "{o:#?}");
     assert!(o.reproduction.as_deref().unwrap().contains("$ACCESS_TOKEN"));
-    assert!(!o.reproduction.as_deref().unwrap().contains(TOKEN), "token leaked into the reproduction");
+    assert!(
+        !o.reproduction.as_deref().unwrap().contains(TOKEN),
+        "token leaked into the reproduction"
+    );
 }
 
 #[tokio::test]
 async fn error_type_only_in_the_header_is_equivalent() {
     let resp = ResponseTemplate::new(400)
-        .insert_header("x-amzn-errortype", "NotAuthorizedException:http://internal.amazon.com/coral/")
+        .insert_header(
+            "x-amzn-errortype",
+            "NotAuthorizedException:http://internal.amazon.com/coral/",
+        )
         .set_body_raw(json!({"message": "Invalid Access Token"}).to_string(), CT);
     let s = mock(under("DeleteUser", resp)).await;
     assert_eq!(run_case(&s, GARBAGE).await.verdict, Verdict::Pass);
@@ -161,21 +227,40 @@ async fn error_type_only_in_the_header_is_equivalent() {
 
 #[tokio::test]
 async fn namespaced_dunder_type_is_equivalent() {
-    let s = mock(under("DeleteUser", err(400, "com.amazonaws.cognito#NotAuthorizedException", "Invalid Access Token"))).await;
+    let s = mock(under(
+        "DeleteUser",
+        err(
+            400,
+            "com.amazonaws.cognito#NotAuthorizedException",
+            "Invalid Access Token",
+        ),
+    ))
+    .await;
     assert_eq!(run_case(&s, GARBAGE).await.verdict, Verdict::Pass);
 }
 
 #[tokio::test]
 async fn different_message_is_non_strict() {
-    let s = mock(under("DeleteUser", err(400, "NotAuthorizedException", "token invalid"))).await;
+    let s = mock(under(
+        "DeleteUser",
+        err(400, "NotAuthorizedException", "token invalid"),
+    ))
+    .await;
     let o = run_case(&s, GARBAGE).await;
     assert_eq!(o.verdict, Verdict::NonStrict);
-    assert_eq!((o.mismatches[0].field.as_str(), o.mismatches[0].tier), ("message", Tier::Strict));
+    assert_eq!(
+        (o.mismatches[0].field.as_str(), o.mismatches[0].tier),
+        ("message", Tier::Strict)
+    );
 }
 
 #[tokio::test]
 async fn wrong_error_type_fails() {
-    let s = mock(under("DeleteUser", err(400, "InvalidParameterException", "Invalid Access Token"))).await;
+    let s = mock(under(
+        "DeleteUser",
+        err(400, "InvalidParameterException", "Invalid Access Token"),
+    ))
+    .await;
     let o = run_case(&s, GARBAGE).await;
     assert_eq!(o.verdict, Verdict::Fail);
     assert_eq!(o.mismatches[0].field, "error");
@@ -185,7 +270,8 @@ async fn wrong_error_type_fails() {
 
 #[tokio::test]
 async fn html_500_fails_without_crashing() {
-    let resp = ResponseTemplate::new(500).set_body_raw("<!doctype html><h1>Internal Server Error</h1>", "text/html");
+    let resp = ResponseTemplate::new(500)
+        .set_body_raw("<!doctype html><h1>Internal Server Error</h1>", "text/html");
     let s = mock(under("DeleteUser", resp)).await;
     let o = run_case(&s, GARBAGE).await;
     assert_eq!(o.verdict, Verdict::Fail);
@@ -195,13 +281,18 @@ async fn html_500_fails_without_crashing() {
 
 #[tokio::test]
 async fn a_hanging_target_fails_with_a_timeout() {
-    let resp = err(400, "NotAuthorizedException", "Invalid Access Token").set_delay(Duration::from_secs(5));
+    let resp = err(400, "NotAuthorizedException", "Invalid Access Token")
+        .set_delay(Duration::from_secs(5));
     let s = mock(under("DeleteUser", resp)).await;
     let started = std::time::Instant::now();
     let o = run_case(&s, GARBAGE).await;
     assert_eq!(o.verdict, Verdict::Fail);
     assert_eq!(o.mismatches[0].field, "response");
-    assert!(o.mismatches[0].actual.contains("no complete response"), "{:?}", o.mismatches);
+    assert!(
+        o.mismatches[0].actual.contains("no complete response"),
+        "{:?}",
+        o.mismatches
+    );
     assert!(started.elapsed() < Duration::from_secs(4));
 }
 
@@ -228,12 +319,19 @@ state = "unchanged"
 
 #[tokio::test]
 async fn an_error_that_still_changes_state_fails() {
-    let mut sc = under("UpdateUserAttributes", err(400, "InvalidParameterException", "no"));
+    let mut sc = under(
+        "UpdateUserAttributes",
+        err(400, "InvalidParameterException", "no"),
+    );
     sc.email_after_call = Some("x@example.com".into());
     let s = mock(sc).await;
     let o = run_case(&s, UPDATE_IMMUTABLE).await;
     assert_eq!(o.verdict, Verdict::Fail);
-    assert!(o.mismatches.iter().any(|m| m.field == "state.email"), "{:?}", o.mismatches);
+    assert!(
+        o.mismatches.iter().any(|m| m.field == "state.email"),
+        "{:?}",
+        o.mismatches
+    );
 }
 
 const DELETE_OK: &str = r#"title = "delete"
@@ -250,13 +348,34 @@ strict.body = ""
 
 #[tokio::test]
 async fn delete_user_success_and_its_deviations() {
-    let conform = Scenario { op: "DeleteUser", resp: ResponseTemplate::new(200).set_body_raw("", CT), deletes: true, email_after_call: None };
-    assert_eq!(run_case(&mock(conform).await, DELETE_OK).await.verdict, Verdict::Pass);
+    let conform = Scenario {
+        op: "DeleteUser",
+        resp: ResponseTemplate::new(200).set_body_raw("", CT),
+        deletes: true,
+        email_after_call: None,
+    };
+    assert_eq!(
+        run_case(&mock(conform).await, DELETE_OK).await.verdict,
+        Verdict::Pass
+    );
     // `{}` is accepted by clients (Smithy) but is not what Cognito sends.
-    let braces = Scenario { op: "DeleteUser", resp: ok(json!({})), deletes: true, email_after_call: None };
-    assert_eq!(run_case(&mock(braces).await, DELETE_OK).await.verdict, Verdict::NonStrict);
+    let braces = Scenario {
+        op: "DeleteUser",
+        resp: ok(json!({})),
+        deletes: true,
+        email_after_call: None,
+    };
+    assert_eq!(
+        run_case(&mock(braces).await, DELETE_OK).await.verdict,
+        Verdict::NonStrict
+    );
     // 200 but the user is still there.
-    let liar = Scenario { op: "DeleteUser", resp: ResponseTemplate::new(200).set_body_raw("", CT), deletes: false, email_after_call: None };
+    let liar = Scenario {
+        op: "DeleteUser",
+        resp: ResponseTemplate::new(200).set_body_raw("", CT),
+        deletes: false,
+        email_after_call: None,
+    };
     let o = run_case(&mock(liar).await, DELETE_OK).await;
     assert_eq!(o.verdict, Verdict::Fail);
     assert_eq!(o.mismatches[0].field, "state");
@@ -266,10 +385,17 @@ async fn delete_user_success_and_its_deviations() {
 async fn setup_failure_is_an_error_not_a_fail() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_raw(json!({"__type": "UnknownOperationException"}).to_string(), CT))
+        .respond_with(ResponseTemplate::new(400).set_body_raw(
+            json!({"__type": "UnknownOperationException"}).to_string(),
+            CT,
+        ))
         .mount(&server)
         .await;
     let o = run_case(&server, GARBAGE).await;
     assert_eq!(o.verdict, Verdict::Error);
-    assert!(o.reason.as_deref().unwrap().contains("CreateUserPool"), "{:?}", o.reason);
+    assert!(
+        o.reason.as_deref().unwrap().contains("CreateUserPool"),
+        "{:?}",
+        o.reason
+    );
 }

@@ -75,16 +75,24 @@ pub enum BaselineError {
 impl Baseline {
     /// Read a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io { path: path.into(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io {
+            path: path.into(),
+            source,
+        })?;
         let b: Baseline = toml::from_str(&text).map_err(|e| BaselineError::Parse {
             path: path.into(),
-            line: e.span().map_or(1, |s| crate::case::locate::line_col(&text, s.start).0),
+            line: e
+                .span()
+                .map_or(1, |s| crate::case::locate::line_col(&text, s.start).0),
             message: e.message().trim().to_string(),
         })?;
         let mut seen = std::collections::BTreeSet::new();
         for g in &b.gaps {
             if !seen.insert(g.id.as_str()) {
-                return Err(BaselineError::Duplicate { path: path.into(), id: g.id.clone() });
+                return Err(BaselineError::Duplicate {
+                    path: path.into(),
+                    id: g.id.clone(),
+                });
             }
         }
         Ok(b)
@@ -103,7 +111,10 @@ impl Baseline {
             "# Known gaps of {}: cases this target fails, with the reason. Written by\n# `cognito-conformance run --update-baseline`; edit the reasons, keep the ids.\n\n{body}",
             sorted.target
         );
-        std::fs::write(path, text).map_err(|source| BaselineError::Io { path: path.into(), source })
+        std::fs::write(path, text).map_err(|source| BaselineError::Io {
+            path: path.into(),
+            source,
+        })
     }
 
     fn find(&self, id: &str) -> Option<&Gap> {
@@ -124,8 +135,13 @@ impl Baseline {
             }
             (Some(_), false) if matches!(o.verdict, Verdict::Pass | Verdict::NonStrict) => {
                 o.verdict = Verdict::Fail;
-                o.reason = Some("gap closed: the case now passes; remove it from the baseline".into());
-                o.mismatches.push(Mismatch::contract("baseline", "a known gap (listed in the baseline)", "the case passes"));
+                o.reason =
+                    Some("gap closed: the case now passes; remove it from the baseline".into());
+                o.mismatches.push(Mismatch::contract(
+                    "baseline",
+                    "a known gap (listed in the baseline)",
+                    "the case passes",
+                ));
             }
             _ => {}
         }
@@ -140,15 +156,27 @@ impl Baseline {
             .filter(|o| {
                 o.verdict == Verdict::KnownGap
                     || o.verdict == Verdict::Error
-                    || (o.verdict.is_gap(strict) && !o.mismatches.iter().any(|m| m.field == "baseline"))
+                    || (o.verdict.is_gap(strict)
+                        && !o.mismatches.iter().any(|m| m.field == "baseline"))
             })
             .map(|o| match old.get(o.id.as_str()) {
                 Some(g) => (*g).clone(),
-                None => Gap { id: o.id.clone(), reason: first_mismatch(o), issue: None },
+                None => Gap {
+                    id: o.id.clone(),
+                    reason: first_mismatch(o),
+                    issue: None,
+                },
             })
             .collect();
         gaps.sort_by(|a, b| a.id.cmp(&b.id));
-        Baseline { target: if self.target.is_empty() { target.to_string() } else { self.target.clone() }, gaps }
+        Baseline {
+            target: if self.target.is_empty() {
+                target.to_string()
+            } else {
+                self.target.clone()
+            },
+            gaps,
+        }
     }
 }
 
@@ -158,7 +186,14 @@ fn first_mismatch(o: &CaseOutcome) -> String {
         .find(|m| m.tier == crate::check::Tier::Contract)
         .or(o.mismatches.first())
         .map(|m| {
-            let actual: String = m.actual.lines().next().unwrap_or("").chars().take(120).collect();
+            let actual: String = m
+                .actual
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect();
             format!("{}: expected {}, got {}", m.field, m.expected, actual)
         })
         .or_else(|| o.reason.clone())
@@ -180,7 +215,11 @@ mod tests {
             evidence_level: EvidenceLevel::Observed,
             evidence_source: "s".into(),
             verdict: v,
-            mismatches: if v == Verdict::Fail { vec![Mismatch::contract("status", "400", "500")] } else { vec![] },
+            mismatches: if v == Verdict::Fail {
+                vec![Mismatch::contract("status", "400", "500")]
+            } else {
+                vec![]
+            },
             reason: None,
             reproduction: None,
             observed: None,
@@ -189,7 +228,14 @@ mod tests {
     }
 
     fn baseline() -> Baseline {
-        Baseline { target: "moto".into(), gaps: vec![Gap { id: "a".into(), reason: "not implemented".into(), issue: None }] }
+        Baseline {
+            target: "moto".into(),
+            gaps: vec![Gap {
+                id: "a".into(),
+                reason: "not implemented".into(),
+                issue: None,
+            }],
+        }
     }
 
     #[test]
@@ -220,7 +266,11 @@ mod tests {
 
     #[test]
     fn update_keeps_reasons_drops_closed_and_adds_new() {
-        let outs = vec![outcome("a", Verdict::KnownGap), outcome("c", Verdict::Fail), outcome("d", Verdict::Pass)];
+        let outs = vec![
+            outcome("a", Verdict::KnownGap),
+            outcome("c", Verdict::Fail),
+            outcome("d", Verdict::Pass),
+        ];
         let u = baseline().updated("moto", &outs, false);
         let ids: Vec<&str> = u.gaps.iter().map(|g| g.id.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);
@@ -235,7 +285,10 @@ mod tests {
         baseline().save(&p).unwrap();
         assert_eq!(Baseline::load(&p).unwrap(), baseline());
         std::fs::write(&p, "target = \"x\"\n[[gap]]\nid = \"a\"\nreason = \"r\"\n[[gap]]\nid = \"a\"\nreason = \"r\"\n").unwrap();
-        assert!(matches!(Baseline::load(&p), Err(BaselineError::Duplicate { .. })));
+        assert!(matches!(
+            Baseline::load(&p),
+            Err(BaselineError::Duplicate { .. })
+        ));
         std::fs::write(&p, "target = \"x\"\n[[gap]]\nid = \"a\"\nreasn = \"r\"\n").unwrap();
         let e = Baseline::load(&p).unwrap_err().to_string();
         assert!(e.contains(":4:") && e.contains("unknown field"), "{e}");

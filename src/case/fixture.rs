@@ -56,7 +56,9 @@ pub enum EvidenceLevel {
 }
 
 /// Something a target may or may not be able to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Capability {
     /// The suite can move the target's clock forward (the embedded reference can; Cognito's

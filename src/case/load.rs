@@ -75,7 +75,10 @@ pub fn load_dir(root: &Path) -> Result<Vec<Case>, LoadError> {
     let mut cases = Vec::new();
     let mut errors = Vec::new();
     for path in files {
-        let source = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let source = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
         let rel = path.strip_prefix(root).unwrap_or(&path);
         let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
         match parse_case(&path, &id, &source) {
@@ -91,17 +94,31 @@ pub fn load_dir(root: &Path) -> Result<Vec<Case>, LoadError> {
                 line: None,
                 column: None,
                 field: None,
-                message: format!("duplicate case id `{}` (also {}); ids compare case-insensitively", c.id, first.display()),
+                message: format!(
+                    "duplicate case id `{}` (also {}); ids compare case-insensitively",
+                    c.id,
+                    first.display()
+                ),
             });
         }
     }
-    if errors.is_empty() { Ok(cases) } else { Err(LoadError::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(cases)
+    } else {
+        Err(LoadError::Invalid(errors))
+    }
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io { path: dir.to_path_buf(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     for entry in entries {
-        let entry = entry.map_err(|source| LoadError::Io { path: dir.to_path_buf(), source })?;
+        let entry = entry.map_err(|source| LoadError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let path = entry.path();
         if path.is_dir() {
             walk(&path, out)?;
@@ -115,13 +132,26 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
 /// Parse and check one fixture.
 pub fn parse_case(path: &Path, id: &str, source: &str) -> Result<Case, Vec<FixtureError>> {
     let fixture: Fixture = toml::from_str(source).map_err(|e| {
-        let (line, column) = e.span().map(|s| line_col(source, s.start)).map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        let (line, column) = e
+            .span()
+            .map(|s| line_col(source, s.start))
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
         let field = line.and_then(|l| field_at_line(source, l));
-        vec![FixtureError { path: path.to_path_buf(), line, column, field, message: e.message().trim().to_string() }]
+        vec![FixtureError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            field,
+            message: e.message().trim().to_string(),
+        }]
     })?;
     let errors = check(path, id, source, &fixture);
     if errors.is_empty() {
-        Ok(Case { id: id.to_string(), path: path.to_path_buf(), fixture })
+        Ok(Case {
+            id: id.to_string(),
+            path: path.to_path_buf(),
+            fixture,
+        })
     } else {
         Err(errors)
     }
@@ -141,40 +171,66 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
     };
     let op = f.when.operation.as_str();
     if !COVERED_OPERATIONS.contains(&op) {
-        err("when.operation", format!("unknown operation `{op}`; expected one of {}", COVERED_OPERATIONS.join(", ")));
+        err(
+            "when.operation",
+            format!(
+                "unknown operation `{op}`; expected one of {}",
+                COVERED_OPERATIONS.join(", ")
+            ),
+        );
     } else {
         let parts: Vec<&str> = id.split('/').collect();
         let dir = operation_dir(op);
         if parts.len() != 3 || parts[0] != dir {
             err(
                 "when.operation",
-                format!("a `{op}` case must live at fixtures/{dir}/<group>/<fault>.toml, not fixtures/{id}.toml"),
+                format!(
+                    "a `{op}` case must live at fixtures/{dir}/<group>/<fault>.toml, not fixtures/{id}.toml"
+                ),
             );
         }
     }
-    for (field, text) in [("title", &f.title), ("requirement", &f.requirement), ("evidence.source", &f.evidence.source)] {
+    for (field, text) in [
+        ("title", &f.title),
+        ("requirement", &f.requirement),
+        ("evidence.source", &f.evidence.source),
+    ] {
         if text.trim().is_empty() {
             err(field, "must not be empty".into());
         }
     }
     if f.when.body.is_some() && f.when.raw_body.is_some() {
-        err("when.raw_body", "give either `body` or `raw_body`, not both".into());
+        err(
+            "when.raw_body",
+            "give either `body` or `raw_body`, not both".into(),
+        );
     }
     // Capabilities the given state requires.
     let needs = |c: Capability| f.needs.contains(&c);
     let token_need = match f.given.token {
         TokenState::Expired => Some(Capability::ClockControl),
-        TokenState::MissingAdminScope | TokenState::UnconfirmedUser => Some(Capability::TokenMinting),
+        TokenState::MissingAdminScope | TokenState::UnconfirmedUser => {
+            Some(Capability::TokenMinting)
+        }
         _ => None,
     };
     if let Some(c) = token_need.filter(|c| !needs(*c)) {
-        err("given.token", format!("this token state needs `needs = [\"{}\"]`", kebab(c)));
+        err(
+            "given.token",
+            format!("this token state needs `needs = [\"{}\"]`", kebab(c)),
+        );
     }
     if f.given.fault.is_some() && !needs(Capability::FaultInjection) {
-        err("given.fault", "an injected fault needs `needs = [\"fault-injection\"]`".into());
+        err(
+            "given.fault",
+            "an injected fault needs `needs = [\"fault-injection\"]`".into(),
+        );
     }
     if f.given.token == TokenState::OtherUserClaims && f.given.other_user.is_none() {
-        err("given.token", "`other-user-claims` needs a `given.other_user`".into());
+        err(
+            "given.token",
+            "`other-user-claims` needs a `given.other_user`".into(),
+        );
     }
     // Outcome consistency.
     let statuses = f.then.status.as_slice();
@@ -185,22 +241,30 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
         }
     }
     match &f.then.error {
-        None if !statuses.iter().all(success) => {
-            err("then.error", "a non-2xx status needs the acceptable error type(s) in `then.error`".into())
-        }
-        Some(_) if statuses.iter().all(success) => {
-            err("then.error", "an error type was given but every acceptable status is 2xx".into())
-        }
+        None if !statuses.iter().all(success) => err(
+            "then.error",
+            "a non-2xx status needs the acceptable error type(s) in `then.error`".into(),
+        ),
+        Some(_) if statuses.iter().all(success) => err(
+            "then.error",
+            "an error type was given but every acceptable status is 2xx".into(),
+        ),
         Some(errors) => {
             let model = Model::get();
             for e in errors.as_slice() {
                 if !model.may_return(op, e) {
-                    err("then.error", format!("`{e}` is neither a modeled error of {op} nor a protocol error"));
+                    err(
+                        "then.error",
+                        format!("`{e}` is neither a modeled error of {op} nor a protocol error"),
+                    );
                 }
             }
             if let Some(s) = &f.then.strict.error {
                 if !errors.accepts(s) {
-                    err("then.strict.error", format!("`{s}` is not among the contract's acceptable errors"));
+                    err(
+                        "then.strict.error",
+                        format!("`{s}` is not among the contract's acceptable errors"),
+                    );
                 }
             }
         }
@@ -208,19 +272,31 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
     }
     if let Some(s) = f.then.strict.status {
         if !f.then.status.accepts(&s) {
-            err("then.strict.status", format!("{s} is not among the contract's acceptable statuses"));
+            err(
+                "then.strict.status",
+                format!("{s} is not among the contract's acceptable statuses"),
+            );
         }
     }
     if f.then.code_delivery.is_some() && !statuses.iter().all(success) {
-        err("then.code_delivery", "code deliveries can only be expected of a success".into());
+        err(
+            "then.code_delivery",
+            "code deliveries can only be expected of a success".into(),
+        );
     }
     if let Some(body) = &f.then.strict.body {
         if !body.is_empty() && serde_json::from_str::<serde_json::Value>(body).is_err() {
-            err("then.strict.body", "must be \"\" (empty body) or JSON text".into());
+            err(
+                "then.strict.body",
+                "must be \"\" (empty body) or JSON text".into(),
+            );
         }
     }
     if f.given.fault == Some(InjectedFault::InternalError) && !f.then.status.accepts(&500) {
-        err("then.status", "an injected internal error answers 500".into());
+        err(
+            "then.status",
+            "an injected internal error answers 500".into(),
+        );
     }
     // Placeholders: known, and bound in this case.
     let has_other = f.given.other_user.is_some();
@@ -250,7 +326,13 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
                 Ok(_) => None,
             };
             if let Some(message) = problem {
-                errs.push(FixtureError { path: path.to_path_buf(), line, column: None, field, message });
+                errs.push(FixtureError {
+                    path: path.to_path_buf(),
+                    line,
+                    column: None,
+                    field,
+                    message,
+                });
             }
         }
     }
@@ -270,7 +352,10 @@ fn collect_strings(v: &toml::Value, out: &mut Vec<String>) {
 }
 
 fn kebab(c: Capability) -> String {
-    serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(c)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -291,7 +376,11 @@ error = "NotAuthorizedException"
 "#;
 
     fn parse(src: &str) -> Result<Case, Vec<FixtureError>> {
-        parse_case(Path::new("fixtures/delete-user/token/x.toml"), "delete-user/token/x", src)
+        parse_case(
+            Path::new("fixtures/delete-user/token/x.toml"),
+            "delete-user/token/x",
+            src,
+        )
     }
 
     #[test]
@@ -306,14 +395,25 @@ error = "NotAuthorizedException"
         let e = &parse(&src).unwrap_err()[0];
         assert_eq!(e.line, Some(11));
         assert_eq!(e.field.as_deref(), Some("then.statuz"));
-        assert!(e.message.contains("unknown field `statuz`"), "{}", e.message);
-        assert!(e.to_string().starts_with("fixtures/delete-user/token/x.toml:11:"), "{e}");
+        assert!(
+            e.message.contains("unknown field `statuz`"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.to_string()
+                .starts_with("fixtures/delete-user/token/x.toml:11:"),
+            "{e}"
+        );
     }
 
     #[test]
     fn wrong_types_and_syntax_errors_are_located() {
         let e = &parse(&GOOD.replace("status = 400", "status = \"four hundred\"")).unwrap_err()[0];
-        assert_eq!((e.line, e.field.as_deref()), (Some(10), Some("then.status")));
+        assert_eq!(
+            (e.line, e.field.as_deref()),
+            (Some(10), Some("then.status"))
+        );
         let e = &parse(&GOOD.replace("[then]", "[then")).unwrap_err()[0];
         assert_eq!(e.line, Some(9));
     }
@@ -324,8 +424,12 @@ error = "NotAuthorizedException"
         assert!(errs[0].message.contains("unknown operation `DeleteUsr`"));
         assert_eq!(errs[0].line, Some(6));
         let errs = parse(&GOOD.replace("{{access_token}}", "{{acces_token}}")).unwrap_err();
-        assert_eq!((errs[0].line, errs[0].field.as_deref()), (Some(7), Some("when.body")));
-        let errs = parse(&GOOD.replace("NotAuthorizedException", "NotAuthorisedException")).unwrap_err();
+        assert_eq!(
+            (errs[0].line, errs[0].field.as_deref()),
+            (Some(7), Some("when.body"))
+        );
+        let errs =
+            parse(&GOOD.replace("NotAuthorizedException", "NotAuthorisedException")).unwrap_err();
         assert!(errs[0].message.contains("neither a modeled error"));
     }
 
@@ -343,7 +447,11 @@ error = "NotAuthorizedException"
     fn capabilities_must_be_declared() {
         let src = GOOD.replace("[when]", "[given]\ntoken = \"expired\"\n\n[when]");
         let errs = parse(&src).unwrap_err();
-        assert!(errs[0].message.contains("clock-control"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("clock-control"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]

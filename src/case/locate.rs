@@ -16,10 +16,15 @@ pub fn field_at_line(source: &str, line: usize) -> Option<String> {
     let text = lines.get(line.checked_sub(1)?)?.trim();
     let header = lines[..line - 1].iter().rev().find_map(|l| {
         let t = l.trim();
-        (t.starts_with('[') && !t.starts_with("[[")).then(|| t.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+        (t.starts_with('[') && !t.starts_with("[["))
+            .then(|| t.trim_matches(|c| c == '[' || c == ']').trim().to_string())
     });
     if text.starts_with('[') {
-        return Some(text.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+        return Some(
+            text.trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string(),
+        );
     }
     let key = text.split('=').next()?.trim();
     if key.is_empty() || text == key {
@@ -47,9 +52,15 @@ pub fn line_of_field(source: &str, path: &str) -> Option<usize> {
             }
             continue;
         }
-        let Some((key, _)) = t.split_once('=') else { continue };
+        let Some((key, _)) = t.split_once('=') else {
+            continue;
+        };
         let key = key.trim().replace('"', "");
-        let full = if header.is_empty() { key.clone() } else { format!("{header}.{key}") };
+        let full = if header.is_empty() {
+            key.clone()
+        } else {
+            format!("{header}.{key}")
+        };
         if full == path {
             return Some(i + 1);
         }
@@ -62,7 +73,10 @@ pub fn line_of_field(source: &str, path: &str) -> Option<usize> {
 
 /// The first line containing `needle`.
 pub fn line_of_text(source: &str, needle: &str) -> Option<usize> {
-    source.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+    source
+        .lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ pub use fixture::Fixture;
 pub use load::{FixtureError, LoadError, load_dir};
 
 /// The operations whose behaviour the catalogue covers.
-pub const COVERED_OPERATIONS: [&str; 3] = ["DeleteUser", "DeleteUserAttributes", "UpdateUserAttributes"];
+pub const COVERED_OPERATIONS: [&str; 3] =
+    ["DeleteUser", "DeleteUserAttributes", "UpdateUserAttributes"];
 
 /// One runnable case.
 #[derive(Debug, Clone)]

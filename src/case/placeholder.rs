@@ -43,15 +43,21 @@ impl Placeholder {
             "unique_email" => Placeholder::UniqueEmail,
             "pool_id" => Placeholder::PoolId,
             _ if s.starts_with("user.") && s.len() > 5 => Placeholder::User(s[5..].to_string()),
-            _ if s.starts_with("other_user.") && s.len() > 11 => Placeholder::OtherUser(s[11..].to_string()),
+            _ if s.starts_with("other_user.") && s.len() > 11 => {
+                Placeholder::OtherUser(s[11..].to_string())
+            }
             _ if s.starts_with("repeat:") => {
                 let rest = &s[7..];
                 let (text, n) = rest
                     .rsplit_once(':')
                     .ok_or_else(|| format!("`{{{{{s}}}}}`: expected {{{{repeat:TEXT:N}}}}"))?;
-                let n: usize = n.parse().map_err(|_| format!("`{{{{{s}}}}}`: N must be a number"))?;
+                let n: usize = n
+                    .parse()
+                    .map_err(|_| format!("`{{{{{s}}}}}`: N must be a number"))?;
                 if text.is_empty() || n > MAX_REPEAT {
-                    return Err(format!("`{{{{{s}}}}}`: TEXT must be non-empty and N at most {MAX_REPEAT}"));
+                    return Err(format!(
+                        "`{{{{{s}}}}}`: TEXT must be non-empty and N at most {MAX_REPEAT}"
+                    ));
                 }
                 Placeholder::Repeat(text.to_string(), n)
             }
@@ -93,7 +99,9 @@ pub struct Bindings {
 
 impl std::fmt::Debug for Bindings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Bindings").field("username", &self.username).finish_non_exhaustive()
+        f.debug_struct("Bindings")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
     }
 }
 
@@ -113,20 +121,17 @@ pub fn expand(text: &str, b: &Bindings) -> Result<String, ExpandError> {
         let value = match &p {
             Placeholder::AccessToken => b.access_token.clone(),
             Placeholder::Username => b.username.clone(),
-            Placeholder::OtherUsername => b
-                .other_username
-                .clone()
-                .ok_or_else(|| ExpandError("{{other_username}} used without given.other_user".into()))?,
-            Placeholder::User(n) => b
-                .user
-                .get(n)
-                .cloned()
-                .ok_or_else(|| ExpandError(format!("{{{{user.{n}}}}}: the user has no attribute {n}")))?,
-            Placeholder::OtherUser(n) => b
-                .other_user
-                .get(n)
-                .cloned()
-                .ok_or_else(|| ExpandError(format!("{{{{other_user.{n}}}}}: the other user has no attribute {n}")))?,
+            Placeholder::OtherUsername => b.other_username.clone().ok_or_else(|| {
+                ExpandError("{{other_username}} used without given.other_user".into())
+            })?,
+            Placeholder::User(n) => b.user.get(n).cloned().ok_or_else(|| {
+                ExpandError(format!("{{{{user.{n}}}}}: the user has no attribute {n}"))
+            })?,
+            Placeholder::OtherUser(n) => b.other_user.get(n).cloned().ok_or_else(|| {
+                ExpandError(format!(
+                    "{{{{other_user.{n}}}}}: the other user has no attribute {n}"
+                ))
+            })?,
             Placeholder::UniqueEmail => b.unique_email.clone(),
             Placeholder::PoolId => b.pool_id.clone(),
             Placeholder::Repeat(t, n) => t.repeat(*n),
@@ -144,10 +149,16 @@ pub fn expand_toml(value: &toml::Value, b: &Bindings) -> Result<serde_json::Valu
     Ok(match value {
         toml::Value::String(s) => J::String(expand(s, b)?),
         toml::Value::Integer(i) => J::from(*i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(J::Number)
+            .unwrap_or(J::Null),
         toml::Value::Boolean(x) => J::Bool(*x),
         toml::Value::Datetime(d) => J::String(d.to_string()),
-        toml::Value::Array(a) => J::Array(a.iter().map(|v| expand_toml(v, b)).collect::<Result<_, _>>()?),
+        toml::Value::Array(a) => J::Array(
+            a.iter()
+                .map(|v| expand_toml(v, b))
+                .collect::<Result<_, _>>()?,
+        ),
         toml::Value::Table(t) => {
             let mut m = serde_json::Map::new();
             for (k, v) in t {
@@ -174,14 +185,24 @@ mod tests {
 
     #[test]
     fn expands_known_placeholders() {
-        assert_eq!(expand("{{access_token}}/{{username}}/{{user.email}}", &b()).unwrap(), "TOK/u1/u1@example.com");
+        assert_eq!(
+            expand("{{access_token}}/{{username}}/{{user.email}}", &b()).unwrap(),
+            "TOK/u1/u1@example.com"
+        );
         assert_eq!(expand("{{repeat:ab:3}}", &b()).unwrap(), "ababab");
-        assert_eq!(expand("{{ unique_email }}", &b()).unwrap(), "new@example.com");
+        assert_eq!(
+            expand("{{ unique_email }}", &b()).unwrap(),
+            "new@example.com"
+        );
     }
 
     #[test]
     fn unknown_and_unbound_placeholders_are_errors() {
-        assert!(Placeholder::parse("acess_token").unwrap_err().contains("unknown placeholder"));
+        assert!(
+            Placeholder::parse("acess_token")
+                .unwrap_err()
+                .contains("unknown placeholder")
+        );
         assert!(Placeholder::parse("repeat:a:x").is_err());
         assert!(Placeholder::parse("repeat:a:99999999").is_err());
         assert!(expand("{{other_username}}", &b()).is_err());
@@ -190,9 +211,15 @@ mod tests {
 
     #[test]
     fn toml_becomes_json_with_expansion() {
-        let t: toml::Table = toml::from_str(r#"AccessToken = "{{access_token}}"
-UserAttributes = [{ Name = "email", Value = "{{unique_email}}" }]"#).unwrap();
+        let t: toml::Table = toml::from_str(
+            r#"AccessToken = "{{access_token}}"
+UserAttributes = [{ Name = "email", Value = "{{unique_email}}" }]"#,
+        )
+        .unwrap();
         let j = expand_toml(&toml::Value::Table(t), &b()).unwrap();
-        assert_eq!(j, serde_json::json!({"AccessToken": "TOK", "UserAttributes": [{"Name": "email", "Value": "new@example.com"}]}));
+        assert_eq!(
+            j,
+            serde_json::json!({"AccessToken": "TOK", "UserAttributes": [{"Name": "email", "Value": "new@example.com"}]})
+        );
     }
 }

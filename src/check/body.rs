@@ -10,24 +10,46 @@ use crate::contract::Model;
 /// clients MUST accept `{}`), otherwise a JSON object whose members the output shape declares.
 /// Strict (unless the fixture states the exact body itself, `exact_given`): an operation
 /// without output sends an empty body.
-pub fn check_success_body(operation: &str, body: &[u8], exact_given: bool, out: &mut Vec<Mismatch>) {
+pub fn check_success_body(
+    operation: &str,
+    body: &[u8],
+    exact_given: bool,
+    out: &mut Vec<Mismatch>,
+) {
     let model = Model::get();
-    let output = model.operation(operation).and_then(|o| o.output.as_deref()).and_then(|s| model.shape(s));
+    let output = model
+        .operation(operation)
+        .and_then(|o| o.output.as_deref())
+        .and_then(|s| model.shape(s));
     let blank = body.iter().all(u8::is_ascii_whitespace);
-    let members: Vec<&str> = output.map(|s| s.members.iter().map(|(n, _)| n).collect()).unwrap_or_default();
+    let members: Vec<&str> = output
+        .map(|s| s.members.iter().map(|(n, _)| n).collect())
+        .unwrap_or_default();
     if blank {
         return; // An empty body is valid for every output (all members are optional here).
     }
     let Ok(doc) = serde_json::from_slice::<Value>(body) else {
-        out.push(Mismatch::contract("body", "an empty body or a JSON object", describe(body)));
+        out.push(Mismatch::contract(
+            "body",
+            "an empty body or a JSON object",
+            describe(body),
+        ));
         return;
     };
     let Some(obj) = doc.as_object() else {
-        out.push(Mismatch::contract("body", "an empty body or a JSON object", describe(body)));
+        out.push(Mismatch::contract(
+            "body",
+            "an empty body or a JSON object",
+            describe(body),
+        ));
         return;
     };
     if !exact_given && output.is_none() && obj.is_empty() {
-        out.push(Mismatch::strict("body", "an empty body (the operation has no output)", "{}"));
+        out.push(Mismatch::strict(
+            "body",
+            "an empty body (the operation has no output)",
+            "{}",
+        ));
     }
     for key in obj.keys() {
         if !members.contains(&key.as_str()) {
@@ -44,7 +66,11 @@ pub fn check_success_body(operation: &str, body: &[u8], exact_given: bool, out: 
 /// each with a masked destination.
 pub fn check_code_delivery(body: &[u8], expected: &[CodeDelivery], out: &mut Vec<Mismatch>) {
     let doc: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let list = doc.get("CodeDeliveryDetailsList").and_then(Value::as_array).cloned().unwrap_or_default();
+    let list = doc
+        .get("CodeDeliveryDetailsList")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut seen: Vec<(String, String)> = list
         .iter()
         .map(|d| {
@@ -52,8 +78,10 @@ pub fn check_code_delivery(body: &[u8], expected: &[CodeDelivery], out: &mut Vec
             (s("AttributeName"), s("DeliveryMedium"))
         })
         .collect();
-    let mut want: Vec<(String, String)> =
-        expected.iter().map(|c| (c.attribute_name.clone(), c.delivery_medium.clone())).collect();
+    let mut want: Vec<(String, String)> = expected
+        .iter()
+        .map(|c| (c.attribute_name.clone(), c.delivery_medium.clone()))
+        .collect();
     seen.sort();
     want.sort();
     if seen != want {
@@ -61,10 +89,17 @@ pub fn check_code_delivery(body: &[u8], expected: &[CodeDelivery], out: &mut Vec
             if v.is_empty() {
                 "no deliveries".to_string()
             } else {
-                v.iter().map(|(a, m)| format!("{a} by {m}")).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|(a, m)| format!("{a} by {m}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
-        out.push(Mismatch::contract("code_delivery", show(&want), show(&seen)));
+        out.push(Mismatch::contract(
+            "code_delivery",
+            show(&want),
+            show(&seen),
+        ));
     }
     for d in &list {
         let dest = d.get("Destination").and_then(Value::as_str).unwrap_or("");
@@ -72,7 +107,11 @@ pub fn check_code_delivery(body: &[u8], expected: &[CodeDelivery], out: &mut Vec
             out.push(Mismatch::contract(
                 "code_delivery.destination",
                 "a masked destination such as `u***@e***`",
-                if dest.is_empty() { "no destination".to_string() } else { "an unmasked destination".to_string() },
+                if dest.is_empty() {
+                    "no destination".to_string()
+                } else {
+                    "an unmasked destination".to_string()
+                },
             ));
         }
     }
@@ -107,7 +146,10 @@ mod tests {
         let m = run("DeleteUser", "{}");
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].tier, super::super::Tier::Strict);
-        assert_eq!(run("DeleteUser", "<html>")[0].tier, super::super::Tier::Contract);
+        assert_eq!(
+            run("DeleteUser", "<html>")[0].tier,
+            super::super::Tier::Contract
+        );
     }
 
     #[test]
@@ -116,12 +158,18 @@ mod tests {
         assert!(run("DeleteUserAttributes", "{}").is_empty());
         let m = run("DeleteUserAttributes", r#"{"ok":true}"#);
         assert_eq!(m[0].field, "body.ok");
-        assert_eq!(run("UpdateUserAttributes", "[1]")[0].tier, super::super::Tier::Contract);
+        assert_eq!(
+            run("UpdateUserAttributes", "[1]")[0].tier,
+            super::super::Tier::Contract
+        );
     }
 
     #[test]
     fn code_delivery_pairs_and_masking() {
-        let want = vec![CodeDelivery { attribute_name: "email".into(), delivery_medium: "EMAIL".into() }];
+        let want = vec![CodeDelivery {
+            attribute_name: "email".into(),
+            delivery_medium: "EMAIL".into(),
+        }];
         let mut out = vec![];
         check_code_delivery(br#"{"CodeDeliveryDetailsList":[{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":"a***@e***"}]}"#, &want, &mut out);
         assert!(out.is_empty(), "{out:?}");

@@ -12,16 +12,28 @@ pub fn evaluate(operation: &str, then: &Then, observed: &Observed) -> Vec<Mismat
     let resp = match &observed.response {
         Ok(r) => r,
         Err(e) => {
-            out.push(Mismatch::contract("response", "an HTTP response", e.to_string()));
+            out.push(Mismatch::contract(
+                "response",
+                "an HTTP response",
+                e.to_string(),
+            ));
             return out;
         }
     };
     let statuses = then.status.as_slice();
     let shown: Vec<String> = statuses.iter().map(u16::to_string).collect();
     if !then.status.accepts(&resp.status) {
-        out.push(Mismatch::contract("status", shown.join(" or "), resp.status.to_string()));
+        out.push(Mismatch::contract(
+            "status",
+            shown.join(" or "),
+            resp.status.to_string(),
+        ));
     } else if let Some(s) = then.strict.status.filter(|s| *s != resp.status) {
-        out.push(Mismatch::strict("status", s.to_string(), resp.status.to_string()));
+        out.push(Mismatch::strict(
+            "status",
+            s.to_string(),
+            resp.status.to_string(),
+        ));
     }
     let success = (200..300).contains(&resp.status);
     match (&then.error, success) {
@@ -37,14 +49,21 @@ pub fn evaluate(operation: &str, then: &Then, observed: &Observed) -> Vec<Mismat
                 None => out.push(Mismatch::contract(
                     "error",
                     acceptable,
-                    format!("no error type in x-amzn-errortype, code or __type ({})", describe(&resp.body)),
+                    format!(
+                        "no error type in x-amzn-errortype, code or __type ({})",
+                        describe(&resp.body)
+                    ),
                 )),
             }
             if let Some(m) = &then.strict.message {
                 match resp.error_message() {
                     Some(actual) if actual == *m => {}
                     Some(actual) => out.push(Mismatch::strict("message", m.clone(), actual)),
-                    None => out.push(Mismatch::strict("message", m.clone(), "no message or Message member")),
+                    None => out.push(Mismatch::strict(
+                        "message",
+                        m.clone(),
+                        "no message or Message member",
+                    )),
                 }
             }
         }
@@ -57,22 +76,49 @@ pub fn evaluate(operation: &str, then: &Then, observed: &Observed) -> Vec<Mismat
         _ => {} // Status already reported as a contract mismatch.
     }
     match resp.header("content-type") {
-        None => out.push(Mismatch::contract("content-type", CONTENT_TYPE, "no Content-Type header")),
-        Some(ct) if ct.split(';').next().is_some_and(|v| v.trim().eq_ignore_ascii_case(CONTENT_TYPE)) => {}
+        None => out.push(Mismatch::contract(
+            "content-type",
+            CONTENT_TYPE,
+            "no Content-Type header",
+        )),
+        Some(ct)
+            if ct
+                .split(';')
+                .next()
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(CONTENT_TYPE)) => {}
         Some(ct) => out.push(Mismatch::strict("content-type", CONTENT_TYPE, ct)),
     }
     if let Some(body) = &then.strict.body {
         check_exact_body(body, &resp.body, &mut out);
     }
-    let state = then.state.clone().or_else(|| then.error.as_ref().filter(|_| !success).map(|_| StateExpectation::Simple(SimpleState::Unchanged)));
+    let state = then.state.clone().or_else(|| {
+        then.error
+            .as_ref()
+            .filter(|_| !success)
+            .map(|_| StateExpectation::Simple(SimpleState::Unchanged))
+    });
     if let Some(expected) = &state {
         check_state(expected, &observed.before, &observed.after, &mut out);
     }
     if let Some(want) = then.token {
-        probe(&observed.token_usable, "token", want == TokenAfter::Usable, "GetUser accepts the access token", "GetUser rejects the access token", &mut out);
+        probe(
+            &observed.token_usable,
+            "token",
+            want == TokenAfter::Usable,
+            "GetUser accepts the access token",
+            "GetUser rejects the access token",
+            &mut out,
+        );
     }
     if let Some(want) = then.sign_in {
-        probe(&observed.sign_in_works, "sign_in", want == SignInAfter::Succeeds, "sign-in succeeds", "sign-in fails", &mut out);
+        probe(
+            &observed.sign_in_works,
+            "sign_in",
+            want == SignInAfter::Succeeds,
+            "sign-in succeeds",
+            "sign-in fails",
+            &mut out,
+        );
     }
     out
 }
@@ -81,9 +127,21 @@ fn probe(p: &Probe<bool>, field: &str, want: bool, yes: &str, no: &str, out: &mu
     let expected = if want { yes } else { no };
     match p {
         Probe::Seen(v) if *v == want => {}
-        Probe::Seen(v) => out.push(Mismatch::contract(field, expected, if *v { yes } else { no })),
-        Probe::Unknown(why) => out.push(Mismatch::contract(field, expected, format!("could not be checked: {why}"))),
-        Probe::NotChecked => out.push(Mismatch::contract(field, expected, "not probed (harness bug)")),
+        Probe::Seen(v) => out.push(Mismatch::contract(
+            field,
+            expected,
+            if *v { yes } else { no },
+        )),
+        Probe::Unknown(why) => out.push(Mismatch::contract(
+            field,
+            expected,
+            format!("could not be checked: {why}"),
+        )),
+        Probe::NotChecked => out.push(Mismatch::contract(
+            field,
+            expected,
+            "not probed (harness bug)",
+        )),
     }
 }
 
@@ -97,7 +155,11 @@ fn check_exact_body(expected: &str, actual: &[u8], out: &mut Vec<Mismatch>) {
     let want: serde_json::Value = serde_json::from_str(expected).unwrap_or(serde_json::Value::Null);
     match serde_json::from_slice::<serde_json::Value>(actual) {
         Ok(got) if got == want => {}
-        _ => out.push(Mismatch::strict("body", expected.to_string(), describe(actual))),
+        _ => out.push(Mismatch::strict(
+            "body",
+            expected.to_string(),
+            describe(actual),
+        )),
     }
 }
 
@@ -117,7 +179,10 @@ mod tests {
             state: None,
             token: None,
             sign_in: None,
-            strict: Strict { message: Some(msg.into()), ..Default::default() },
+            strict: Strict {
+                message: Some(msg.into()),
+                ..Default::default()
+            },
         }
     }
 
@@ -126,7 +191,10 @@ mod tests {
         Observed {
             response: Ok(Response {
                 status,
-                headers: headers.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+                headers: headers
+                    .iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect(),
                 body: body.as_bytes().to_vec(),
                 elapsed: Duration::ZERO,
             }),
@@ -142,17 +210,32 @@ mod tests {
     #[test]
     fn conforming_error_passes_and_wrong_message_is_non_strict() {
         let t = then_error("NotAuthorizedException", "Invalid Access Token");
-        let ok = observed(400, &[CT], r#"{"__type":"NotAuthorizedException","message":"Invalid Access Token"}"#);
+        let ok = observed(
+            400,
+            &[CT],
+            r#"{"__type":"NotAuthorizedException","message":"Invalid Access Token"}"#,
+        );
         assert_eq!(Verdict::of(&evaluate("DeleteUser", &t, &ok)), Verdict::Pass);
-        let other = observed(400, &[CT], r#"{"__type":"NotAuthorizedException","message":"bad token"}"#);
+        let other = observed(
+            400,
+            &[CT],
+            r#"{"__type":"NotAuthorizedException","message":"bad token"}"#,
+        );
         let m = evaluate("DeleteUser", &t, &other);
-        assert_eq!((Verdict::of(&m), m[0].field.as_str()), (Verdict::NonStrict, "message"));
+        assert_eq!(
+            (Verdict::of(&m), m[0].field.as_str()),
+            (Verdict::NonStrict, "message")
+        );
     }
 
     #[test]
     fn error_type_only_in_the_header_is_equivalent() {
         let t = then_error("NotAuthorizedException", "Invalid Access Token");
-        let o = observed(400, &[CT, ("x-amzn-errortype", "NotAuthorizedException:")], r#"{"message":"Invalid Access Token"}"#);
+        let o = observed(
+            400,
+            &[CT, ("x-amzn-errortype", "NotAuthorizedException:")],
+            r#"{"message":"Invalid Access Token"}"#,
+        );
         assert_eq!(Verdict::of(&evaluate("DeleteUser", &t, &o)), Verdict::Pass);
     }
 
@@ -160,8 +243,16 @@ mod tests {
     fn wrong_status_type_or_html_fails() {
         let t = then_error("NotAuthorizedException", "Invalid Access Token");
         for o in [
-            observed(500, &[CT], r#"{"__type":"NotAuthorizedException","message":"Invalid Access Token"}"#),
-            observed(400, &[CT], r#"{"__type":"UserNotFoundException","message":"Invalid Access Token"}"#),
+            observed(
+                500,
+                &[CT],
+                r#"{"__type":"NotAuthorizedException","message":"Invalid Access Token"}"#,
+            ),
+            observed(
+                400,
+                &[CT],
+                r#"{"__type":"UserNotFoundException","message":"Invalid Access Token"}"#,
+            ),
             observed(400, &[("content-type", "text/html")], "<html>oops</html>"),
         ] {
             let m = evaluate("DeleteUser", &t, &o);
@@ -172,10 +263,17 @@ mod tests {
     #[test]
     fn state_change_on_error_fails() {
         let t = then_error("InvalidParameterException", "x");
-        let mut o = observed(400, &[CT], r#"{"__type":"InvalidParameterException","message":"x"}"#);
+        let mut o = observed(
+            400,
+            &[CT],
+            r#"{"__type":"InvalidParameterException","message":"x"}"#,
+        );
         o.after = Probe::Seen(Some([("email".to_string(), "b@x".to_string())].into()));
         let m = evaluate("UpdateUserAttributes", &t, &o);
-        assert!(m.iter().any(|m| m.field == "state.email" && m.tier == Tier::Contract));
+        assert!(
+            m.iter()
+                .any(|m| m.field == "state.email" && m.tier == Tier::Contract)
+        );
     }
 
     #[test]
@@ -189,8 +287,19 @@ mod tests {
 
     #[test]
     fn missing_content_type_is_a_contract_break() {
-        let t = Then { status: OneOrMany::One(200), error: None, code_delivery: None, state: None, token: None, sign_in: None, strict: Strict::default() };
+        let t = Then {
+            status: OneOrMany::One(200),
+            error: None,
+            code_delivery: None,
+            state: None,
+            token: None,
+            sign_in: None,
+            strict: Strict::default(),
+        };
         let m = evaluate("DeleteUser", &t, &observed(200, &[], ""));
-        assert_eq!((m[0].field.as_str(), m[0].tier), ("content-type", Tier::Contract));
+        assert_eq!(
+            (m[0].field.as_str(), m[0].tier),
+            ("content-type", Tier::Contract)
+        );
     }
 }

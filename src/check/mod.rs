@@ -40,17 +40,47 @@ pub struct Mismatch {
 
 impl Mismatch {
     /// A contract-tier mismatch.
-    pub fn contract(field: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Self {
-        Mismatch { field: field.into(), expected: expected.into(), actual: actual.into(), tier: Tier::Contract }
+    pub fn contract(
+        field: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Self {
+        Mismatch {
+            field: field.into(),
+            expected: expected.into(),
+            actual: actual.into(),
+            tier: Tier::Contract,
+        }
     }
     /// A strict-tier mismatch.
-    pub fn strict(field: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Self {
-        Mismatch { field: field.into(), expected: expected.into(), actual: actual.into(), tier: Tier::Strict }
+    pub fn strict(
+        field: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Self {
+        Mismatch {
+            field: field.into(),
+            expected: expected.into(),
+            actual: actual.into(),
+            tier: Tier::Strict,
+        }
     }
 }
 
 /// The result of one case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Contract and strict detail hold.
@@ -97,6 +127,12 @@ impl Verdict {
     }
 
     /// All verdicts in report order.
-    pub const ALL: [Verdict; 6] =
-        [Verdict::Pass, Verdict::NonStrict, Verdict::Fail, Verdict::KnownGap, Verdict::Skip, Verdict::Error];
+    pub const ALL: [Verdict; 6] = [
+        Verdict::Pass,
+        Verdict::NonStrict,
+        Verdict::Fail,
+        Verdict::KnownGap,
+        Verdict::Skip,
+        Verdict::Error,
+    ];
 }

@@ -17,7 +17,11 @@ pub fn check_state(
     let after = match after {
         Probe::Seen(a) => a,
         Probe::Unknown(why) => {
-            out.push(Mismatch::contract("state", describe_expectation(expected), format!("could not read the user back: {why}")));
+            out.push(Mismatch::contract(
+                "state",
+                describe_expectation(expected),
+                format!("could not read the user back: {why}"),
+            ));
             return;
         }
         Probe::NotChecked => return,
@@ -29,18 +33,30 @@ pub fn check_state(
     match expected {
         StateExpectation::Simple(SimpleState::Deleted) => {
             if after.is_some() {
-                out.push(Mismatch::contract("state", "the user no longer exists", "the user still exists"));
+                out.push(Mismatch::contract(
+                    "state",
+                    "the user no longer exists",
+                    "the user still exists",
+                ));
             }
         }
         StateExpectation::Simple(SimpleState::Unchanged) => match (before, after) {
             (None, None) => {}
-            (Some(_), None) => out.push(Mismatch::contract("state", "the user unchanged", "the user was deleted")),
+            (Some(_), None) => out.push(Mismatch::contract(
+                "state",
+                "the user unchanged",
+                "the user was deleted",
+            )),
             (None, Some(_)) => out.push(Mismatch::contract("state", "no user", "a user exists")),
             (Some(b), Some(a)) => diff_attrs(b, a, &BTreeSet::new(), out),
         },
         StateExpectation::Attributes(spec) => {
             let Some(a) = after else {
-                out.push(Mismatch::contract("state", "the user exists", "the user was deleted"));
+                out.push(Mismatch::contract(
+                    "state",
+                    "the user exists",
+                    "the user was deleted",
+                ));
                 return;
             };
             let mut named: BTreeSet<&str> = spec.may_change.iter().map(String::as_str).collect();
@@ -48,14 +64,26 @@ pub fn check_state(
                 named.insert(name);
                 match a.get(name) {
                     Some(v) if v == value => {}
-                    Some(v) => out.push(Mismatch::contract(format!("state.{name}"), quote(value), quote(v))),
-                    None => out.push(Mismatch::contract(format!("state.{name}"), quote(value), "absent")),
+                    Some(v) => out.push(Mismatch::contract(
+                        format!("state.{name}"),
+                        quote(value),
+                        quote(v),
+                    )),
+                    None => out.push(Mismatch::contract(
+                        format!("state.{name}"),
+                        quote(value),
+                        "absent",
+                    )),
                 }
             }
             for name in &spec.absent {
                 named.insert(name);
                 if let Some(v) = a.get(name) {
-                    out.push(Mismatch::contract(format!("state.{name}"), "absent", quote(v)));
+                    out.push(Mismatch::contract(
+                        format!("state.{name}"),
+                        "absent",
+                        quote(v),
+                    ));
                 }
             }
             if let Some(b) = before {
@@ -77,7 +105,10 @@ fn diff_attrs(before: &Attrs, after: &Attrs, ignore: &BTreeSet<String>, out: &mu
         if b != a {
             out.push(Mismatch::contract(
                 format!("state.{name}"),
-                format!("unchanged ({})", b.map_or("absent".to_string(), |v| quote(v))),
+                format!(
+                    "unchanged ({})",
+                    b.map_or("absent".to_string(), |v| quote(v))
+                ),
                 a.map_or("absent".to_string(), |v| quote(v)),
             ));
         }
@@ -102,16 +133,30 @@ mod tests {
     use crate::case::fixture::AttributeState;
 
     fn attrs(p: &[(&str, &str)]) -> Option<Attrs> {
-        Some(p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Some(
+            p.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn unchanged_detects_any_difference() {
         let mut out = vec![];
         let b = Probe::Seen(attrs(&[("email", "a@x"), ("name", "A")]));
-        check_state(&StateExpectation::Simple(SimpleState::Unchanged), &b, &Probe::Seen(attrs(&[("email", "a@x"), ("name", "A")])), &mut out);
+        check_state(
+            &StateExpectation::Simple(SimpleState::Unchanged),
+            &b,
+            &Probe::Seen(attrs(&[("email", "a@x"), ("name", "A")])),
+            &mut out,
+        );
         assert!(out.is_empty());
-        check_state(&StateExpectation::Simple(SimpleState::Unchanged), &b, &Probe::Seen(attrs(&[("email", "a@x")])), &mut out);
+        check_state(
+            &StateExpectation::Simple(SimpleState::Unchanged),
+            &b,
+            &Probe::Seen(attrs(&[("email", "a@x")])),
+            &mut out,
+        );
         assert_eq!(out[0].field, "state.name");
         assert_eq!(out[0].actual, "absent");
     }
@@ -123,20 +168,44 @@ mod tests {
             absent: vec!["given_name".into()],
             may_change: vec![],
         });
-        let b = Probe::Seen(attrs(&[("email", "a@x"), ("name", "A"), ("given_name", "G")]));
+        let b = Probe::Seen(attrs(&[
+            ("email", "a@x"),
+            ("name", "A"),
+            ("given_name", "G"),
+        ]));
         let mut out = vec![];
-        check_state(&spec, &b, &Probe::Seen(attrs(&[("email", "a@x"), ("name", "B")])), &mut out);
+        check_state(
+            &spec,
+            &b,
+            &Probe::Seen(attrs(&[("email", "a@x"), ("name", "B")])),
+            &mut out,
+        );
         assert!(out.is_empty(), "{out:?}");
-        check_state(&spec, &b, &Probe::Seen(attrs(&[("email", "changed@x"), ("name", "B")])), &mut out);
+        check_state(
+            &spec,
+            &b,
+            &Probe::Seen(attrs(&[("email", "changed@x"), ("name", "B")])),
+            &mut out,
+        );
         assert_eq!(out[0].field, "state.email");
     }
 
     #[test]
     fn deleted_and_unreadable() {
         let mut out = vec![];
-        check_state(&StateExpectation::Simple(SimpleState::Deleted), &Probe::NotChecked, &Probe::Seen(None), &mut out);
+        check_state(
+            &StateExpectation::Simple(SimpleState::Deleted),
+            &Probe::NotChecked,
+            &Probe::Seen(None),
+            &mut out,
+        );
         assert!(out.is_empty());
-        check_state(&StateExpectation::Simple(SimpleState::Deleted), &Probe::NotChecked, &Probe::Unknown("HTTP 500".into()), &mut out);
+        check_state(
+            &StateExpectation::Simple(SimpleState::Deleted),
+            &Probe::NotChecked,
+            &Probe::Unknown("HTTP 500".into()),
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
     }
 }

@@ -34,14 +34,23 @@ pub const UNEXPECTED_FIELD_TYPE: &str = "Unexpected field type";
 /// (or the check fails at the root); an unknown operation has nothing to check.
 pub fn check_json_types(operation: &str, body: &Value) -> Result<(), TypeMismatch> {
     let model = Model::get();
-    let Some(shape) = model.operation(operation).and_then(|o| o.input.as_deref()).and_then(|s| model.shape(s)) else {
+    let Some(shape) = model
+        .operation(operation)
+        .and_then(|o| o.input.as_deref())
+        .and_then(|s| model.shape(s))
+    else {
         return Ok(());
     };
     check(model, shape, body, "")
 }
 
 fn check(model: &Model, shape: &Shape, v: &Value, path: &str) -> Result<(), TypeMismatch> {
-    let fail = |message: String| Err(TypeMismatch { path: path.to_string(), message });
+    let fail = |message: String| {
+        Err(TypeMismatch {
+            path: path.to_string(),
+            message,
+        })
+    };
     if v.is_null() {
         return Ok(());
     }
@@ -51,7 +60,11 @@ fn check(model: &Model, shape: &Shape, v: &Value, path: &str) -> Result<(), Type
             other => fail(scalar_mismatch(other, "String")),
         },
         "integer" | "long" => match v {
-            Value::Number(n) if n.is_i64() || n.is_u64() || n.as_f64().is_some_and(f64::is_finite) => Ok(()),
+            Value::Number(n)
+                if n.is_i64() || n.is_u64() || n.as_f64().is_some_and(f64::is_finite) =>
+            {
+                Ok(())
+            }
             other => fail(scalar_mismatch(other, "Integer")),
         },
         "boolean" => match v {
@@ -64,7 +77,9 @@ fn check(model: &Model, shape: &Shape, v: &Value, path: &str) -> Result<(), Type
         },
         "list" => match v {
             Value::Array(items) => {
-                let Some(elem) = shape.member.as_ref().and_then(|m| model.shape(&m.shape)) else { return Ok(()) };
+                let Some(elem) = shape.member.as_ref().and_then(|m| model.shape(&m.shape)) else {
+                    return Ok(());
+                };
                 for (i, item) in items.iter().enumerate() {
                     check(model, elem, item, &format!("{path}.{}.member", i + 1))?;
                 }
@@ -75,7 +90,9 @@ fn check(model: &Model, shape: &Shape, v: &Value, path: &str) -> Result<(), Type
         },
         "map" => match v {
             Value::Object(entries) => {
-                let Some(val) = shape.value.as_ref().and_then(|m| model.shape(&m.shape)) else { return Ok(()) };
+                let Some(val) = shape.value.as_ref().and_then(|m| model.shape(&m.shape)) else {
+                    return Ok(());
+                };
                 for (k, item) in entries {
                     check(model, val, item, &format!("{path}.{k}"))?;
                 }
@@ -87,7 +104,10 @@ fn check(model: &Model, shape: &Shape, v: &Value, path: &str) -> Result<(), Type
         "structure" => match v {
             Value::Object(obj) => {
                 for (name, member) in shape.members.iter() {
-                    let (Some(item), Some(target)) = (obj.get(name), model.shape(&member.shape)) else { continue };
+                    let (Some(item), Some(target)) = (obj.get(name), model.shape(&member.shape))
+                    else {
+                        continue;
+                    };
                     let p = if path.is_empty() {
                         member_path_segment(name)
                     } else {
@@ -115,7 +135,9 @@ fn scalar_mismatch(v: &Value, java_type: &str) -> String {
             "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an {java_type}"
         ),
         Value::Bool(_) => format!("class java.lang.Boolean can not be converted to an {java_type}"),
-        Value::String(_) => format!("class java.lang.String can not be converted to an {java_type}"),
+        Value::String(_) => {
+            format!("class java.lang.String can not be converted to an {java_type}")
+        }
         Value::Null => UNEXPECTED_FIELD_TYPE.to_string(),
     }
 }
@@ -144,47 +166,86 @@ mod tests {
 
     #[test]
     fn object_where_string_expected() {
-        assert_eq!(msg("DeleteUser", json!({"AccessToken": {"a": 1}})).as_deref(), Some(UNEXPECTED_STRUCTURE));
+        assert_eq!(
+            msg("DeleteUser", json!({"AccessToken": {"a": 1}})).as_deref(),
+            Some(UNEXPECTED_STRUCTURE)
+        );
     }
 
     #[test]
     fn string_where_list_expected() {
         assert_eq!(
-            msg("DeleteUserAttributes", json!({"AccessToken": "a", "UserAttributeNames": "email"})).as_deref(),
+            msg(
+                "DeleteUserAttributes",
+                json!({"AccessToken": "a", "UserAttributeNames": "email"})
+            )
+            .as_deref(),
             Some(UNEXPECTED_FIELD_TYPE)
         );
     }
 
     #[test]
     fn array_where_string_expected_and_nested_paths() {
-        let e =
-            check_json_types("UpdateUserAttributes", &json!({"AccessToken": "a", "UserAttributes": [{"Name": ["x"]}]}))
-                .unwrap_err();
+        let e = check_json_types(
+            "UpdateUserAttributes",
+            &json!({"AccessToken": "a", "UserAttributes": [{"Name": ["x"]}]}),
+        )
+        .unwrap_err();
         assert_eq!(e.message, UNEXPECTED_LIST);
         assert_eq!(e.path, "userAttributes.1.member.name");
     }
 
     #[test]
     fn number_and_bool_where_string_expected() {
-        assert!(msg("DeleteUser", json!({"AccessToken": 5})).unwrap().ends_with("can not be converted to an String"));
-        assert!(msg("DeleteUser", json!({"AccessToken": true})).unwrap().starts_with("class java.lang.Boolean"));
-        assert!(msg("ListUserPools", json!({"MaxResults": "5"})).unwrap().ends_with("an Integer"));
+        assert!(
+            msg("DeleteUser", json!({"AccessToken": 5}))
+                .unwrap()
+                .ends_with("can not be converted to an String")
+        );
+        assert!(
+            msg("DeleteUser", json!({"AccessToken": true}))
+                .unwrap()
+                .starts_with("class java.lang.Boolean")
+        );
+        assert!(
+            msg("ListUserPools", json!({"MaxResults": "5"}))
+                .unwrap()
+                .ends_with("an Integer")
+        );
     }
 
     #[test]
     fn null_is_never_a_type_error() {
         assert_eq!(msg("DeleteUser", json!({"AccessToken": null})), None);
-        assert_eq!(msg("DeleteUserAttributes", json!({"UserAttributeNames": [null]})), None);
+        assert_eq!(
+            msg(
+                "DeleteUserAttributes",
+                json!({"UserAttributeNames": [null]})
+            ),
+            None
+        );
     }
 
     #[test]
     fn root_must_be_an_object() {
-        assert_eq!(msg("DeleteUser", json!([])).as_deref(), Some(UNEXPECTED_LIST));
-        assert_eq!(msg("DeleteUser", json!("x")).as_deref(), Some(UNEXPECTED_FIELD_TYPE));
+        assert_eq!(
+            msg("DeleteUser", json!([])).as_deref(),
+            Some(UNEXPECTED_LIST)
+        );
+        assert_eq!(
+            msg("DeleteUser", json!("x")).as_deref(),
+            Some(UNEXPECTED_FIELD_TYPE)
+        );
     }
 
     #[test]
     fn unknown_members_are_ignored() {
-        assert_eq!(msg("DeleteUser", json!({"AccessToken": "a", "Other": {"x": [1]}})), None);
+        assert_eq!(
+            msg(
+                "DeleteUser",
+                json!({"AccessToken": "a", "Other": {"x": [1]}})
+            ),
+            None
+        );
     }
 }

@@ -15,7 +15,17 @@ pub fn mask_email(address: &str) -> String {
 pub fn mask_phone(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
     let keep_from = chars.len().saturating_sub(4);
-    chars.iter().enumerate().map(|(i, c)| if i >= keep_from || (i == 0 && *c == '+') { *c } else { '*' }).collect()
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i >= keep_from || (i == 0 && *c == '+') {
+                *c
+            } else {
+                '*'
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -171,7 +171,8 @@ impl Model {
     pub fn get() -> &'static Model {
         static MODEL: OnceLock<Model> = OnceLock::new();
         MODEL.get_or_init(|| {
-            serde_json::from_str(MODEL_JSON).expect("contract/cognito-idp.json is valid (unit-tested)")
+            serde_json::from_str(MODEL_JSON)
+                .expect("contract/cognito-idp.json is valid (unit-tested)")
         })
     }
 
@@ -194,7 +195,9 @@ impl Model {
     /// or a protocol-level error.
     pub fn may_return(&self, operation: &str, error: &str) -> bool {
         PROTOCOL_ERRORS.contains(&error)
-            || self.operation(operation).is_some_and(|o| o.errors.iter().any(|e| e == error))
+            || self
+                .operation(operation)
+                .is_some_and(|o| o.errors.iter().any(|e| e == error))
     }
 
     /// HTTP status the model declares for an error shape (400 unless it says otherwise).

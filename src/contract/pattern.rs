@@ -20,8 +20,12 @@ fn cache() -> &'static Mutex<HashMap<String, Option<Regex>>> {
 
 /// Whether `value` matches `pattern` as a whole. `None` when the pattern cannot be compiled.
 pub fn full_match(pattern: &str, value: &str) -> Option<bool> {
-    let mut map = cache().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let compiled = map.entry(pattern.to_string()).or_insert_with(|| Regex::new(&format!("^(?:{pattern})$")).ok());
+    let mut map = cache()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let compiled = map
+        .entry(pattern.to_string())
+        .or_insert_with(|| Regex::new(&format!("^(?:{pattern})$")).ok());
     compiled.as_ref().map(|re| re.is_match(value))
 }
 

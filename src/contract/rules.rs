@@ -38,7 +38,10 @@ pub struct Change {
 impl Change {
     /// A change setting `name` to `value`.
     pub fn set(name: &str, value: &str) -> Change {
-        Change { name: name.to_string(), value: Some(value.to_string()) }
+        Change {
+            name: name.to_string(),
+            value: Some(value.to_string()),
+        }
     }
 }
 
@@ -95,8 +98,10 @@ impl RuleError {
 pub const UNAUTHORIZED_WRITE: &str = "A client attempted to write unauthorized attribute";
 
 /// Attributes that are verified by a code, their `*_verified` flag and delivery medium.
-const VERIFIABLE: &[(&str, &str, &str)] =
-    &[("email", "email_verified", "EMAIL"), ("phone_number", "phone_number_verified", "SMS")];
+const VERIFIABLE: &[(&str, &str, &str)] = &[
+    ("email", "email_verified", "EMAIL"),
+    ("phone_number", "phone_number_verified", "SMS"),
+];
 
 fn invalid(msg: String) -> RuleError {
     RuleError::InvalidParameter(msg)
@@ -111,12 +116,19 @@ fn writable<'s>(
     creating: bool,
 ) -> Result<&'s AttributeDef, RuleError> {
     if name == "sub" {
-        return Err(invalid("Cannot modify the non-mutable attribute sub".to_string()));
+        return Err(invalid(
+            "Cannot modify the non-mutable attribute sub".to_string(),
+        ));
     }
-    let def =
-        schema.get(name).ok_or_else(|| invalid(format!("user.{name}: Attribute does not exist in the schema.\n")))?;
+    let def = schema.get(name).ok_or_else(|| {
+        invalid(format!(
+            "user.{name}: Attribute does not exist in the schema.\n"
+        ))
+    })?;
     if !def.mutable && !creating {
-        return Err(invalid(format!("user.{name}: Attribute cannot be updated.")));
+        return Err(invalid(format!(
+            "user.{name}: Attribute cannot be updated."
+        )));
     }
     if let Actor::Client(scope) = actor
         && !scope.allows(name)
@@ -131,22 +143,32 @@ fn check_value(def: &AttributeDef, value: &str) -> Result<(), RuleError> {
     let len = value.chars().count();
     if def.name.starts_with("custom:") {
         if let Some(min) = def.min_length.filter(|m| len < *m) {
-            return Err(invalid(format!("user.{}: String must be no shorter than {min} characters", def.name)));
+            return Err(invalid(format!(
+                "user.{}: String must be no shorter than {min} characters",
+                def.name
+            )));
         }
         if let Some(max) = def.max_length.filter(|m| len > *m) {
-            return Err(invalid(format!("user.{}: String must be no longer than {max} characters", def.name)));
+            return Err(invalid(format!(
+                "user.{}: String must be no longer than {max} characters",
+                def.name
+            )));
         }
     }
     match def.name.as_str() {
         "email" if !is_email(value) => Err(invalid("Invalid email address format.".to_string())),
-        "phone_number" if !is_phone(value) => Err(invalid("Invalid phone number format.".to_string())),
+        "phone_number" if !is_phone(value) => {
+            Err(invalid("Invalid phone number format.".to_string()))
+        }
         _ => Ok(()),
     }
 }
 
 /// `local@domain`: one `@`, both parts non-empty, no whitespace or control characters.
 pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.is_empty()
         && !domain.contains('@')
@@ -155,7 +177,8 @@ pub fn is_email(s: &str) -> bool {
 
 /// E.164: `+` then 1 to 15 ASCII digits.
 pub fn is_phone(s: &str) -> bool {
-    s.strip_prefix('+').is_some_and(|d| (1..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
+    s.strip_prefix('+')
+        .is_some_and(|d| (1..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Collapse duplicate names: the last value wins, the first position is kept.
@@ -188,17 +211,25 @@ pub fn plan_update(
     let changes = dedupe(changes);
     for c in &changes {
         let def = writable(schema, actor, &c.name, false)?;
-        let value =
-            c.value.as_deref().ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
+        let value = c
+            .value
+            .as_deref()
+            .ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
         if value.is_empty() {
             if def.required {
-                return Err(invalid(format!("user.{}: Required attribute cannot be deleted.", c.name)));
+                return Err(invalid(format!(
+                    "user.{}: Required attribute cannot be deleted.",
+                    c.name
+                )));
             }
         } else {
             check_value(def, value)?;
         }
     }
-    let mut plan = Plan { attributes: current.clone(), ..Plan::default() };
+    let mut plan = Plan {
+        attributes: current.clone(),
+        ..Plan::default()
+    };
     for c in &changes {
         match c.value.as_deref() {
             Some("") | None => plan.attributes.remove(&c.name),
@@ -207,12 +238,16 @@ pub fn plan_update(
     }
     for (attr, flag, medium) in VERIFIABLE {
         let requested = changes.iter().any(|c| c.name == *attr);
-        let Some(new) = plan.attributes.get(*attr).cloned() else { continue };
+        let Some(new) = plan.attributes.get(*attr).cloned() else {
+            continue;
+        };
         if !requested || current.get(*attr) == Some(&new) {
             continue;
         }
         if schema.aliases.contains(*attr) && alias_taken(attr, &new) {
-            return Err(RuleError::AliasExists(format!("An account with the given {attr} already exists.")));
+            return Err(RuleError::AliasExists(format!(
+                "An account with the given {attr} already exists."
+            )));
         }
         if changes.iter().any(|c| c.name == *flag) || !schema.auto_verified.contains(*attr) {
             continue;
@@ -224,7 +259,8 @@ pub fn plan_update(
             }
             plan.pending.insert((*attr).to_string(), new.clone());
         } else {
-            plan.attributes.insert((*flag).to_string(), "false".to_string());
+            plan.attributes
+                .insert((*flag).to_string(), "false".to_string());
         }
         plan.deliveries.push(delivery(attr, medium, &new));
     }
@@ -232,8 +268,16 @@ pub fn plan_update(
 }
 
 fn delivery(attr: &str, medium: &str, value: &str) -> CodeDelivery {
-    let destination = if attr == "email" { mask_email(value) } else { mask_phone(value) };
-    CodeDelivery { attribute_name: attr.to_string(), delivery_medium: medium.to_string(), destination }
+    let destination = if attr == "email" {
+        mask_email(value)
+    } else {
+        mask_phone(value)
+    };
+    CodeDelivery {
+        attribute_name: attr.to_string(),
+        delivery_medium: medium.to_string(),
+        destination,
+    }
 }
 
 /// Plan DeleteUserAttributes: the user's attributes afterwards. Names the user lacks are fine;
@@ -247,7 +291,9 @@ pub fn plan_delete(
     for name in names {
         let def = writable(schema, actor, name, false)?;
         if def.required {
-            return Err(invalid(format!("user.{name}: Required attribute cannot be deleted.")));
+            return Err(invalid(format!(
+                "user.{name}: Required attribute cannot be deleted."
+            )));
         }
     }
     let mut out = current.clone();
@@ -271,15 +317,18 @@ pub fn plan_create(
     let mut plan = Plan::default();
     for c in &changes {
         let def = writable(schema, actor, &c.name, true)?;
-        let value =
-            c.value.as_deref().ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
+        let value = c
+            .value
+            .as_deref()
+            .ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
         if !value.is_empty() {
             check_value(def, value)?;
             plan.attributes.insert(c.name.clone(), value.to_string());
         }
     }
-    if let Some(missing) =
-        schema.attributes().find(|d| d.required && d.name != "sub" && !plan.attributes.contains_key(&d.name))
+    if let Some(missing) = schema
+        .attributes()
+        .find(|d| d.required && d.name != "sub" && !plan.attributes.contains_key(&d.name))
     {
         return Err(invalid(format!(
             "Attributes did not conform to the schema: {}: The attribute is required",
@@ -287,10 +336,14 @@ pub fn plan_create(
         )));
     }
     for (attr, flag, medium) in VERIFIABLE {
-        let Some(value) = plan.attributes.get(*attr) else { continue };
+        let Some(value) = plan.attributes.get(*attr) else {
+            continue;
+        };
         let verified = plan.attributes.get(*flag).map(String::as_str) == Some("true");
         if verified && schema.aliases.contains(*attr) && alias_taken(attr, value) {
-            return Err(RuleError::AliasExists(format!("An account with the given {attr} already exists.")));
+            return Err(RuleError::AliasExists(format!(
+                "An account with the given {attr} already exists."
+            )));
         }
         if !verified && schema.auto_verified.contains(*attr) {
             plan.deliveries.push(delivery(attr, medium, value));
@@ -308,10 +361,14 @@ mod tests {
 
     fn pool(verify_before_update: bool) -> PoolSchema {
         let mut s = PoolSchema::standard();
-        s.add("email", DataType::String, true, true, None, None).unwrap();
-        s.add("tier", DataType::String, true, false, Some("3"), Some("10")).unwrap();
-        s.add("badge", DataType::String, false, false, None, None).unwrap();
-        s.add("team", DataType::String, true, false, None, None).unwrap();
+        s.add("email", DataType::String, true, true, None, None)
+            .unwrap();
+        s.add("tier", DataType::String, true, false, Some("3"), Some("10"))
+            .unwrap();
+        s.add("badge", DataType::String, false, false, None, None)
+            .unwrap();
+        s.add("team", DataType::String, true, false, None, None)
+            .unwrap();
         s.auto_verified.insert("email".into());
         s.aliases.insert("email".into());
         if verify_before_update {
@@ -321,7 +378,11 @@ mod tests {
     }
 
     fn restricted() -> WriteScope {
-        WriteScope::Only(BTreeSet::from(["email".to_string(), "name".to_string(), "custom:tier".to_string()]))
+        WriteScope::Only(BTreeSet::from([
+            "email".to_string(),
+            "name".to_string(),
+            "custom:tier".to_string(),
+        ]))
     }
 
     fn user() -> BTreeMap<String, String> {
@@ -340,7 +401,13 @@ mod tests {
     const NOBODY: &dyn Fn(&str, &str) -> bool = &|_, _| false;
 
     fn update(changes: &[Change]) -> Result<Plan, RuleError> {
-        plan_update(&pool(false), Actor::Client(&WriteScope::All), &user(), changes, NOBODY)
+        plan_update(
+            &pool(false),
+            Actor::Client(&WriteScope::All),
+            &user(),
+            changes,
+            NOBODY,
+        )
     }
 
     fn err(r: Result<Plan, RuleError>) -> (String, &'static str) {
@@ -352,9 +419,15 @@ mod tests {
     fn schema_errors() {
         assert_eq!(
             err(update(&[Change::set("tier", "gold")])),
-            ("user.tier: Attribute does not exist in the schema.\n".into(), "InvalidParameterException")
+            (
+                "user.tier: Attribute does not exist in the schema.\n".into(),
+                "InvalidParameterException"
+            )
         );
-        assert_eq!(err(update(&[Change::set("sub", "x")])).0, "Cannot modify the non-mutable attribute sub");
+        assert_eq!(
+            err(update(&[Change::set("sub", "x")])).0,
+            "Cannot modify the non-mutable attribute sub"
+        );
         assert_eq!(
             err(update(&[Change::set("custom:badge", "silver")])).0,
             "user.custom:badge: Attribute cannot be updated."
@@ -364,22 +437,51 @@ mod tests {
     #[test]
     fn client_write_scope() {
         let scope = restricted();
-        let r = plan_update(&pool(false), Actor::Client(&scope), &user(), &[Change::set("custom:team", "red")], NOBODY);
-        assert_eq!(err(r), (UNAUTHORIZED_WRITE.to_string(), "NotAuthorizedException"));
-        let ok =
-            plan_update(&pool(false), Actor::Client(&scope), &user(), &[Change::set("custom:tier", "gold")], NOBODY)
-                .unwrap();
+        let r = plan_update(
+            &pool(false),
+            Actor::Client(&scope),
+            &user(),
+            &[Change::set("custom:team", "red")],
+            NOBODY,
+        );
+        assert_eq!(
+            err(r),
+            (UNAUTHORIZED_WRITE.to_string(), "NotAuthorizedException")
+        );
+        let ok = plan_update(
+            &pool(false),
+            Actor::Client(&scope),
+            &user(),
+            &[Change::set("custom:tier", "gold")],
+            NOBODY,
+        )
+        .unwrap();
         assert_eq!(ok.attributes["custom:tier"], "gold");
-        let admin =
-            plan_update(&pool(false), Actor::Admin, &user(), &[Change::set("custom:team", "red")], NOBODY).unwrap();
+        let admin = plan_update(
+            &pool(false),
+            Actor::Admin,
+            &user(),
+            &[Change::set("custom:team", "red")],
+            NOBODY,
+        )
+        .unwrap();
         assert_eq!(admin.attributes["custom:team"], "red");
     }
 
     #[test]
     fn null_and_blank_values() {
-        let c = Change { name: "name".into(), value: None };
-        assert_eq!(err(update(&[c])).0, "Attribute value for name must not be null");
-        assert_eq!(err(update(&[Change::set("email", "")])).0, "user.email: Required attribute cannot be deleted.");
+        let c = Change {
+            name: "name".into(),
+            value: None,
+        };
+        assert_eq!(
+            err(update(&[c])).0,
+            "Attribute value for name must not be null"
+        );
+        assert_eq!(
+            err(update(&[Change::set("email", "")])).0,
+            "user.email: Required attribute cannot be deleted."
+        );
         let p = update(&[Change::set("name", "")]).unwrap();
         assert!(!p.attributes.contains_key("name"));
         assert!(p.deliveries.is_empty());
@@ -401,8 +503,14 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(err(update(&[Change::set("email", "not-an-email")])).0, "Invalid email address format.");
-        assert_eq!(err(update(&[Change::set("phone_number", "555-0123")])).0, "Invalid phone number format.");
+        assert_eq!(
+            err(update(&[Change::set("email", "not-an-email")])).0,
+            "Invalid email address format."
+        );
+        assert_eq!(
+            err(update(&[Change::set("phone_number", "555-0123")])).0,
+            "Invalid phone number format."
+        );
         assert!(update(&[Change::set("phone_number", "+15555550123")]).is_ok());
         assert!(!is_phone("+"));
         assert!(!is_phone("+1234567890123456"));
@@ -443,8 +551,17 @@ mod tests {
 
     #[test]
     fn same_email_or_explicit_flag_sends_nothing() {
-        assert!(update(&[Change::set("email", "bob@example.com")]).unwrap().deliveries.is_empty());
-        let p = update(&[Change::set("email", "carol@example.org"), Change::set("email_verified", "true")]).unwrap();
+        assert!(
+            update(&[Change::set("email", "bob@example.com")])
+                .unwrap()
+                .deliveries
+                .is_empty()
+        );
+        let p = update(&[
+            Change::set("email", "carol@example.org"),
+            Change::set("email_verified", "true"),
+        ])
+        .unwrap();
         assert!(p.deliveries.is_empty());
         assert_eq!(p.attributes["email_verified"], "true");
     }
@@ -459,7 +576,13 @@ mod tests {
             &[Change::set("email", "taken@example.com")],
             taken,
         );
-        assert_eq!(err(r), ("An account with the given email already exists.".into(), "AliasExistsException"));
+        assert_eq!(
+            err(r),
+            (
+                "An account with the given email already exists.".into(),
+                "AliasExistsException"
+            )
+        );
     }
 
     #[test]
@@ -495,8 +618,14 @@ mod tests {
         assert!(!del(&["name"], &all).unwrap().contains_key("name"));
         assert_eq!(del(&[], &all).unwrap(), user());
         assert_eq!(del(&["nickname"], &all).unwrap(), user());
-        assert_eq!(del(&["email"], &all).unwrap_err().to_string(), "user.email: Required attribute cannot be deleted.");
-        assert_eq!(del(&["sub"], &all).unwrap_err().to_string(), "Cannot modify the non-mutable attribute sub");
+        assert_eq!(
+            del(&["email"], &all).unwrap_err().to_string(),
+            "user.email: Required attribute cannot be deleted."
+        );
+        assert_eq!(
+            del(&["sub"], &all).unwrap_err().to_string(),
+            "Cannot modify the non-mutable attribute sub"
+        );
         assert_eq!(
             del(&["custom:badge"], &all).unwrap_err().to_string(),
             "user.custom:badge: Attribute cannot be updated."
@@ -505,34 +634,58 @@ mod tests {
             del(&["nope"], &all).unwrap_err().to_string(),
             "user.nope: Attribute does not exist in the schema.\n"
         );
-        assert_eq!(del(&["custom:team"], &restricted()).unwrap_err().error_type(), "NotAuthorizedException");
+        assert_eq!(
+            del(&["custom:team"], &restricted())
+                .unwrap_err()
+                .error_type(),
+            "NotAuthorizedException"
+        );
         assert!(del(&["name", "custom:badge"], &all).is_err());
     }
 
     #[test]
     fn create_rules() {
-        let attrs =
-            [Change::set("email", "a@b.c"), Change::set("email_verified", "true"), Change::set("custom:badge", "gold")];
+        let attrs = [
+            Change::set("email", "a@b.c"),
+            Change::set("email_verified", "true"),
+            Change::set("custom:badge", "gold"),
+        ];
         let p = plan_create(&pool(false), Actor::Admin, &attrs, NOBODY).unwrap();
         assert_eq!(p.attributes["custom:badge"], "gold");
         assert!(p.deliveries.is_empty());
-        let r = plan_create(&pool(false), Actor::Admin, &[Change::set("name", "x")], NOBODY);
+        let r = plan_create(
+            &pool(false),
+            Actor::Admin,
+            &[Change::set("name", "x")],
+            NOBODY,
+        );
         assert_eq!(
             r.unwrap_err().to_string(),
             "Attributes did not conform to the schema: email: The attribute is required"
         );
-        let p = plan_create(&pool(false), Actor::Admin, &[Change::set("email", "a@b.c")], NOBODY).unwrap();
+        let p = plan_create(
+            &pool(false),
+            Actor::Admin,
+            &[Change::set("email", "a@b.c")],
+            NOBODY,
+        )
+        .unwrap();
         assert_eq!(p.deliveries.len(), 1);
         let taken: &dyn Fn(&str, &str) -> bool = &|_, _| true;
         assert_eq!(
-            plan_create(&pool(false), Actor::Admin, &attrs, taken).unwrap_err().error_type(),
+            plan_create(&pool(false), Actor::Admin, &attrs, taken)
+                .unwrap_err()
+                .error_type(),
             "AliasExistsException"
         );
         let scope = restricted();
         let r = plan_create(
             &pool(false),
             Actor::Client(&scope),
-            &[Change::set("email", "a@b.c"), Change::set("custom:team", "x")],
+            &[
+                Change::set("email", "a@b.c"),
+                Change::set("custom:team", "x"),
+            ],
             NOBODY,
         );
         assert_eq!(r.unwrap_err().error_type(), "NotAuthorizedException");

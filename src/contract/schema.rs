@@ -125,20 +125,23 @@ impl Default for PoolSchema {
 impl PoolSchema {
     /// A pool with only the standard attributes (all optional; only `sub` immutable).
     pub fn standard() -> PoolSchema {
-        let attributes = STANDARD_ATTRIBUTES
-            .iter()
-            .map(|(name, data_type)| {
-                let def = AttributeDef {
-                    name: (*name).to_string(),
-                    data_type: *data_type,
-                    mutable: *name != "sub",
-                    required: *name == "sub",
-                    min_length: (*data_type == DataType::String).then_some(if *name == "sub" { 1 } else { 0 }),
-                    max_length: (*data_type == DataType::String).then_some(2048),
-                };
-                ((*name).to_string(), def)
-            })
-            .collect();
+        let attributes =
+            STANDARD_ATTRIBUTES
+                .iter()
+                .map(|(name, data_type)| {
+                    let def =
+                        AttributeDef {
+                            name: (*name).to_string(),
+                            data_type: *data_type,
+                            mutable: *name != "sub",
+                            required: *name == "sub",
+                            min_length: (*data_type == DataType::String)
+                                .then_some(if *name == "sub" { 1 } else { 0 }),
+                            max_length: (*data_type == DataType::String).then_some(2048),
+                        };
+                    ((*name).to_string(), def)
+                })
+                .collect();
         PoolSchema {
             attributes,
             auto_verified: BTreeSet::new(),
@@ -157,7 +160,11 @@ impl PoolSchema {
         min: Option<&str>,
         max: Option<&str>,
     ) -> Result<(), SchemaError> {
-        let full = if is_standard(name) { name.to_string() } else { format!("custom:{name}") };
+        let full = if is_standard(name) {
+            name.to_string()
+        } else {
+            format!("custom:{name}")
+        };
         if full == "sub" && mutable {
             return Err(SchemaError::SubRedefined);
         }
@@ -165,7 +172,12 @@ impl PoolSchema {
             return Err(SchemaError::RequiredCustom);
         }
         let parse = |s: Option<&str>| -> Result<Option<usize>, SchemaError> {
-            s.map(|v| v.trim().parse::<usize>().map_err(|_| SchemaError::BadConstraint(full.clone()))).transpose()
+            s.map(|v| {
+                v.trim()
+                    .parse::<usize>()
+                    .map_err(|_| SchemaError::BadConstraint(full.clone()))
+            })
+            .transpose()
         };
         let (min_length, max_length) = (parse(min)?, parse(max)?);
         if let (Some(lo), Some(hi)) = (min_length, max_length)
@@ -223,9 +235,12 @@ mod tests {
     #[test]
     fn custom_entries_get_a_prefix_and_standard_entries_change_flags() {
         let mut s = PoolSchema::standard();
-        s.add("email", DataType::String, true, true, None, None).unwrap();
-        s.add("tier", DataType::String, true, false, Some("3"), Some("10")).unwrap();
-        s.add("badge", DataType::String, false, false, None, None).unwrap();
+        s.add("email", DataType::String, true, true, None, None)
+            .unwrap();
+        s.add("tier", DataType::String, true, false, Some("3"), Some("10"))
+            .unwrap();
+        s.add("badge", DataType::String, false, false, None, None)
+            .unwrap();
         assert!(s.get("email").unwrap().required);
         assert_eq!(s.get("custom:tier").unwrap().min_length, Some(3));
         assert!(!s.get("custom:badge").unwrap().mutable);
@@ -237,7 +252,10 @@ mod tests {
     #[test]
     fn bad_entries_are_errors() {
         let mut s = PoolSchema::standard();
-        assert_eq!(s.add("x", DataType::String, true, true, None, None), Err(SchemaError::RequiredCustom));
+        assert_eq!(
+            s.add("x", DataType::String, true, true, None, None),
+            Err(SchemaError::RequiredCustom)
+        );
         assert!(matches!(
             s.add("x", DataType::String, true, false, Some("a"), None),
             Err(SchemaError::BadConstraint(_))
@@ -246,7 +264,10 @@ mod tests {
             s.add("x", DataType::String, true, false, Some("5"), Some("2")),
             Err(SchemaError::BadConstraint(_))
         ));
-        assert_eq!(s.add("sub", DataType::String, true, true, None, None), Err(SchemaError::SubRedefined));
+        assert_eq!(
+            s.add("sub", DataType::String, true, true, None, None),
+            Err(SchemaError::SubRedefined)
+        );
     }
 
     #[test]

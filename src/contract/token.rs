@@ -58,11 +58,29 @@ mod tests {
 
     #[test]
     fn types_and_messages() {
-        assert_eq!(TokenRejection::Expired.to_string(), "Access Token has expired");
-        assert_eq!(TokenRejection::PoolGone("us-east-1_X".into()).to_string(), "User pool us-east-1_X does not exist.");
-        assert_eq!(TokenRejection::PoolGone(String::new()).error_type(), "ResourceNotFoundException");
-        assert_eq!(TokenRejection::Revoked.error_type(), "NotAuthorizedException");
-        assert_eq!(TokenRejection::NotConfirmed.error_type(), "UserNotConfirmedException");
-        assert_eq!(TokenRejection::UserGone.error_type(), "UserNotFoundException");
+        assert_eq!(
+            TokenRejection::Expired.to_string(),
+            "Access Token has expired"
+        );
+        assert_eq!(
+            TokenRejection::PoolGone("us-east-1_X".into()).to_string(),
+            "User pool us-east-1_X does not exist."
+        );
+        assert_eq!(
+            TokenRejection::PoolGone(String::new()).error_type(),
+            "ResourceNotFoundException"
+        );
+        assert_eq!(
+            TokenRejection::Revoked.error_type(),
+            "NotAuthorizedException"
+        );
+        assert_eq!(
+            TokenRejection::NotConfirmed.error_type(),
+            "UserNotConfirmedException"
+        );
+        assert_eq!(
+            TokenRejection::UserGone.error_type(),
+            "UserNotFoundException"
+        );
     }
 }

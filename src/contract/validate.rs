@@ -52,12 +52,26 @@ impl fmt::Display for Constraint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Constraint::NotNull => f.write_str("Member must not be null"),
-            Constraint::MinLength(n) => write!(f, "Member must have length greater than or equal to {n}"),
-            Constraint::MaxLength(n) => write!(f, "Member must have length less than or equal to {n}"),
-            Constraint::Pattern(p) => write!(f, "Member must satisfy regular expression pattern: {p}"),
-            Constraint::Enum(values) => write!(f, "Member must satisfy enum value set: [{}]", values.join(", ")),
-            Constraint::MinValue(n) => write!(f, "Member must have value greater than or equal to {n}"),
-            Constraint::MaxValue(n) => write!(f, "Member must have value less than or equal to {n}"),
+            Constraint::MinLength(n) => {
+                write!(f, "Member must have length greater than or equal to {n}")
+            }
+            Constraint::MaxLength(n) => {
+                write!(f, "Member must have length less than or equal to {n}")
+            }
+            Constraint::Pattern(p) => {
+                write!(f, "Member must satisfy regular expression pattern: {p}")
+            }
+            Constraint::Enum(values) => write!(
+                f,
+                "Member must satisfy enum value set: [{}]",
+                values.join(", ")
+            ),
+            Constraint::MinValue(n) => {
+                write!(f, "Member must have value greater than or equal to {n}")
+            }
+            Constraint::MaxValue(n) => {
+                write!(f, "Member must have value less than or equal to {n}")
+            }
         }
     }
 }
@@ -138,13 +152,19 @@ impl Walker {
     ) {
         for (name, member) in shape.members.iter() {
             let path = join(prefix, &member_path_segment(name));
-            let Some(target) = self.model.shape(&member.shape) else { continue };
+            let Some(target) = self.model.shape(&member.shape) else {
+                continue;
+            };
             let hidden = sensitive || target.sensitive;
             match obj.get(name) {
                 None | Some(Value::Null) => {
                     if shape.required.iter().any(|r| r == name) {
                         let shown = if hidden { Shown::Hidden } else { Shown::Null };
-                        out.push(Violation { path, shown, constraint: Constraint::NotNull });
+                        out.push(Violation {
+                            path,
+                            shown,
+                            constraint: Constraint::NotNull,
+                        });
                     }
                 }
                 Some(v) => self.value(target, v, &path, hidden, out),
@@ -153,8 +173,20 @@ impl Walker {
     }
 
     fn value(&self, shape: &Shape, v: &Value, path: &str, hidden: bool, out: &mut Vec<Violation>) {
-        let shown = || if hidden { Shown::Hidden } else { Shown::Value(render(v)) };
-        let mut push = |constraint| out.push(Violation { path: path.to_string(), shown: shown(), constraint });
+        let shown = || {
+            if hidden {
+                Shown::Hidden
+            } else {
+                Shown::Value(render(v))
+            }
+        };
+        let mut push = |constraint| {
+            out.push(Violation {
+                path: path.to_string(),
+                shown: shown(),
+                constraint,
+            })
+        };
         match (shape.kind.as_str(), v) {
             ("string", Value::String(s)) => {
                 let len = i64::try_from(s.chars().count()).unwrap_or(i64::MAX);
@@ -186,13 +218,23 @@ impl Walker {
             }
             ("list", Value::Array(items)) => {
                 length_bounds(shape, items.len(), &mut push);
-                let Some(elem) = shape.member.as_ref().and_then(|m| self.model.shape(&m.shape)) else { return };
+                let Some(elem) = shape
+                    .member
+                    .as_ref()
+                    .and_then(|m| self.model.shape(&m.shape))
+                else {
+                    return;
+                };
                 for (i, item) in items.iter().enumerate() {
                     let p = format!("{path}.{}.member", i + 1);
                     let hidden = hidden || elem.sensitive;
                     if item.is_null() {
                         let shown = if hidden { Shown::Hidden } else { Shown::Null };
-                        out.push(Violation { path: p, shown, constraint: Constraint::NotNull });
+                        out.push(Violation {
+                            path: p,
+                            shown,
+                            constraint: Constraint::NotNull,
+                        });
                     } else {
                         self.value(elem, item, &p, hidden, out);
                     }
@@ -201,11 +243,20 @@ impl Walker {
             ("map", Value::Object(entries)) => {
                 length_bounds(shape, entries.len(), &mut push);
                 let key = shape.key.as_ref().and_then(|m| self.model.shape(&m.shape));
-                let val = shape.value.as_ref().and_then(|m| self.model.shape(&m.shape));
+                let val = shape
+                    .value
+                    .as_ref()
+                    .and_then(|m| self.model.shape(&m.shape));
                 for (k, item) in entries {
                     let p = format!("{path}.{k}");
                     if let Some(ks) = key {
-                        self.value(ks, &Value::String(k.clone()), &p, hidden || ks.sensitive, out);
+                        self.value(
+                            ks,
+                            &Value::String(k.clone()),
+                            &p,
+                            hidden || ks.sensitive,
+                            out,
+                        );
                     }
                     if let (Some(vs), false) = (val, item.is_null()) {
                         self.value(vs, item, &p, hidden || vs.sensitive, out);
@@ -230,7 +281,11 @@ fn length_bounds(shape: &Shape, len: usize, push: &mut impl FnMut(Constraint)) {
 }
 
 fn join(prefix: &str, segment: &str) -> String {
-    if prefix.is_empty() { segment.to_string() } else { format!("{prefix}.{segment}") }
+    if prefix.is_empty() {
+        segment.to_string()
+    } else {
+        format!("{prefix}.{segment}")
+    }
 }
 
 /// Java-`toString`-like rendering of an echoed value (strings raw, lists `[a, b]`).
@@ -238,9 +293,15 @@ fn render(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => "null".to_string(),
-        Value::Array(items) => format!("[{}]", items.iter().map(render).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(render).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(m) => {
-            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k}={}", render(v))).collect();
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}={}", render(v)))
+                .collect();
             format!("{{{}}}", parts.join(", "))
         }
         other => other.to_string(),
@@ -262,7 +323,8 @@ mod tests {
 
     #[test]
     fn valid_input_has_no_violations() {
-        let body = json!({"AccessToken": "abc.def", "UserAttributes": [{"Name": "name", "Value": "x"}]});
+        let body =
+            json!({"AccessToken": "abc.def", "UserAttributes": [{"Name": "name", "Value": "x"}]});
         assert_eq!(validate_input("UpdateUserAttributes", &body), vec![]);
     }
 
@@ -274,7 +336,10 @@ mod tests {
                 "1 validation error detected: Value at 'accessToken' failed to satisfy constraint: Member must not be null"
             )
         );
-        assert_eq!(message("DeleteUser", json!({"AccessToken": null})), message("DeleteUser", json!({})));
+        assert_eq!(
+            message("DeleteUser", json!({"AccessToken": null})),
+            message("DeleteUser", json!({}))
+        );
     }
 
     #[test]
@@ -302,14 +367,21 @@ mod tests {
     #[test]
     fn two_violations_are_joined_with_semicolons() {
         let m = message("DeleteUserAttributes", json!({})).unwrap();
-        assert!(m.starts_with("2 validation errors detected: Value null at 'userAttributeNames'"), "{m}");
-        assert!(m.contains("; Value at 'accessToken' failed to satisfy constraint: Member must not be null"), "{m}");
+        assert!(
+            m.starts_with("2 validation errors detected: Value null at 'userAttributeNames'"),
+            "{m}"
+        );
+        assert!(
+            m.contains(
+                "; Value at 'accessToken' failed to satisfy constraint: Member must not be null"
+            ),
+            "{m}"
+        );
     }
 
     #[test]
     fn empty_attribute_name_breaks_length_and_pattern() {
-        let body =
-            json!({"AccessToken": "a", "UserAttributes": [{"Name": "name", "Value": "x"}, {"Name": "", "Value": "v"}]});
+        let body = json!({"AccessToken": "a", "UserAttributes": [{"Name": "name", "Value": "x"}, {"Name": "", "Value": "v"}]});
         let m = message("UpdateUserAttributes", body).unwrap();
         assert_eq!(
             m,
@@ -382,7 +454,10 @@ mod tests {
             "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"
         );
         let m = message("ListUserPools", json!({"MaxResults": 61})).unwrap();
-        assert!(m.ends_with("Member must have value less than or equal to 60"), "{m}");
+        assert!(
+            m.ends_with("Member must have value less than or equal to 60"),
+            "{m}"
+        );
     }
 
     #[test]
@@ -395,7 +470,10 @@ mod tests {
 
     #[test]
     fn unknown_members_and_operations_are_ignored() {
-        assert_eq!(validate_input("DeleteUser", &json!({"AccessToken": "a", "Extra": 1})), vec![]);
+        assert_eq!(
+            validate_input("DeleteUser", &json!({"AccessToken": "a", "Extra": 1})),
+            vec![]
+        );
         assert_eq!(validate_input("NoSuchOperation", &json!({})), vec![]);
         assert_eq!(validate_input("DeleteUser", &json!([1, 2])), vec![]);
     }
@@ -407,7 +485,10 @@ mod tests {
 
     #[test]
     fn path_segments_are_lower_camel_case() {
-        assert_eq!(member_path_segment("UserAttributeNames"), "userAttributeNames");
+        assert_eq!(
+            member_path_segment("UserAttributeNames"),
+            "userAttributeNames"
+        );
         assert_eq!(member_path_segment(""), "");
     }
 }

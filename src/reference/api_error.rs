@@ -27,12 +27,22 @@ pub struct ApiError {
 impl ApiError {
     /// An error with a message.
     pub fn new(kind: &str, message: impl Into<String>) -> ApiError {
-        ApiError { kind: kind.to_string(), message: Some(message.into()), capital_message: false, status: None }
+        ApiError {
+            kind: kind.to_string(),
+            message: Some(message.into()),
+            capital_message: false,
+            status: None,
+        }
     }
 
     /// An error without a message.
     pub fn bare(kind: &str) -> ApiError {
-        ApiError { kind: kind.to_string(), message: None, capital_message: false, status: None }
+        ApiError {
+            kind: kind.to_string(),
+            message: None,
+            capital_message: false,
+            status: None,
+        }
     }
 
     /// `InvalidParameterException`.
@@ -42,7 +52,10 @@ impl ApiError {
 
     /// `SerializationException` with `Message`.
     pub fn serialization(message: impl Into<String>) -> ApiError {
-        ApiError { capital_message: true, ..ApiError::new("SerializationException", message) }
+        ApiError {
+            capital_message: true,
+            ..ApiError::new("SerializationException", message)
+        }
     }
 
     /// `UnknownOperationException` (unroutable request).
@@ -57,7 +70,10 @@ impl ApiError {
 
     /// `ResourceNotFoundException` for a missing pool.
     pub fn no_pool(pool_id: &str) -> ApiError {
-        ApiError::new("ResourceNotFoundException", format!("User pool {pool_id} does not exist."))
+        ApiError::new(
+            "ResourceNotFoundException",
+            format!("User pool {pool_id} does not exist."),
+        )
     }
 
     /// `UserNotFoundException`.
@@ -67,7 +83,9 @@ impl ApiError {
 
     /// The HTTP status.
     pub fn status(&self) -> u16 {
-        self.status.or_else(|| Model::get().error_status(&self.kind)).unwrap_or(400)
+        self.status
+            .or_else(|| Model::get().error_status(&self.kind))
+            .unwrap_or(400)
     }
 
     /// The JSON body.
@@ -75,7 +93,11 @@ impl ApiError {
         let mut m = Map::new();
         m.insert("__type".into(), Value::String(self.kind.clone()));
         if let Some(msg) = &self.message {
-            let key = if self.capital_message { "Message" } else { "message" };
+            let key = if self.capital_message {
+                "Message"
+            } else {
+                "message"
+            };
             m.insert(key.into(), Value::String(msg.clone()));
         }
         Value::Object(m)

@@ -20,6 +20,8 @@ impl App {
     /// Lock the store. A poisoned lock (a bug panicked mid-request) is recovered rather than
     /// turning every later request into a panic.
     pub fn lock(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -19,13 +19,21 @@ impl Clock {
     /// Move forward by `seconds` (saturating at [`MAX_OFFSET_SECONDS`]).
     pub fn advance(&mut self, seconds: u64) {
         let step = i64::try_from(seconds).unwrap_or(i64::MAX);
-        self.offset_seconds = self.offset_seconds.saturating_add(step).min(MAX_OFFSET_SECONDS);
+        self.offset_seconds = self
+            .offset_seconds
+            .saturating_add(step)
+            .min(MAX_OFFSET_SECONDS);
     }
 
     /// Now, in milliseconds since the epoch.
     fn now_millis(&self) -> i64 {
-        let wall = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-        i64::try_from(wall).unwrap_or(i64::MAX).saturating_add(self.offset_seconds.saturating_mul(1000))
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        i64::try_from(wall)
+            .unwrap_or(i64::MAX)
+            .saturating_add(self.offset_seconds.saturating_mul(1000))
     }
 
     /// Now, in whole seconds (JWT times).

@@ -119,7 +119,9 @@ impl Keys {
         validation.validate_nbf = false;
         validation.validate_aud = false;
         validation.required_spec_claims.clear();
-        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
+        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 
@@ -163,7 +165,11 @@ mod tests {
         // alg: none
         use base64::Engine;
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        let none = format!("{}.{}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#), t.split('.').nth(1).unwrap());
+        let none = format!(
+            "{}.{}.",
+            b64.encode(r#"{"alg":"none","typ":"JWT"}"#),
+            t.split('.').nth(1).unwrap()
+        );
         assert_eq!(keys.verify_access(&none), None);
     }
 }

@@ -70,14 +70,22 @@ pub struct Reference {
 
 fn router(listener_addr: SocketAddr) -> Result<Router, ReferenceError> {
     let keys = Keys::load().map_err(ReferenceError::Key)?;
-    let app = App { store: Mutex::new(Store::default()), keys, base_url: format!("http://{listener_addr}") };
-    Ok(Router::new().fallback(protocol::handle).with_state(Arc::new(app)))
+    let app = App {
+        store: Mutex::new(Store::default()),
+        keys,
+        base_url: format!("http://{listener_addr}"),
+    };
+    Ok(Router::new()
+        .fallback(protocol::handle)
+        .with_state(Arc::new(app)))
 }
 
 impl Reference {
     /// Bind `addr` (e.g. `127.0.0.1:0`) and serve in a background tokio task.
     pub async fn start(addr: SocketAddr) -> Result<Reference, ReferenceError> {
-        let listener = TcpListener::bind(addr).await.map_err(|source| ReferenceError::Bind { addr, source })?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| ReferenceError::Bind { addr, source })?;
         let local = listener.local_addr().map_err(ReferenceError::LocalAddr)?;
         let app = router(local)?;
         let (tx, rx) = oneshot::channel::<()>();
@@ -88,7 +96,11 @@ impl Reference {
                 })
                 .await
         });
-        Ok(Reference { url: format!("http://{local}"), shutdown: tx, join })
+        Ok(Reference {
+            url: format!("http://{local}"),
+            shutdown: tx,
+            join,
+        })
     }
 
     /// Base URL, e.g. `http://127.0.0.1:41234`.
@@ -100,7 +112,10 @@ impl Reference {
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(());
         let mut join = self.join;
-        if tokio::time::timeout(SHUTDOWN_GRACE, &mut join).await.is_err() {
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut join)
+            .await
+            .is_err()
+        {
             join.abort();
         }
     }

@@ -74,7 +74,9 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     {
         return respond(&request_id, Ok(Output::Json(jwks)));
     }
-    let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES))
+        .await
+    {
         Ok(Ok(b)) => b,
         Ok(Err(_)) => {
             let e = ApiError {
@@ -86,25 +88,37 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
         Err(_) => {
             let e = ApiError {
                 status: Some(408),
-                ..ApiError::new("RequestTimeoutException", "Request body not received in time")
+                ..ApiError::new(
+                    "RequestTimeoutException",
+                    "Request body not received in time",
+                )
             };
             return respond(&request_id, Err(e));
         }
     };
-    let outcome = catch_unwind(AssertUnwindSafe(|| process(&app, &parts.method, &parts.headers, &bytes)))
-        .unwrap_or_else(|_| Err(ApiError::internal()));
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        process(&app, &parts.method, &parts.headers, &bytes)
+    }))
+    .unwrap_or_else(|_| Err(ApiError::internal()));
     respond(&request_id, outcome)
 }
 
 /// `/<pool id>/.well-known/jwks.json` -> the JWKS document.
 fn jwks_path(path: &str) -> Option<Value> {
-    let pool = path.strip_prefix('/')?.strip_suffix("/.well-known/jwks.json")?;
+    let pool = path
+        .strip_prefix('/')?
+        .strip_suffix("/.well-known/jwks.json")?;
     (!pool.is_empty() && !pool.contains('/')).then(jwt::jwks)
 }
 
 fn target(headers: &HeaderMap) -> Result<Target<'_>, ApiError> {
-    let raw = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).ok_or_else(ApiError::unknown_operation)?;
-    let (prefix, op) = raw.split_once('.').ok_or_else(ApiError::unknown_operation)?;
+    let raw = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(ApiError::unknown_operation)?;
+    let (prefix, op) = raw
+        .split_once('.')
+        .ok_or_else(ApiError::unknown_operation)?;
     match prefix {
         COGNITO_PREFIX if ops::OPERATIONS.contains(&op) => Ok(Target::Cognito(op)),
         CONTROL_PREFIX => Ok(Target::Control(op)),
@@ -113,30 +127,55 @@ fn target(headers: &HeaderMap) -> Result<Target<'_>, ApiError> {
 }
 
 fn content_type_ok(headers: &HeaderMap) -> bool {
-    let Some(v) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
-    let media = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let Some(v) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let media = v
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     media == AMZ_JSON || media == "application/json"
 }
 
 fn signed(headers: &HeaderMap) -> bool {
-    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("AWS4-HMAC-SHA256"))
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("AWS4-HMAC-SHA256"))
 }
 
 /// Parse the body into a JSON object (`null` = no members).
 fn parse_body(bytes: &Bytes) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::serialization("No content to map due to end-of-input"));
+        return Err(ApiError::serialization(
+            "No content to map due to end-of-input",
+        ));
     }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Null) => Ok(Value::Object(Map::new())),
         Ok(v) => Ok(v),
-        Err(e) => Err(ApiError::serialization(format!("Could not parse request body as JSON: {e}"))),
+        Err(e) => Err(ApiError::serialization(format!(
+            "Could not parse request body as JSON: {e}"
+        ))),
     }
 }
 
-fn process(app: &App, method: &Method, headers: &HeaderMap, bytes: &Bytes) -> Result<Output, ApiError> {
+fn process(
+    app: &App,
+    method: &Method,
+    headers: &HeaderMap,
+    bytes: &Bytes,
+) -> Result<Output, ApiError> {
     if method != Method::POST {
-        return Err(ApiError { status: Some(404), ..ApiError::unknown_operation() });
+        return Err(ApiError {
+            status: Some(404),
+            ..ApiError::unknown_operation()
+        });
     }
     let target = target(headers)?;
     if !content_type_ok(headers) {
@@ -145,9 +184,14 @@ fn process(app: &App, method: &Method, headers: &HeaderMap, bytes: &Bytes) -> Re
     match target {
         Target::Cognito(op) => {
             let model = Model::get();
-            let operation = model.operation(op).ok_or_else(ApiError::unknown_operation)?;
+            let operation = model
+                .operation(op)
+                .ok_or_else(ApiError::unknown_operation)?;
             if operation.authtype == "v4" && !signed(headers) {
-                return Err(ApiError::new("MissingAuthenticationTokenException", "Missing Authentication Token"));
+                return Err(ApiError::new(
+                    "MissingAuthenticationTokenException",
+                    "Missing Authentication Token",
+                ));
             }
             if let Some(kind) = app.lock().faults.remove(op) {
                 return Err(ops::fault_error(&kind));
@@ -157,13 +201,21 @@ fn process(app: &App, method: &Method, headers: &HeaderMap, bytes: &Bytes) -> Re
             if let Some(message) = validation_message(&validate_input(op, &body)) {
                 return Err(ApiError::invalid(message));
             }
-            let obj = body.as_object().ok_or_else(|| ApiError::serialization("Unexpected field type"))?;
+            let obj = body
+                .as_object()
+                .ok_or_else(|| ApiError::serialization("Unexpected field type"))?;
             let out = ops::cognito(app, &mut app.lock(), op, Input(obj))?;
-            Ok(if operation.output.is_none() { Output::Empty } else { Output::Json(out) })
+            Ok(if operation.output.is_none() {
+                Output::Empty
+            } else {
+                Output::Json(out)
+            })
         }
         Target::Control(op) => {
             let body = parse_body(bytes)?;
-            let obj = body.as_object().ok_or_else(|| ApiError::serialization("Unexpected field type"))?;
+            let obj = body
+                .as_object()
+                .ok_or_else(|| ApiError::serialization("Unexpected field type"))?;
             ops::control(app, &mut app.lock(), op, Input(obj)).map(Output::Json)
         }
     }
@@ -171,7 +223,11 @@ fn process(app: &App, method: &Method, headers: &HeaderMap, bytes: &Bytes) -> Re
 
 /// Header-safe message (visible ASCII and spaces only), for `x-amzn-ErrorMessage`.
 fn header_safe(message: &str) -> Option<HeaderValue> {
-    if message.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) { HeaderValue::from_str(message).ok() } else { None }
+    if message.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+        HeaderValue::from_str(message).ok()
+    } else {
+        None
+    }
 }
 
 fn respond(request_id: &str, outcome: Result<Output, ApiError>) -> Response {
@@ -211,22 +267,43 @@ mod tests {
 
     #[test]
     fn bodies() {
-        assert_eq!(parse_body(&Bytes::from_static(b"")).unwrap_err().kind, "SerializationException");
-        assert_eq!(parse_body(&Bytes::from_static(b"  \n")).unwrap_err().kind, "SerializationException");
-        assert_eq!(parse_body(&Bytes::from_static(b"{")).unwrap_err().kind, "SerializationException");
-        assert_eq!(parse_body(&Bytes::from_static(b"null")).unwrap(), Value::Object(Map::new()));
-        assert_eq!(parse_body(&Bytes::from_static(b"1e999")).unwrap_err().kind, "SerializationException");
+        assert_eq!(
+            parse_body(&Bytes::from_static(b"")).unwrap_err().kind,
+            "SerializationException"
+        );
+        assert_eq!(
+            parse_body(&Bytes::from_static(b"  \n")).unwrap_err().kind,
+            "SerializationException"
+        );
+        assert_eq!(
+            parse_body(&Bytes::from_static(b"{")).unwrap_err().kind,
+            "SerializationException"
+        );
+        assert_eq!(
+            parse_body(&Bytes::from_static(b"null")).unwrap(),
+            Value::Object(Map::new())
+        );
+        assert_eq!(
+            parse_body(&Bytes::from_static(b"1e999")).unwrap_err().kind,
+            "SerializationException"
+        );
     }
 
     #[test]
     fn content_types() {
         let mut h = HeaderMap::new();
         assert!(!content_type_ok(&h));
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-amz-json-1.1; charset=utf-8"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-amz-json-1.1; charset=utf-8"),
+        );
         assert!(content_type_ok(&h));
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
         assert!(!content_type_ok(&h));
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-amz-json-1.0"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-amz-json-1.0"),
+        );
         assert!(!content_type_ok(&h));
     }
 }

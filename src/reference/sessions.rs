@@ -69,7 +69,9 @@ pub fn issue(app: &App, store: &mut Store, grant: Grant<'_>) -> Result<Tokens, A
     let pool = store.pool_mut(grant.pool_id)?;
     let user = pool.user_mut(grant.username)?;
     let new_session = grant.session.is_none();
-    let origin_jti = grant.session.map_or_else(|| Uuid::new_v4().to_string(), str::to_string);
+    let origin_jti = grant
+        .session
+        .map_or_else(|| Uuid::new_v4().to_string(), str::to_string);
     if new_session {
         user.sessions.push(origin_jti.clone());
     }
@@ -148,7 +150,10 @@ pub struct Caller {
 /// Authorize an access token, running the checks in the contract's order
 /// (see [`crate::contract::token`]).
 pub fn authorize(app: &App, store: &Store, token: &str) -> Result<Caller, TokenRejection> {
-    let claims = app.keys.verify_access(token).ok_or(TokenRejection::Invalid)?;
+    let claims = app
+        .keys
+        .verify_access(token)
+        .ok_or(TokenRejection::Invalid)?;
     if claims.token_use != "access" {
         return Err(TokenRejection::Invalid);
     }
@@ -161,8 +166,15 @@ pub fn authorize(app: &App, store: &Store, token: &str) -> Result<Caller, TokenR
     if store.clock.now() >= claims.exp {
         return Err(TokenRejection::Expired);
     }
-    let pool = store.pools.get(pool_id).ok_or_else(|| TokenRejection::PoolGone(pool_id.to_string()))?;
-    let user = pool.users.get(&claims.username).filter(|u| u.sub == claims.sub).ok_or(TokenRejection::UserGone)?;
+    let pool = store
+        .pools
+        .get(pool_id)
+        .ok_or_else(|| TokenRejection::PoolGone(pool_id.to_string()))?;
+    let user = pool
+        .users
+        .get(&claims.username)
+        .filter(|u| u.sub == claims.sub)
+        .ok_or(TokenRejection::UserGone)?;
     if store.revoked.contains(&claims.origin_jti) {
         return Err(TokenRejection::Revoked);
     }

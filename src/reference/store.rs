@@ -79,7 +79,10 @@ impl Pool {
             self.users.values().find(|u| {
                 self.schema.aliases.iter().any(|a| {
                     u.attributes.get(a).map(String::as_str) == Some(name)
-                        && u.attributes.get(&format!("{a}_verified")).map(String::as_str) == Some("true")
+                        && u.attributes
+                            .get(&format!("{a}_verified"))
+                            .map(String::as_str)
+                            == Some("true")
                 })
             })
         })
@@ -118,7 +121,10 @@ impl PasswordPolicy {
     /// `InvalidPasswordException` with Cognito's message when `password` breaks the policy.
     pub fn check(&self, password: &str) -> Result<(), ApiError> {
         let fail = |why: &str| {
-            Err(ApiError::new("InvalidPasswordException", format!("Password did not conform with policy: {why}")))
+            Err(ApiError::new(
+                "InvalidPasswordException",
+                format!("Password did not conform with policy: {why}"),
+            ))
         };
         if password.chars().count() < self.minimum_length {
             return fail("Password not long enough");
@@ -132,7 +138,11 @@ impl PasswordPolicy {
         if self.require_numbers && !password.chars().any(|c| c.is_ascii_digit()) {
             return fail("Password must have numeric characters");
         }
-        if self.require_symbols && !password.chars().any(|c| c.is_ascii_punctuation() || c == ' ') {
+        if self.require_symbols
+            && !password
+                .chars()
+                .any(|c| c.is_ascii_punctuation() || c == ' ')
+        {
             return fail("Password must have symbol characters");
         }
         Ok(())
@@ -232,7 +242,12 @@ impl Store {
         self.clients
             .get(id)
             .filter(|c| self.pools.contains_key(&c.pool_id))
-            .ok_or_else(|| ApiError::new("ResourceNotFoundException", format!("User pool client {id} does not exist.")))
+            .ok_or_else(|| {
+                ApiError::new(
+                    "ResourceNotFoundException",
+                    format!("User pool client {id} does not exist."),
+                )
+            })
     }
 
     /// Revoke every session of a user (GlobalSignOut, DeleteUser).
@@ -253,7 +268,10 @@ mod tests {
             p.check("Aa1!").unwrap_err().message.as_deref(),
             Some("Password did not conform with policy: Password not long enough")
         );
-        assert_eq!(p.check("aa1!aaaa").unwrap_err().kind, "InvalidPasswordException");
+        assert_eq!(
+            p.check("aa1!aaaa").unwrap_err().kind,
+            "InvalidPasswordException"
+        );
         let lax = PasswordPolicy {
             minimum_length: 6,
             require_uppercase: false,

@@ -27,8 +27,16 @@ impl RunLog {
     /// Remember an event; returns the summary when the event is `Completed`.
     pub fn observe<'e>(&mut self, event: &'e Event) -> Option<&'e RunSummary> {
         match event {
-            Event::Started { target, total, run_prefix } => {
-                self.start = Some(RunStart { target: target.clone(), total: *total, run_prefix: run_prefix.clone() });
+            Event::Started {
+                target,
+                total,
+                run_prefix,
+            } => {
+                self.start = Some(RunStart {
+                    target: target.clone(),
+                    total: *total,
+                    run_prefix: run_prefix.clone(),
+                });
                 None
             }
             Event::CaseFinished(outcome) => {
@@ -41,7 +49,9 @@ impl RunLog {
 
     /// The start of the run, or an error naming the report that needed it.
     pub fn start(&self, format: &'static str) -> Result<&RunStart, ReportError> {
-        self.start.as_ref().ok_or(ReportError::NotStarted { format })
+        self.start
+            .as_ref()
+            .ok_or(ReportError::NotStarted { format })
     }
 
     /// The start of the run if it was seen.
@@ -60,7 +70,12 @@ impl RunLog {
     pub fn grouped(&self) -> Grouped<'_> {
         let mut grouped = Grouped::new();
         for case in self.sorted() {
-            grouped.entry(case.operation.as_str()).or_default().entry(case.group.as_str()).or_default().push(case);
+            grouped
+                .entry(case.operation.as_str())
+                .or_default()
+                .entry(case.group.as_str())
+                .or_default()
+                .push(case);
         }
         grouped
     }

@@ -95,12 +95,21 @@ impl RunSummary {
     /// Add one outcome.
     pub fn add(&mut self, o: &CaseOutcome) {
         *self.counts.entry(o.verdict).or_default() += 1;
-        *self.per_operation.entry(o.operation.clone()).or_default().entry(o.verdict).or_default() += 1;
+        *self
+            .per_operation
+            .entry(o.operation.clone())
+            .or_default()
+            .entry(o.verdict)
+            .or_default() += 1;
     }
 
     /// Cases that executed (everything but skips).
     pub fn executed(&self) -> usize {
-        self.counts.iter().filter(|(v, _)| **v != Verdict::Skip).map(|(_, n)| n).sum()
+        self.counts
+            .iter()
+            .filter(|(v, _)| **v != Verdict::Skip)
+            .map(|(_, n)| n)
+            .sum()
     }
 
     /// Count of one verdict.
@@ -110,7 +119,9 @@ impl RunSummary {
 
     /// Whether any case is a gap (fail, or non-strict under `--strict`).
     pub fn has_gaps(&self) -> bool {
-        self.counts.iter().any(|(v, n)| *n > 0 && v.is_gap(self.strict))
+        self.counts
+            .iter()
+            .any(|(v, n)| *n > 0 && v.is_gap(self.strict))
     }
 }
 

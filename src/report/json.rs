@@ -9,7 +9,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::collect::RunLog;
-use super::events::{CaseOutcome, Event, REPORT_SCHEMA_VERSION, ReportError, Reporter, RunSummary, TargetInfo};
+use super::events::{
+    CaseOutcome, Event, REPORT_SCHEMA_VERSION, ReportError, Reporter, RunSummary, TargetInfo,
+};
 use super::file::write_whole;
 
 /// The tool that wrote a report.
@@ -24,7 +26,10 @@ pub struct ToolInfo {
 impl ToolInfo {
     /// This build of the tool.
     pub fn current() -> ToolInfo {
-        ToolInfo { name: env!("CARGO_PKG_NAME").to_string(), version: env!("CARGO_PKG_VERSION").to_string() }
+        ToolInfo {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
     }
 }
 
@@ -56,8 +61,14 @@ pub fn json_schema() -> serde_json::Value {
 /// Read a report written by [`JsonReporter`], refusing other schema versions.
 pub fn read_report(path: impl AsRef<Path>) -> Result<JsonReport, ReportError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| ReportError::Read { path: path.to_path_buf(), source })?;
-    let parse_error = |source| ReportError::Parse { path: path.to_path_buf(), source };
+    let text = std::fs::read_to_string(path).map_err(|source| ReportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let parse_error = |source| ReportError::Parse {
+        path: path.to_path_buf(),
+        source,
+    };
 
     /// Just the version, read first so that a newer format is reported as such rather than
     /// as whichever field changed.
@@ -86,7 +97,10 @@ pub struct JsonReporter {
 impl JsonReporter {
     /// A reporter writing to `path` (parent directories are created).
     pub fn new(path: impl Into<PathBuf>) -> JsonReporter {
-        JsonReporter { path: path.into(), log: RunLog::default() }
+        JsonReporter {
+            path: path.into(),
+            log: RunLog::default(),
+        }
     }
 
     fn document(&self, summary: &RunSummary) -> Result<JsonReport, ReportError> {
@@ -105,10 +119,15 @@ impl JsonReporter {
 
 impl Reporter for JsonReporter {
     fn event(&mut self, event: &Event) -> Result<(), ReportError> {
-        let Some(summary) = self.log.observe(event) else { return Ok(()) };
+        let Some(summary) = self.log.observe(event) else {
+            return Ok(());
+        };
         let report = self.document(summary)?;
-        let mut text = serde_json::to_string_pretty(&report)
-            .map_err(|e| ReportError::Serialize { format: "JSON", reason: e.to_string() })?;
+        let mut text =
+            serde_json::to_string_pretty(&report).map_err(|e| ReportError::Serialize {
+                format: "JSON",
+                reason: e.to_string(),
+            })?;
         text.push('\n');
         write_whole(&self.path, text.as_bytes())
     }

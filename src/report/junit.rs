@@ -28,7 +28,10 @@ pub struct JunitReporter {
 impl JunitReporter {
     /// A reporter writing to `path` (parent directories are created).
     pub fn new(path: impl Into<PathBuf>) -> JunitReporter {
-        JunitReporter { path: path.into(), log: RunLog::default() }
+        JunitReporter {
+            path: path.into(),
+            log: RunLog::default(),
+        }
     }
 
     fn report(&self, summary: &RunSummary) -> Report {
@@ -49,12 +52,17 @@ impl JunitReporter {
 
 impl Reporter for JunitReporter {
     fn event(&mut self, event: &Event) -> Result<(), ReportError> {
-        let Some(summary) = self.log.observe(event) else { return Ok(()) };
+        let Some(summary) = self.log.observe(event) else {
+            return Ok(());
+        };
         self.log.start("JUnit")?;
         let xml = self
             .report(summary)
             .to_string()
-            .map_err(|e| ReportError::Serialize { format: "JUnit", reason: e.to_string() })?;
+            .map_err(|e| ReportError::Serialize {
+                format: "JUnit",
+                reason: e.to_string(),
+            })?;
         super::file::write_whole(&self.path, xml.as_bytes())
     }
 }
@@ -67,7 +75,9 @@ fn test_case(case: &CaseOutcome, strict: bool) -> TestCase {
         Verdict::Fail | Verdict::NonStrict => failure(case),
         Verdict::Error => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-            status.set_message(reason.lines().next().unwrap_or(reason)).set_description(description(case));
+            status
+                .set_message(reason.lines().next().unwrap_or(reason))
+                .set_description(description(case));
             status
         }
         Verdict::Skip => {
@@ -77,7 +87,9 @@ fn test_case(case: &CaseOutcome, strict: bool) -> TestCase {
         }
         Verdict::KnownGap => {
             let mut status = TestCaseStatus::skipped();
-            status.set_message(format!("known gap: {reason}")).set_description(description(case));
+            status
+                .set_message(format!("known gap: {reason}"))
+                .set_description(description(case));
             status
         }
     };
@@ -95,7 +107,11 @@ fn test_case(case: &CaseOutcome, strict: bool) -> TestCase {
 /// mismatch's field for a non-strict case failing under strict.
 fn failure(case: &CaseOutcome) -> TestCaseStatus {
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-    let first = case.mismatches.iter().find(|m| m.tier == Tier::Contract).or(case.mismatches.first());
+    let first = case
+        .mismatches
+        .iter()
+        .find(|m| m.tier == Tier::Contract)
+        .or(case.mismatches.first());
     if let Some(first) = first {
         let message = if mismatch::is_long(first) {
             format!("{}: expected and got differ", first.field)
@@ -110,7 +126,10 @@ fn failure(case: &CaseOutcome) -> TestCaseStatus {
 
 /// The case's title, mismatches and reproduction as plain text.
 fn description(case: &CaseOutcome) -> String {
-    let mut lines = vec![case.title.clone(), format!("requirement: {}", case.requirement)];
+    let mut lines = vec![
+        case.title.clone(),
+        format!("requirement: {}", case.requirement),
+    ];
     if let Some(reason) = &case.reason {
         lines.push(format!("reason: {reason}"));
     }

@@ -35,5 +35,9 @@ pub(crate) fn verdict_upper(verdict: Verdict) -> &'static str {
 
 /// `1 case`, `2 cases`.
 pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
-    if n == 1 { format!("{n} {singular}") } else { format!("{n} {plural}") }
+    if n == 1 {
+        format!("{n} {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
 }

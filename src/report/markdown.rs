@@ -23,13 +23,18 @@ pub struct MarkdownReporter {
 impl MarkdownReporter {
     /// A reporter writing to `path` (parent directories are created).
     pub fn new(path: impl Into<PathBuf>) -> MarkdownReporter {
-        MarkdownReporter { path: path.into(), log: RunLog::default() }
+        MarkdownReporter {
+            path: path.into(),
+            log: RunLog::default(),
+        }
     }
 }
 
 impl Reporter for MarkdownReporter {
     fn event(&mut self, event: &Event) -> Result<(), ReportError> {
-        let Some(summary) = self.log.observe(event) else { return Ok(()) };
+        let Some(summary) = self.log.observe(event) else {
+            return Ok(());
+        };
         let text = render(&self.log, summary)?;
         super::file::write_whole(&self.path, text.as_bytes())
     }
@@ -40,8 +45,18 @@ fn render(log: &RunLog, summary: &RunSummary) -> Result<String, ReportError> {
     let strict = summary.strict;
     let mut out = String::new();
     let _ = writeln!(out, "# Conformance of {}\n", inline(&start.target.name));
-    let _ = writeln!(out, "**{}**: {}\n", inline(&Overall::of(summary, strict, Some(start.total)).line()), Tally::of(summary, strict).line());
-    let _ = writeln!(out, "- target: {} ({})", inline(&start.target.url), inline(&start.target.kind));
+    let _ = writeln!(
+        out,
+        "**{}**: {}\n",
+        inline(&Overall::of(summary, strict, Some(start.total)).line()),
+        Tally::of(summary, strict).line()
+    );
+    let _ = writeln!(
+        out,
+        "- target: {} ({})",
+        inline(&start.target.url),
+        inline(&start.target.kind)
+    );
     let _ = writeln!(out, "- run prefix: `{}`", start.run_prefix.replace('`', ""));
     let _ = writeln!(out, "- strict: {}", if strict { "yes" } else { "no" });
     let _ = writeln!(out, "- elapsed: {}", tally::duration(summary.elapsed_ms));
@@ -61,7 +76,10 @@ fn render(log: &RunLog, summary: &RunSummary) -> Result<String, ReportError> {
         let _ = writeln!(out, "\n## {}", inline(operation));
         for (group, cases) in groups {
             let _ = writeln!(out, "\n### {}\n", inline(group));
-            let _ = writeln!(out, "| verdict | case | title | evidence |\n|---|---|---|---|");
+            let _ = writeln!(
+                out,
+                "| verdict | case | title | evidence |\n|---|---|---|---|"
+            );
             for case in cases {
                 let _ = writeln!(
                     out,
@@ -86,7 +104,13 @@ fn summary_table(out: &mut String, summary: &RunSummary) {
     let header: Vec<&str> = Verdict::ALL.iter().map(|v| v.label()).collect();
     let _ = writeln!(out, "| operation | {} |", header.join(" | "));
     let _ = writeln!(out, "|---|{}", "--:|".repeat(Verdict::ALL.len()));
-    let join = |counts: &[usize; 6]| counts.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" | ");
+    let join = |counts: &[usize; 6]| {
+        counts
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
     for (op, counts) in &rows {
         let _ = writeln!(out, "| {} | {} |", cell(op), join(counts));
     }
@@ -94,10 +118,20 @@ fn summary_table(out: &mut String, summary: &RunSummary) {
 }
 
 fn details(out: &mut String, case: &CaseOutcome, strict: bool) {
-    let _ = writeln!(out, "\n#### {}: `{}`\n", verdict(case.verdict, strict), case.id);
+    let _ = writeln!(
+        out,
+        "\n#### {}: `{}`\n",
+        verdict(case.verdict, strict),
+        case.id
+    );
     let _ = writeln!(out, "{}\n", block(&case.title));
     let _ = writeln!(out, "- requirement: {}", block(&case.requirement));
-    let _ = writeln!(out, "- evidence: {} ({})", labels::evidence(case.evidence_level), inline(&case.evidence_source));
+    let _ = writeln!(
+        out,
+        "- evidence: {} ({})",
+        labels::evidence(case.evidence_level),
+        inline(&case.evidence_source)
+    );
     if let Some(reason) = &case.reason {
         let _ = writeln!(out, "- reason: {}", block(reason));
     }
@@ -106,14 +140,28 @@ fn details(out: &mut String, case: &CaseOutcome, strict: bool) {
     }
     if let Some(repro) = &case.reproduction {
         let fence = fence_for(repro);
-        let _ = writeln!(out, "\nReproduce:\n\n{fence}sh\n{}\n{fence}", repro.trim_end());
+        let _ = writeln!(
+            out,
+            "\nReproduce:\n\n{fence}sh\n{}\n{fence}",
+            repro.trim_end()
+        );
     }
 }
 
 fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
-    let _ = writeln!(out, "\n| field | tier | expected | actual |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "\n| field | tier | expected | actual |\n|---|---|---|---|"
+    );
     for m in mismatches {
-        let _ = writeln!(out, "| {} | {} | {} | {} |", cell(&m.field), labels::tier(m.tier), cell(&m.expected), cell(&m.actual));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&m.field),
+            labels::tier(m.tier),
+            cell(&m.expected),
+            cell(&m.actual)
+        );
     }
 }
 
@@ -129,12 +177,19 @@ fn verdict(v: Verdict, strict: bool) -> String {
 /// Escape text for use inside a table cell: one line, no column breaks, no HTML.
 fn cell(text: &str) -> String {
     let lines: Vec<String> = text.lines().map(inline).collect();
-    if lines.is_empty() { " ".to_string() } else { lines.join("<br>") }
+    if lines.is_empty() {
+        " ".to_string()
+    } else {
+        lines.join("<br>")
+    }
 }
 
 /// Escape multi-line text that continues a list item or paragraph.
 fn block(text: &str) -> String {
-    text.lines().map(inline).collect::<Vec<_>>().join("<br>\n  ")
+    text.lines()
+        .map(inline)
+        .collect::<Vec<_>>()
+        .join("<br>\n  ")
 }
 
 /// Escape one line of text so Markdown and HTML read it literally.

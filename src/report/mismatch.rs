@@ -41,12 +41,22 @@ pub(crate) fn is_long(m: &Mismatch) -> bool {
 
 /// `status: expected 400, got 200 [contract]` (short values only; see [`is_long`]).
 pub(crate) fn inline(m: &Mismatch) -> String {
-    format!("{}: expected {}, got {} [{}]", m.field, m.expected, m.actual, labels::tier(m.tier))
+    format!(
+        "{}: expected {}, got {} [{}]",
+        m.field,
+        m.expected,
+        m.actual,
+        labels::tier(m.tier)
+    )
 }
 
 /// `message [strict]: expected (-) and got (+) differ:`, the heading of a diff.
 pub(crate) fn diff_heading(m: &Mismatch) -> String {
-    format!("{} [{}]: expected (-) and got (+) differ:", m.field, labels::tier(m.tier))
+    format!(
+        "{} [{}]: expected (-) and got (+) differ:",
+        m.field,
+        labels::tier(m.tier)
+    )
 }
 
 /// The line diff of expected vs actual.

@@ -19,7 +19,9 @@ mod mismatch;
 #[cfg(test)]
 mod tests;
 
-pub use events::{CaseOutcome, Event, ObservedSummary, Reporter, ReportError, RunSummary, TargetInfo};
+pub use events::{
+    CaseOutcome, Event, ObservedSummary, ReportError, Reporter, RunSummary, TargetInfo,
+};
 pub use json::{JsonReport, JsonReporter, ToolInfo, json_schema, read_report};
 pub use junit::JunitReporter;
 pub use markdown::MarkdownReporter;

@@ -25,7 +25,11 @@ impl Tally {
     /// Tally a summary; `strict` makes non-strict a failure.
     pub fn of(summary: &RunSummary, strict: bool) -> Tally {
         let non_strict = summary.count(Verdict::NonStrict);
-        let (ns_passed, ns_failed) = if strict { (0, non_strict) } else { (non_strict, 0) };
+        let (ns_passed, ns_failed) = if strict {
+            (0, non_strict)
+        } else {
+            (non_strict, 0)
+        };
         Tally {
             passed: summary.count(Verdict::Pass) + summary.count(Verdict::KnownGap) + ns_passed,
             failed: summary.count(Verdict::Fail) + summary.count(Verdict::Error) + ns_failed,
@@ -35,7 +39,10 @@ impl Tally {
 
     /// `3 passed, 1 failed, 2 skipped`: the line CI tooling reads.
     pub fn line(&self) -> String {
-        format!("{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
+        format!(
+            "{} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
     }
 }
 
@@ -67,46 +74,84 @@ impl Overall {
     /// The verdict of a finished run. `selected` is the number of cases the run meant to run.
     pub fn of(summary: &RunSummary, strict: bool, selected: Option<usize>) -> Overall {
         let finished: usize = summary.counts.values().sum();
-        let gaps: usize = summary.counts.iter().filter(|(v, _)| v.is_gap(strict)).map(|(_, n)| n).sum();
+        let gaps: usize = summary
+            .counts
+            .iter()
+            .filter(|(v, _)| v.is_gap(strict))
+            .map(|(_, n)| n)
+            .sum();
         let errors = summary.count(Verdict::Error);
         if finished == 0 {
-            let reason = if summary.interrupted { "no case ran: interrupted before the first case" } else { "no case ran" };
-            return Overall::CouldNotRun { reason: reason.to_string() };
+            let reason = if summary.interrupted {
+                "no case ran: interrupted before the first case"
+            } else {
+                "no case ran"
+            };
+            return Overall::CouldNotRun {
+                reason: reason.to_string(),
+            };
         }
         if gaps > 0 {
             return Overall::Gaps { gaps, errors };
         }
         if errors > 0 {
-            return Overall::CouldNotRun { reason: format!("{} errored", count(errors, "case", "cases")) };
+            return Overall::CouldNotRun {
+                reason: format!("{} errored", count(errors, "case", "cases")),
+            };
         }
         if summary.interrupted {
             let of = selected.map(|n| format!(" of {n}")).unwrap_or_default();
-            return Overall::CouldNotRun { reason: format!("interrupted after {finished}{of} cases") };
+            return Overall::CouldNotRun {
+                reason: format!("interrupted after {finished}{of} cases"),
+            };
         }
         if summary.executed() == 0 {
-            return Overall::CouldNotRun { reason: "every case was skipped".to_string() };
+            return Overall::CouldNotRun {
+                reason: "every case was skipped".to_string(),
+            };
         }
-        let non_strict = if strict { 0 } else { summary.count(Verdict::NonStrict) };
-        Overall::Conformant { known_gaps: summary.count(Verdict::KnownGap), non_strict }
+        let non_strict = if strict {
+            0
+        } else {
+            summary.count(Verdict::NonStrict)
+        };
+        Overall::Conformant {
+            known_gaps: summary.count(Verdict::KnownGap),
+            non_strict,
+        }
     }
 
     /// `conformant`, `not conformant: 2 gaps`, `could not run: no case ran`.
     pub fn line(&self) -> String {
         match self {
-            Overall::Conformant { known_gaps, non_strict } => {
+            Overall::Conformant {
+                known_gaps,
+                non_strict,
+            } => {
                 let mut notes = Vec::new();
                 if *known_gaps > 0 {
                     notes.push(count(*known_gaps, "known gap", "known gaps"));
                 }
                 if *non_strict > 0 {
-                    notes.push(count(*non_strict, "non-strict difference", "non-strict differences"));
+                    notes.push(count(
+                        *non_strict,
+                        "non-strict difference",
+                        "non-strict differences",
+                    ));
                 }
-                if notes.is_empty() { "conformant".to_string() } else { format!("conformant ({})", notes.join(", ")) }
+                if notes.is_empty() {
+                    "conformant".to_string()
+                } else {
+                    format!("conformant ({})", notes.join(", "))
+                }
             }
             Overall::Gaps { gaps, errors } => {
                 let mut line = format!("not conformant: {}", count(*gaps, "gap", "gaps"));
                 if *errors > 0 {
-                    line.push_str(&format!(" ({} could not run)", count(*errors, "case", "cases")));
+                    line.push_str(&format!(
+                        " ({} could not run)",
+                        count(*errors, "case", "cases")
+                    ));
                 }
                 line
             }
@@ -138,5 +183,9 @@ pub fn operation_rows(summary: &RunSummary) -> (Vec<Row>, [usize; 6]) {
 
 /// `1.23 s`, `850 ms`.
 pub fn duration(ms: u64) -> String {
-    if ms < 1000 { format!("{ms} ms") } else { format!("{}.{:02} s", ms / 1000, (ms % 1000) / 10) }
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        format!("{}.{:02} s", ms / 1000, (ms % 1000) / 10)
+    }
 }

@@ -52,7 +52,13 @@ pub struct TerminalReporter {
 impl TerminalReporter {
     /// A reporter writing to `out` (usually stdout); the progress bar goes to stderr.
     pub fn new(out: Box<dyn Write + Send>, opts: TerminalOptions) -> TerminalReporter {
-        TerminalReporter { out, opts, paint: Paint::new(opts.color), bar: None, log: RunLog::default() }
+        TerminalReporter {
+            out,
+            opts,
+            paint: Paint::new(opts.color),
+            bar: None,
+            log: RunLog::default(),
+        }
     }
 
     /// Write `text` without tearing the progress bar.
@@ -67,12 +73,16 @@ impl TerminalReporter {
     }
 
     fn start_progress(&mut self, total: usize) {
-        let visible = self.opts.progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let visible = self.opts.progress
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none();
         if !visible {
             return;
         }
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos}/{len} [{bar:30}] {elapsed} {wide_msg}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} {pos}/{len} [{bar:30}] {elapsed} {wide_msg}")
+        {
             bar.set_style(style.progress_chars("=> "));
         }
         self.bar = Some(bar);
@@ -84,7 +94,11 @@ impl Reporter for TerminalReporter {
         self.log.observe(event);
         match event {
             Event::Started { total, .. } => {
-                let header = self.log.start_seen().map(render::header).unwrap_or_default();
+                let header = self
+                    .log
+                    .start_seen()
+                    .map(render::header)
+                    .unwrap_or_default();
                 self.write(&header)?;
                 self.start_progress(*total);
             }

@@ -40,7 +40,11 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
         Ok(r) => r,
         Err(e) => {
             outcome.verdict = Verdict::Error;
-            outcome.reason = Some(prepared.redactor.redact(&format!("cannot build the request: {e}")));
+            outcome.reason = Some(
+                prepared
+                    .redactor
+                    .redact(&format!("cannot build the request: {e}")),
+            );
             return finish(outcome, start);
         }
     };
@@ -48,22 +52,41 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
         Ok(t) => t,
         Err(e) => {
             outcome.verdict = Verdict::Error;
-            outcome.reason = Some(prepared.redactor.redact(&format!("cannot expand `then`: {e}")));
+            outcome.reason = Some(
+                prepared
+                    .redactor
+                    .redact(&format!("cannot expand `then`: {e}")),
+            );
             return finish(outcome, start);
         }
     };
     let check_state = then.state.is_some() || then.error.is_some();
-    let before = if check_state { read_state(ctx, &prepared).await } else { Probe::NotChecked };
+    let before = if check_state {
+        read_state(ctx, &prepared).await
+    } else {
+        Probe::NotChecked
+    };
     if let Some(fault) = case.fixture.given.fault {
-        if let Err(e) = control::inject_fault(ctx.provisioner.admin(), case.operation(), fault).await {
+        if let Err(e) =
+            control::inject_fault(ctx.provisioner.admin(), case.operation(), fault).await
+        {
             outcome.verdict = Verdict::Error;
             outcome.reason = Some(format!("cannot inject the fault: {e}"));
             return finish(outcome, start);
         }
     }
     ctx.provisioner.admin().pace().await;
-    let response = ctx.provisioner.admin().http().send(ctx.provisioner.admin().url(), &request).await;
-    let after = if check_state { read_state(ctx, &prepared).await } else { Probe::NotChecked };
+    let response = ctx
+        .provisioner
+        .admin()
+        .http()
+        .send(ctx.provisioner.admin().url(), &request)
+        .await;
+    let after = if check_state {
+        read_state(ctx, &prepared).await
+    } else {
+        Probe::NotChecked
+    };
     let token_usable = match then.token {
         Some(_) => token_probe(ctx, &prepared).await,
         None => Probe::NotChecked,
@@ -72,7 +95,13 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
         Some(_) => sign_in_probe(ctx, &prepared).await,
         None => Probe::NotChecked,
     };
-    let observed = Observed { response, before, after, token_usable, sign_in_works };
+    let observed = Observed {
+        response,
+        before,
+        after,
+        token_usable,
+        sign_in_works,
+    };
     let mismatches = evaluate(case.operation(), &then, &observed);
     let r = &prepared.redactor;
     outcome.verdict = Verdict::of(&mismatches);
@@ -84,14 +113,19 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
             m
         })
         .collect();
-    outcome.observed = observed.response.as_ref().ok().map(|resp| summarize(resp, r));
+    outcome.observed = observed
+        .response
+        .as_ref()
+        .ok()
+        .map(|resp| summarize(resp, r));
     outcome.reproduction = Some(r.redact(&curl::reproduction(
         ctx.provisioner.admin().url(),
         &request,
         Some(&prepared.token_under_test),
     )));
     if prepared.pool_deleted && check_state {
-        outcome.reason = Some("state not read back: the case deleted its own pool on purpose".into());
+        outcome.reason =
+            Some("state not read back: the case deleted its own pool on purpose".into());
     }
     finish(outcome, start)
 }
@@ -124,7 +158,10 @@ fn finish(mut o: CaseOutcome, start: Instant) -> CaseOutcome {
 pub fn build_request(case: &Case, b: &Bindings) -> Result<Request, ExpandError> {
     let when = &case.fixture.when;
     let mut req = match (&when.body, &when.raw_body) {
-        (Some(body), _) => Request::json(&when.operation, &expand_toml(&toml::Value::Table(body.clone()), b)?),
+        (Some(body), _) => Request::json(
+            &when.operation,
+            &expand_toml(&toml::Value::Table(body.clone()), b)?,
+        ),
         (None, Some(raw)) => Request::raw(&when.operation, expand(raw, b)?.into_bytes()),
         (None, None) => Request::raw(&when.operation, Vec::new()),
     };
@@ -165,17 +202,31 @@ async fn read_state(
 
 /// Does GetUser accept the user's real access token (the token under test if none)?
 async fn token_probe(ctx: &RunContext, p: &Prepared) -> Probe<bool> {
-    let token = p.tokens.as_ref().map_or(p.token_under_test.as_str(), |t| t.access.as_str());
-    match ctx.provisioner.admin().raw("GetUser", &json!({ "AccessToken": token }), false).await {
+    let token = p
+        .tokens
+        .as_ref()
+        .map_or(p.token_under_test.as_str(), |t| t.access.as_str());
+    match ctx
+        .provisioner
+        .admin()
+        .raw("GetUser", &json!({ "AccessToken": token }), false)
+        .await
+    {
         Ok(resp) => probe_status(&resp),
         Err(e) => Probe::Unknown(p.redactor.redact(&e.to_string())),
     }
 }
 
 async fn sign_in_probe(ctx: &RunContext, p: &Prepared) -> Probe<bool> {
-    match ctx.provisioner.sign_in_raw(&p.client_id, &p.user.username).await {
+    match ctx
+        .provisioner
+        .sign_in_raw(&p.client_id, &p.user.username)
+        .await
+    {
         Ok(_) => Probe::Seen(true),
-        Err(AdminError::Service { status, .. }) if (400..500).contains(&status) => Probe::Seen(false),
+        Err(AdminError::Service { status, .. }) if (400..500).contains(&status) => {
+            Probe::Seen(false)
+        }
         Err(e) => Probe::Unknown(p.redactor.redact(&e.to_string())),
     }
 }

@@ -47,7 +47,12 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { concurrency: 4, strict: false, case_timeout: Duration::from_secs(60), baseline: None }
+        RunOptions {
+            concurrency: 4,
+            strict: false,
+            case_timeout: Duration::from_secs(60),
+            baseline: None,
+        }
     }
 }
 
@@ -84,9 +89,14 @@ pub async fn run(
         run_prefix: ctx.provisioner.prefix().to_string(),
     };
     emit(reporters, &started)?;
-    let mut summary = RunSummary { strict: opts.strict, ..Default::default() };
-    let (exclusive, shared): (Vec<_>, Vec<_>) =
-        cases.into_iter().enumerate().partition(|(_, c)| setup::is_exclusive(c));
+    let mut summary = RunSummary {
+        strict: opts.strict,
+        ..Default::default()
+    };
+    let (exclusive, shared): (Vec<_>, Vec<_>) = cases
+        .into_iter()
+        .enumerate()
+        .partition(|(_, c)| setup::is_exclusive(c));
     let mut report_error = None;
     let mut outcomes = Vec::new();
     let interrupted = {
@@ -100,7 +110,14 @@ pub async fn run(
                 report_error.get_or_insert(e);
             }
         };
-        let mut interrupted = run_batch(shared, &ctx, opts.concurrency.max(1), opts.case_timeout, &mut on_outcome).await;
+        let mut interrupted = run_batch(
+            shared,
+            &ctx,
+            opts.concurrency.max(1),
+            opts.case_timeout,
+            &mut on_outcome,
+        )
+        .await;
         if !interrupted {
             interrupted = run_batch(exclusive, &ctx, 1, opts.case_timeout, &mut on_outcome).await;
         }
@@ -108,7 +125,10 @@ pub async fn run(
     };
     let failures = ctx.provisioner.cleanup().await;
     summary.interrupted = interrupted;
-    summary.pools_left = failures.iter().map(|(id, e)| format!("{id}: {}", ctx.redactor.redact(&e.to_string()))).collect();
+    summary.pools_left = failures
+        .iter()
+        .map(|(id, e)| format!("{id}: {}", ctx.redactor.redact(&e.to_string())))
+        .collect();
     summary.pools_deleted = ctx.provisioner_deleted_count(failures.len());
     summary.elapsed_ms = start.elapsed().as_millis() as u64;
     emit(reporters, &Event::Completed(summary.clone()))?;
@@ -168,7 +188,9 @@ async fn run_batch(
 fn timed_out(case: &Case, limit: Duration) -> CaseOutcome {
     let mut o = execute::blank(case);
     o.verdict = Verdict::Error;
-    o.reason = Some(format!("the case did not finish within {limit:?} (set-up and read-back included)"));
+    o.reason = Some(format!(
+        "the case did not finish within {limit:?} (set-up and read-back included)"
+    ));
     o.duration_ms = limit.as_millis() as u64;
     o
 }

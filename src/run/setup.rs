@@ -45,7 +45,12 @@ pub enum SetupError {
 
 /// Capabilities the case needs that the target lacks.
 pub fn missing_capabilities(case: &Case, have: &BTreeSet<Capability>) -> Vec<Capability> {
-    case.fixture.needs.iter().filter(|c| !have.contains(c)).copied().collect()
+    case.fixture
+        .needs
+        .iter()
+        .filter(|c| !have.contains(c))
+        .copied()
+        .collect()
 }
 
 /// The reason a capability is missing, for the skip message.
@@ -65,7 +70,10 @@ pub fn why_missing(c: Capability) -> &'static str {
 
 /// Cases that change target-wide state (the clock, injected faults) run alone.
 pub fn is_exclusive(case: &Case) -> bool {
-    case.fixture.needs.iter().any(|c| matches!(c, Capability::ClockControl | Capability::FaultInjection))
+    case.fixture
+        .needs
+        .iter()
+        .any(|c| matches!(c, Capability::ClockControl | Capability::FaultInjection))
 }
 
 /// Prepare a case: pool, users, token, bindings.
@@ -73,16 +81,25 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
     let missing = missing_capabilities(case, &ctx.capabilities);
     if !missing.is_empty() {
         let reasons: Vec<&str> = missing.iter().map(|c| why_missing(*c)).collect();
-        return Err(SetupError::Skip(format!("target lacks {}", reasons.join("; "))));
+        return Err(SetupError::Skip(format!(
+            "target lacks {}",
+            reasons.join("; ")
+        )));
     }
-    let fail = |what: &str, e: &dyn std::fmt::Display| SetupError::Failed(ctx.redactor.redact(&format!("{what}: {e}")));
+    let fail = |what: &str, e: &dyn std::fmt::Display| {
+        SetupError::Failed(ctx.redactor.redact(&format!("{what}: {e}")))
+    };
     let given = &case.fixture.given;
     let prov = &ctx.provisioner;
     let tag = format!("c{index:03}");
     let pool = if given.token == TokenState::DeletedPool {
-        prov.private_pool(given.pool, &tag).await.map_err(|e| fail("creating the case's own pool", &e))?
+        prov.private_pool(given.pool, &tag)
+            .await
+            .map_err(|e| fail("creating the case's own pool", &e))?
     } else {
-        prov.pool(given.pool).await.map_err(|e| fail("creating the user pool", &e))?
+        prov.pool(given.pool)
+            .await
+            .map_err(|e| fail("creating the user pool", &e))?
     };
     let client_id = pool.client(given.client).to_string();
 
@@ -93,13 +110,18 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
         pool_id: pool.id.clone(),
         ..Default::default()
     };
-    let user_attrs = attributes(&username, &given.user.attributes, &bindings).map_err(|e| fail("given.user.attributes", &e))?;
+    let user_attrs = attributes(&username, &given.user.attributes, &bindings)
+        .map_err(|e| fail("given.user.attributes", &e))?;
     bindings.user = user_attrs.clone();
     let other = match &given.other_user {
         Some(spec) => {
             let other_name = format!("{username}b");
-            let attrs = attributes(&other_name, &spec.attributes, &bindings).map_err(|e| fail("given.other_user.attributes", &e))?;
-            let handle = prov.create_user(&pool, &other_name, &attrs).await.map_err(|e| fail("creating the other user", &e))?;
+            let attrs = attributes(&other_name, &spec.attributes, &bindings)
+                .map_err(|e| fail("given.other_user.attributes", &e))?;
+            let handle = prov
+                .create_user(&pool, &other_name, &attrs)
+                .await
+                .map_err(|e| fail("creating the other user", &e))?;
             bindings.other_username = Some(other_name);
             bindings.other_user = attrs;
             Some(handle)
@@ -107,15 +129,25 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
         None => None,
     };
     let user = if given.token == TokenState::UnconfirmedUser {
-        prov.sign_up(&pool, &username, &user_attrs).await.map_err(|e| fail("signing the user up", &e))?
+        prov.sign_up(&pool, &username, &user_attrs)
+            .await
+            .map_err(|e| fail("signing the user up", &e))?
     } else {
-        prov.create_user(&pool, &username, &user_attrs).await.map_err(|e| fail("creating the user", &e))?
+        prov.create_user(&pool, &username, &user_attrs)
+            .await
+            .map_err(|e| fail("creating the user", &e))?
     };
 
     let mut redactor = ctx.redactor.clone();
-    let needs_sign_in = !matches!(given.token, TokenState::MissingAdminScope | TokenState::UnconfirmedUser);
+    let needs_sign_in = !matches!(
+        given.token,
+        TokenState::MissingAdminScope | TokenState::UnconfirmedUser
+    );
     let tokens = if needs_sign_in {
-        let t = prov.sign_in(&client_id, &username).await.map_err(|e| fail("signing the user in", &e))?;
+        let t = prov
+            .sign_in(&client_id, &username)
+            .await
+            .map_err(|e| fail("signing the user in", &e))?;
         redactor.add(&t.access, "ACCESS_TOKEN");
         redactor.add(&t.id, "ID_TOKEN");
         redactor.add(&t.refresh, "REFRESH_TOKEN");
@@ -123,41 +155,67 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
     } else {
         None
     };
-    let access = tokens.as_ref().map(|t| t.access.clone()).unwrap_or_default();
+    let access = tokens
+        .as_ref()
+        .map(|t| t.access.clone())
+        .unwrap_or_default();
     let admin = prov.admin();
     let mut pool_deleted = false;
     let token_under_test = match given.token {
         TokenState::Access => access,
         TokenState::Id => tokens.as_ref().map(|t| t.id.clone()).unwrap_or_default(),
-        TokenState::Refresh => tokens.as_ref().map(|t| t.refresh.clone()).unwrap_or_default(),
+        TokenState::Refresh => tokens
+            .as_ref()
+            .map(|t| t.refresh.clone())
+            .unwrap_or_default(),
         TokenState::Revoked => {
-            prov.global_sign_out(&access).await.map_err(|e| fail("GlobalSignOut", &e))?;
+            prov.global_sign_out(&access)
+                .await
+                .map_err(|e| fail("GlobalSignOut", &e))?;
             access
         }
         TokenState::Expired => {
-            control::advance_clock(admin, 3600 + 120).await.map_err(|e| fail("advancing the clock", &e))?;
+            control::advance_clock(admin, 3600 + 120)
+                .await
+                .map_err(|e| fail("advancing the clock", &e))?;
             access
         }
-        TokenState::TamperedSignature => token::tampered_signature(&access).map_err(|e| fail("tampering", &e))?,
+        TokenState::TamperedSignature => {
+            token::tampered_signature(&access).map_err(|e| fail("tampering", &e))?
+        }
         TokenState::AlgNone => token::alg_none(&access).map_err(|e| fail("alg none", &e))?,
         TokenState::OtherUserClaims => {
-            let other = other.as_ref().ok_or_else(|| SetupError::Failed("other-user-claims without other_user".into()))?;
-            let theirs = prov.sign_in(&client_id, &other.username).await.map_err(|e| fail("signing the other user in", &e))?;
+            let other = other
+                .as_ref()
+                .ok_or_else(|| SetupError::Failed("other-user-claims without other_user".into()))?;
+            let theirs = prov
+                .sign_in(&client_id, &other.username)
+                .await
+                .map_err(|e| fail("signing the other user in", &e))?;
             redactor.add(&theirs.access, "OTHER_ACCESS_TOKEN");
-            token::swapped_claims(&access, &theirs.access).map_err(|e| fail("swapping claims", &e))?
+            token::swapped_claims(&access, &theirs.access)
+                .map_err(|e| fail("swapping claims", &e))?
         }
         TokenState::Garbage => GARBAGE_TOKEN.to_string(),
         TokenState::DeletedUser => {
-            prov.delete_user(&pool, &username).await.map_err(|e| fail("AdminDeleteUser", &e))?;
+            prov.delete_user(&pool, &username)
+                .await
+                .map_err(|e| fail("AdminDeleteUser", &e))?;
             access
         }
         TokenState::DeletedPool => {
-            prov.delete_pool(&pool.id).await.map_err(|e| fail("DeleteUserPool", &e))?;
+            prov.delete_pool(&pool.id)
+                .await
+                .map_err(|e| fail("DeleteUserPool", &e))?;
             pool_deleted = true;
             access
         }
         TokenState::MissingAdminScope | TokenState::UnconfirmedUser => {
-            let scope = if given.token == TokenState::MissingAdminScope { "openid email" } else { "aws.cognito.signin.user.admin" };
+            let scope = if given.token == TokenState::MissingAdminScope {
+                "openid email"
+            } else {
+                "aws.cognito.signin.user.admin"
+            };
             control::mint_access_token(admin, &pool.id, &client_id, &username, scope)
                 .await
                 .map_err(|e| fail("minting a token", &e))?
@@ -165,7 +223,16 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
     };
     redactor.add(&token_under_test, "ACCESS_TOKEN");
     bindings.access_token = token_under_test.clone();
-    Ok(Prepared { pool, client_id, user, tokens, token_under_test, bindings, redactor, pool_deleted })
+    Ok(Prepared {
+        pool,
+        client_id,
+        user,
+        tokens,
+        token_under_test,
+        bindings,
+        redactor,
+        pool_deleted,
+    })
 }
 
 /// The user's attributes: a unique verified email, then the fixture's (`""` drops a default).

@@ -65,7 +65,9 @@ mod tests {
 
     #[test]
     fn known_secrets_and_jwt_shapes_are_replaced() {
-        let r = Redactor::new().with("Aa1!secretpassword", "PASSWORD").with("opaque-refresh-token-123", "REFRESH_TOKEN");
+        let r = Redactor::new()
+            .with("Aa1!secretpassword", "PASSWORD")
+            .with("opaque-refresh-token-123", "REFRESH_TOKEN");
         let text = "pw Aa1!secretpassword rt opaque-refresh-token-123 jwt eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
         let out = r.redact(text);
         assert_eq!(out, "pw [PASSWORD] rt [REFRESH_TOKEN] jwt [JWT]");

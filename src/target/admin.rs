@@ -112,7 +112,14 @@ impl Admin {
                 next: Mutex::new(tokio::time::Instant::now()),
             })
         });
-        Admin { http, url: url.to_string(), region: region.to_string(), credentials, pacer, max_retries: 5 }
+        Admin {
+            http,
+            url: url.to_string(),
+            region: region.to_string(),
+            credentials,
+            pacer,
+            max_retries: 5,
+        }
     }
 
     /// The endpoint URL.
@@ -143,20 +150,42 @@ impl Admin {
     }
 
     /// Send once, without retries, and return the raw response (read-back probes).
-    pub async fn raw(&self, operation: &str, input: &Value, signed: bool) -> Result<Response, AdminError> {
+    pub async fn raw(
+        &self,
+        operation: &str,
+        input: &Value,
+        signed: bool,
+    ) -> Result<Response, AdminError> {
         self.pace().await;
         let mut req = Request::json(operation, input);
         if signed {
-            sign_request(&mut req, &self.url, &self.credentials, &self.region, SystemTime::now())
-                .map_err(|source| AdminError::Sign { operation: operation.into(), source })?;
+            sign_request(
+                &mut req,
+                &self.url,
+                &self.credentials,
+                &self.region,
+                SystemTime::now(),
+            )
+            .map_err(|source| AdminError::Sign {
+                operation: operation.into(),
+                source,
+            })?;
         }
         self.http
             .send(&self.url, &req)
             .await
-            .map_err(|source| AdminError::Wire { operation: operation.into(), source })
+            .map_err(|source| AdminError::Wire {
+                operation: operation.into(),
+                source,
+            })
     }
 
-    async fn call(&self, operation: &str, input: &Value, signed: bool) -> Result<Value, AdminError> {
+    async fn call(
+        &self,
+        operation: &str,
+        input: &Value,
+        signed: bool,
+    ) -> Result<Value, AdminError> {
         let mut attempt = 0;
         loop {
             let resp = self.raw(operation, input, signed).await?;
@@ -174,12 +203,16 @@ impl Admin {
 }
 
 fn is_throttling(error_type: &str) -> bool {
-    matches!(error_type, "TooManyRequestsException" | "ThrottlingException" | "LimitExceededException")
+    matches!(
+        error_type,
+        "TooManyRequestsException" | "ThrottlingException" | "LimitExceededException"
+    )
 }
 
 /// Full-jitter exponential backoff: uniform in [0, min(20 s, 200 ms * 2^attempt)].
 fn backoff(attempt: u32) -> Duration {
-    let cap = Duration::from_millis(200u64.saturating_mul(1 << attempt.min(10))).min(Duration::from_secs(20));
+    let cap = Duration::from_millis(200u64.saturating_mul(1 << attempt.min(10)))
+        .min(Duration::from_secs(20));
     let ms = rand::rng().random_range(0..=cap.as_millis() as u64);
     Duration::from_millis(ms)
 }
@@ -194,7 +227,11 @@ pub fn interpret(operation: &str, resp: &Response) -> Result<Value, AdminError> 
             Some(v @ Value::Object(_)) => Ok(v),
             _ => Err(AdminError::BadResponse {
                 operation: operation.into(),
-                reason: format!("HTTP {} with a body that is not a JSON object ({} bytes)", resp.status, resp.body.len()),
+                reason: format!(
+                    "HTTP {} with a body that is not a JSON object ({} bytes)",
+                    resp.status,
+                    resp.body.len()
+                ),
             }),
         };
     }
@@ -219,9 +256,22 @@ mod tests {
 
     #[test]
     fn empty_success_bodies_are_empty_objects() {
-        let r = Response { status: 200, headers: vec![], body: vec![], elapsed: Duration::ZERO };
+        let r = Response {
+            status: 200,
+            headers: vec![],
+            body: vec![],
+            elapsed: Duration::ZERO,
+        };
         assert_eq!(interpret("DeleteUser", &r).unwrap(), serde_json::json!({}));
-        let r = Response { status: 200, headers: vec![], body: b"<html>".to_vec(), elapsed: Duration::ZERO };
-        assert!(matches!(interpret("X", &r), Err(AdminError::BadResponse { .. })));
+        let r = Response {
+            status: 200,
+            headers: vec![],
+            body: b"<html>".to_vec(),
+            elapsed: Duration::ZERO,
+        };
+        assert!(matches!(
+            interpret("X", &r),
+            Err(AdminError::BadResponse { .. })
+        ));
     }
 }

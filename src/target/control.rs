@@ -22,13 +22,18 @@ async fn control(admin: &Admin, op: &str, input: &Value) -> Result<Value, AdminE
         .http()
         .send(admin.url(), &req)
         .await
-        .map_err(|source| AdminError::Wire { operation: op.into(), source })?;
+        .map_err(|source| AdminError::Wire {
+            operation: op.into(),
+            source,
+        })?;
     super::admin::interpret(op, &resp)
 }
 
 /// The capabilities the target declares (empty for anything but the reference).
 pub async fn discover(admin: &Admin) -> BTreeSet<Capability> {
-    let Ok(out) = control(admin, "Describe", &json!({})).await else { return BTreeSet::new() };
+    let Ok(out) = control(admin, "Describe", &json!({})).await else {
+        return BTreeSet::new();
+    };
     out.get("Capabilities")
         .and_then(Value::as_array)
         .into_iter()
@@ -39,7 +44,9 @@ pub async fn discover(admin: &Admin) -> BTreeSet<Capability> {
 
 /// Move the target's clock forward.
 pub async fn advance_clock(admin: &Admin, seconds: u64) -> Result<(), AdminError> {
-    control(admin, "AdvanceClock", &json!({ "Seconds": seconds })).await.map(drop)
+    control(admin, "AdvanceClock", &json!({ "Seconds": seconds }))
+        .await
+        .map(drop)
 }
 
 /// An access token with the given scope for a user (confirmed or not).
@@ -56,16 +63,30 @@ pub async fn mint_access_token(
         &json!({ "UserPoolId": pool_id, "ClientId": client_id, "Username": username, "Scope": scope }),
     )
     .await?;
-    out.get("AccessToken").and_then(Value::as_str).map(str::to_string).ok_or_else(|| {
-        AdminError::BadResponse { operation: "MintAccessToken".into(), reason: "no AccessToken".into() }
-    })
+    out.get("AccessToken")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| AdminError::BadResponse {
+            operation: "MintAccessToken".into(),
+            reason: "no AccessToken".into(),
+        })
 }
 
 /// Make the next call of `operation` fail with the fault.
-pub async fn inject_fault(admin: &Admin, operation: &str, fault: InjectedFault) -> Result<(), AdminError> {
+pub async fn inject_fault(
+    admin: &Admin,
+    operation: &str,
+    fault: InjectedFault,
+) -> Result<(), AdminError> {
     let error = match fault {
         InjectedFault::Throttling => "TooManyRequestsException",
         InjectedFault::InternalError => "InternalErrorException",
     };
-    control(admin, "InjectFault", &json!({ "Operation": operation, "Error": error })).await.map(drop)
+    control(
+        admin,
+        "InjectFault",
+        &json!({ "Operation": operation, "Error": error }),
+    )
+    .await
+    .map(drop)
 }

@@ -35,26 +35,46 @@ pub fn resolve(
     env: &BTreeMap<String, String>,
     allow_placeholder: bool,
 ) -> Result<AwsCredentials, CredentialsError> {
-    if let (Some(id), Some(secret)) = (env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")) {
+    if let (Some(id), Some(secret)) = (
+        env.get("AWS_ACCESS_KEY_ID"),
+        env.get("AWS_SECRET_ACCESS_KEY"),
+    ) {
         if !id.is_empty() && !secret.is_empty() {
             return Ok(AwsCredentials {
                 access_key_id: id.clone(),
                 secret_access_key: secret.clone(),
-                session_token: env.get("AWS_SESSION_TOKEN").filter(|s| !s.is_empty()).cloned(),
+                session_token: env
+                    .get("AWS_SESSION_TOKEN")
+                    .filter(|s| !s.is_empty())
+                    .cloned(),
                 source: "environment".into(),
             });
         }
     }
-    let profile = env.get("AWS_PROFILE").cloned().unwrap_or_else(|| "default".into());
+    let profile = env
+        .get("AWS_PROFILE")
+        .cloned()
+        .unwrap_or_else(|| "default".into());
     let files = shared_files(env);
     for (path, section) in &files {
-        let Ok(ini) = ini::Ini::load_from_file(path) else { continue };
-        let name = if *section { format!("profile {profile}") } else { profile.clone() };
-        let props = ini
-            .section(Some(name.as_str()))
-            .or_else(|| (profile == "default").then(|| ini.section(Some("default"))).flatten());
+        let Ok(ini) = ini::Ini::load_from_file(path) else {
+            continue;
+        };
+        let name = if *section {
+            format!("profile {profile}")
+        } else {
+            profile.clone()
+        };
+        let props = ini.section(Some(name.as_str())).or_else(|| {
+            (profile == "default")
+                .then(|| ini.section(Some("default")))
+                .flatten()
+        });
         let Some(props) = props else { continue };
-        match (props.get("aws_access_key_id"), props.get("aws_secret_access_key")) {
+        match (
+            props.get("aws_access_key_id"),
+            props.get("aws_secret_access_key"),
+        ) {
             (Some(id), Some(secret)) => {
                 return Ok(AwsCredentials {
                     access_key_id: id.to_string(),
@@ -64,7 +84,10 @@ pub fn resolve(
                 });
             }
             _ if !*section => {
-                return Err(CredentialsError::Incomplete { profile, file: path.display().to_string() });
+                return Err(CredentialsError::Incomplete {
+                    profile,
+                    file: path.display().to_string(),
+                });
             }
             _ => {}
         }
@@ -78,7 +101,11 @@ pub fn resolve(
         });
     }
     Err(CredentialsError::Missing {
-        files: files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        files: files
+            .iter()
+            .map(|(p, _)| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 
@@ -89,8 +116,10 @@ fn shared_files(env: &BTreeMap<String, String>) -> Vec<(PathBuf, bool)> {
         .get("AWS_SHARED_CREDENTIALS_FILE")
         .map(PathBuf::from)
         .unwrap_or_else(|| home.join(".aws/credentials"));
-    let config =
-        env.get("AWS_CONFIG_FILE").map(PathBuf::from).unwrap_or_else(|| home.join(".aws/config"));
+    let config = env
+        .get("AWS_CONFIG_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".aws/config"));
     vec![(creds, false), (config, true)]
 }
 
@@ -99,13 +128,27 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn environment_first() {
-        let c = resolve(&env(&[("AWS_ACCESS_KEY_ID", "AK"), ("AWS_SECRET_ACCESS_KEY", "S"), ("HOME", "/nonexistent")]), false).unwrap();
-        assert_eq!((c.access_key_id.as_str(), c.source.as_str()), ("AK", "environment"));
+        let c = resolve(
+            &env(&[
+                ("AWS_ACCESS_KEY_ID", "AK"),
+                ("AWS_SECRET_ACCESS_KEY", "S"),
+                ("HOME", "/nonexistent"),
+            ]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.access_key_id.as_str(), c.source.as_str()),
+            ("AK", "environment")
+        );
     }
 
     #[test]
@@ -114,9 +157,24 @@ mod tests {
         let creds = dir.path().join("credentials");
         std::fs::write(&creds, "[default]\naws_access_key_id=D\naws_secret_access_key=DS\n[ci]\naws_access_key_id=C\naws_secret_access_key=CS\naws_session_token=T\n").unwrap();
         let p = creds.to_str().unwrap();
-        let c = resolve(&env(&[("AWS_SHARED_CREDENTIALS_FILE", p), ("AWS_PROFILE", "ci"), ("HOME", "/nonexistent")]), false).unwrap();
-        assert_eq!((c.access_key_id.as_str(), c.session_token.as_deref()), ("C", Some("T")));
-        let c = resolve(&env(&[("AWS_SHARED_CREDENTIALS_FILE", p), ("HOME", "/nonexistent")]), false).unwrap();
+        let c = resolve(
+            &env(&[
+                ("AWS_SHARED_CREDENTIALS_FILE", p),
+                ("AWS_PROFILE", "ci"),
+                ("HOME", "/nonexistent"),
+            ]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.access_key_id.as_str(), c.session_token.as_deref()),
+            ("C", Some("T"))
+        );
+        let c = resolve(
+            &env(&[("AWS_SHARED_CREDENTIALS_FILE", p), ("HOME", "/nonexistent")]),
+            false,
+        )
+        .unwrap();
         assert_eq!(c.access_key_id, "D");
     }
 
@@ -124,15 +182,30 @@ mod tests {
     fn config_file_profile_sections() {
         let dir = tempfile::tempdir().unwrap();
         let cfg = dir.path().join("config");
-        std::fs::write(&cfg, "[profile dev]\naws_access_key_id=V\naws_secret_access_key=VS\n").unwrap();
-        let c = resolve(&env(&[("AWS_CONFIG_FILE", cfg.to_str().unwrap()), ("AWS_PROFILE", "dev"), ("HOME", "/nonexistent")]), false).unwrap();
+        std::fs::write(
+            &cfg,
+            "[profile dev]\naws_access_key_id=V\naws_secret_access_key=VS\n",
+        )
+        .unwrap();
+        let c = resolve(
+            &env(&[
+                ("AWS_CONFIG_FILE", cfg.to_str().unwrap()),
+                ("AWS_PROFILE", "dev"),
+                ("HOME", "/nonexistent"),
+            ]),
+            false,
+        )
+        .unwrap();
         assert_eq!(c.source, "profile dev");
     }
 
     #[test]
     fn missing_credentials_only_allowed_on_loopback() {
         let e = env(&[("HOME", "/nonexistent")]);
-        assert!(matches!(resolve(&e, false), Err(CredentialsError::Missing { .. })));
+        assert!(matches!(
+            resolve(&e, false),
+            Err(CredentialsError::Missing { .. })
+        ));
         assert_eq!(resolve(&e, true).unwrap().source, "loopback placeholder");
     }
 }

@@ -42,8 +42,10 @@ pub enum EndpointError {
 }
 
 /// The environment variables that name an endpoint, most specific first.
-pub const ENDPOINT_VARS: [&str; 2] =
-    ["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL"];
+pub const ENDPOINT_VARS: [&str; 2] = [
+    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+    "AWS_ENDPOINT_URL",
+];
 
 /// Resolve the endpoint from a flag and an environment snapshot. `Ok(None)`: none given, use
 /// the embedded reference.
@@ -52,12 +54,18 @@ pub fn resolve(
     region_flag: Option<&str>,
     env: &BTreeMap<String, String>,
 ) -> Result<Option<TargetConfig>, EndpointError> {
-    let found = flag.map(|u| (u.to_string(), "--endpoint".to_string())).or_else(|| {
-        ENDPOINT_VARS
-            .iter()
-            .find_map(|v| env.get(*v).filter(|s| !s.is_empty()).map(|u| (u.clone(), v.to_string())))
-    });
-    let Some((url, source_name)) = found else { return Ok(None) };
+    let found = flag
+        .map(|u| (u.to_string(), "--endpoint".to_string()))
+        .or_else(|| {
+            ENDPOINT_VARS.iter().find_map(|v| {
+                env.get(*v)
+                    .filter(|s| !s.is_empty())
+                    .map(|u| (u.clone(), v.to_string()))
+            })
+        });
+    let Some((url, source_name)) = found else {
+        return Ok(None);
+    };
     let parsed = url::Url::parse(&url).map_err(|e| EndpointError::Invalid {
         url: url.clone(),
         source_name: source_name.clone(),
@@ -66,7 +74,11 @@ pub fn resolve(
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(EndpointError::Scheme { url, source_name });
     }
-    Ok(Some(TargetConfig { url: parsed.to_string(), region: region(region_flag, env), url_source: source_name }))
+    Ok(Some(TargetConfig {
+        url: parsed.to_string(),
+        region: region(region_flag, env),
+        url_source: source_name,
+    }))
 }
 
 /// The signing region.
@@ -80,7 +92,9 @@ pub fn region(flag: Option<&str>, env: &BTreeMap<String, String>) -> String {
 
 /// True for hosts on this machine (127.0.0.0/8, ::1, localhost).
 pub fn is_loopback(url: &str) -> bool {
-    let Ok(u) = url::Url::parse(url) else { return false };
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
     match u.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -102,35 +116,68 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn flag_beats_service_variable_beats_global_variable() {
         let e = env(&[
-            ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://127.0.0.1:2/"),
+            (
+                "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+                "http://127.0.0.1:2/",
+            ),
             ("AWS_ENDPOINT_URL", "http://127.0.0.1:3/"),
         ]);
-        let c = resolve(Some("http://127.0.0.1:1"), None, &e).unwrap().unwrap();
-        assert_eq!((c.url.as_str(), c.url_source.as_str()), ("http://127.0.0.1:1/", "--endpoint"));
+        let c = resolve(Some("http://127.0.0.1:1"), None, &e)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (c.url.as_str(), c.url_source.as_str()),
+            ("http://127.0.0.1:1/", "--endpoint")
+        );
         let c = resolve(None, None, &e).unwrap().unwrap();
         assert_eq!(c.url, "http://127.0.0.1:2/");
-        let c = resolve(None, None, &env(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:3")])).unwrap().unwrap();
+        let c = resolve(
+            None,
+            None,
+            &env(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:3")]),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(c.url_source, "AWS_ENDPOINT_URL");
         assert!(resolve(None, None, &env(&[])).unwrap().is_none());
     }
 
     #[test]
     fn bad_endpoints_are_typed_errors() {
-        assert!(matches!(resolve(Some("not a url"), None, &env(&[])), Err(EndpointError::Invalid { .. })));
-        assert!(matches!(resolve(Some("ftp://x/"), None, &env(&[])), Err(EndpointError::Scheme { .. })));
+        assert!(matches!(
+            resolve(Some("not a url"), None, &env(&[])),
+            Err(EndpointError::Invalid { .. })
+        ));
+        assert!(matches!(
+            resolve(Some("ftp://x/"), None, &env(&[])),
+            Err(EndpointError::Scheme { .. })
+        ));
     }
 
     #[test]
     fn region_precedence_and_host_kinds() {
-        assert_eq!(region(None, &env(&[("AWS_DEFAULT_REGION", "eu-west-1")])), "eu-west-1");
-        assert_eq!(region(Some("ap-south-1"), &env(&[("AWS_REGION", "x")])), "ap-south-1");
-        assert!(is_loopback("http://127.0.0.2:5/") && is_loopback("http://localhost/") && is_loopback("http://[::1]:3/"));
+        assert_eq!(
+            region(None, &env(&[("AWS_DEFAULT_REGION", "eu-west-1")])),
+            "eu-west-1"
+        );
+        assert_eq!(
+            region(Some("ap-south-1"), &env(&[("AWS_REGION", "x")])),
+            "ap-south-1"
+        );
+        assert!(
+            is_loopback("http://127.0.0.2:5/")
+                && is_loopback("http://localhost/")
+                && is_loopback("http://[::1]:3/")
+        );
         assert!(!is_loopback("https://cognito-idp.us-east-1.amazonaws.com/"));
         assert!(is_real_aws("https://cognito-idp.us-east-1.amazonaws.com/"));
     }

@@ -41,7 +41,9 @@ pub enum LaunchError {
     #[error("unknown emulator {0:?}; known: {1}")]
     Unknown(String, String),
     /// Not installed.
-    #[error("{name} {version} is not installed (looked for {looked}); install it with:\n    {install}")]
+    #[error(
+        "{name} {version} is not installed (looked for {looked}); install it with:\n    {install}"
+    )]
     NotInstalled {
         /// Emulator.
         name: String,
@@ -94,13 +96,23 @@ impl Launched {
 }
 
 fn emulator_root() -> PathBuf {
-    std::env::var_os("COGNITO_CONFORMANCE_EMULATORS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".emulators"))
+    std::env::var_os("COGNITO_CONFORMANCE_EMULATORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(".emulators"))
 }
 
 fn find(candidates: &[PathBuf], on_path: &str, path: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
-    candidates.iter().find(|p| p.is_file()).cloned().or_else(|| {
-        path.and_then(|paths| std::env::split_paths(paths).map(|d| d.join(on_path)).find(|p| p.is_file()))
-    })
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .cloned()
+        .or_else(|| {
+            path.and_then(|paths| {
+                std::env::split_paths(paths)
+                    .map(|d| d.join(on_path))
+                    .find(|p| p.is_file())
+            })
+        })
 }
 
 /// Start the named emulator on a free loopback port and wait until it answers HTTP.
@@ -109,12 +121,22 @@ pub async fn launch(name: &str) -> Result<Launched, LaunchError> {
 }
 
 /// As [`launch`], looking in `root` and then in the directories of `path`.
-pub async fn launch_from(name: &str, root: &Path, path: Option<&std::ffi::OsStr>) -> Result<Launched, LaunchError> {
+pub async fn launch_from(
+    name: &str,
+    root: &Path,
+    path: Option<&std::ffi::OsStr>,
+) -> Result<Launched, LaunchError> {
     let pins = pins();
-    let pin = pins
-        .get(name)
-        .ok_or_else(|| LaunchError::Unknown(name.into(), pins.keys().cloned().collect::<Vec<_>>().join(", ")))?;
-    let port = free_port().map_err(|source| LaunchError::Spawn { name: name.into(), source })?;
+    let pin = pins.get(name).ok_or_else(|| {
+        LaunchError::Unknown(
+            name.into(),
+            pins.keys().cloned().collect::<Vec<_>>().join(", "),
+        )
+    })?;
+    let port = free_port().map_err(|source| LaunchError::Spawn {
+        name: name.into(),
+        source,
+    })?;
     let url = format!("http://127.0.0.1:{port}/");
     let (mut cmd, workdir, candidates) = match name {
         "moto" => {
@@ -126,14 +148,28 @@ pub async fn launch_from(name: &str, root: &Path, path: Option<&std::ffi::OsStr>
         }
         "cognito-local" => {
             let c = vec![root.join("cognito-local/node_modules/.bin/cognito-local")];
-            let exe = find(&c, "cognito-local", path).map(|p| std::fs::canonicalize(&p).unwrap_or(p));
-            let dir = tempfile::tempdir().map_err(|source| LaunchError::Spawn { name: name.into(), source })?;
+            let exe =
+                find(&c, "cognito-local", path).map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+            let dir = tempfile::tempdir().map_err(|source| LaunchError::Spawn {
+                name: name.into(),
+                source,
+            })?;
             let cfg = dir.path().join(".cognito");
             std::fs::create_dir_all(&cfg)
-                .and_then(|_| std::fs::write(cfg.join("config.json"), r#"{"UserPoolDefaults":{"UsernameAttributes":[]}}"#))
-                .map_err(|source| LaunchError::Spawn { name: name.into(), source })?;
+                .and_then(|_| {
+                    std::fs::write(
+                        cfg.join("config.json"),
+                        r#"{"UserPoolDefaults":{"UsernameAttributes":[]}}"#,
+                    )
+                })
+                .map_err(|source| LaunchError::Spawn {
+                    name: name.into(),
+                    source,
+                })?;
             let mut cmd = Command::new(exe.clone().unwrap_or_default());
-            cmd.current_dir(dir.path()).env("HOST", "127.0.0.1").env("PORT", port.to_string());
+            cmd.current_dir(dir.path())
+                .env("HOST", "127.0.0.1")
+                .env("PORT", port.to_string());
             (exe.map(|_| cmd), Some(dir), c)
         }
         _ => (None, None, vec![]),
@@ -142,13 +178,29 @@ pub async fn launch_from(name: &str, root: &Path, path: Option<&std::ffi::OsStr>
         return Err(LaunchError::NotInstalled {
             name: name.into(),
             version: pin.version.clone(),
-            looked: candidates.iter().map(|p| p.display().to_string()).chain(["PATH".to_string()]).collect::<Vec<_>>().join(", "),
+            looked: candidates
+                .iter()
+                .map(|p| p.display().to_string())
+                .chain(["PATH".to_string()])
+                .collect::<Vec<_>>()
+                .join(", "),
             install: pin.install.clone(),
         });
     };
-    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).kill_on_drop(true);
-    let child = cmd.spawn().map_err(|source| LaunchError::Spawn { name: name.into(), source })?;
-    let mut launched = Launched { url: url.clone(), label: format!("{name} {}", pin.version), child, _workdir: workdir };
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    let child = cmd.spawn().map_err(|source| LaunchError::Spawn {
+        name: name.into(),
+        source,
+    })?;
+    let mut launched = Launched {
+        url: url.clone(),
+        label: format!("{name} {}", pin.version),
+        child,
+        _workdir: workdir,
+    };
     wait_ready(&mut launched, name, Duration::from_secs(60)).await?;
     Ok(launched)
 }
@@ -160,17 +212,31 @@ fn free_port() -> std::io::Result<u16> {
 
 async fn wait_ready(l: &mut Launched, name: &str, limit: Duration) -> Result<(), LaunchError> {
     let start = Instant::now();
-    let addr = l.url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let addr = l
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
     while start.elapsed() < limit {
         if let Ok(Some(status)) = l.child.try_wait() {
-            return Err(LaunchError::NotReady { name: name.into(), url: l.url.clone(), waited: start.elapsed(), exit: format!(" (it exited: {status})") });
+            return Err(LaunchError::NotReady {
+                name: name.into(),
+                url: l.url.clone(),
+                waited: start.elapsed(),
+                exit: format!(" (it exited: {status})"),
+            });
         }
         if tokio::net::TcpStream::connect(&addr).await.is_ok() {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    Err(LaunchError::NotReady { name: name.into(), url: l.url.clone(), waited: limit, exit: String::new() })
+    Err(LaunchError::NotReady {
+        name: name.into(),
+        url: l.url.clone(),
+        waited: limit,
+        exit: String::new(),
+    })
 }
 
 #[cfg(test)]
@@ -187,9 +253,18 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_and_missing_emulators_say_what_to_do() {
-        assert!(matches!(launch("localstack").await, Err(LaunchError::Unknown(..))));
+        assert!(matches!(
+            launch("localstack").await,
+            Err(LaunchError::Unknown(..))
+        ));
         let dir = tempfile::tempdir().unwrap();
-        let e = launch_from("moto", dir.path(), Some(dir.path().as_os_str())).await.unwrap_err().to_string();
-        assert!(e.contains("not installed") && e.contains("pip install 'moto[server]==5.2.5'"), "{e}");
+        let e = launch_from("moto", dir.path(), Some(dir.path().as_os_str()))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("not installed") && e.contains("pip install 'moto[server]==5.2.5'"),
+            "{e}"
+        );
     }
 }

@@ -82,9 +82,20 @@ pub struct Provisioner {
 impl Provisioner {
     /// A provisioner with a fresh run prefix (`ccf-<unix seconds>-<random>`).
     pub fn new(admin: Admin) -> Provisioner {
-        let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        let rand: String = rand::rng().sample_iter(&Alphanumeric).take(6).map(|c| (c as char).to_ascii_lowercase()).collect();
-        let tail: String = rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect();
+        let secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let rand: String = rand::rng()
+            .sample_iter(&Alphanumeric)
+            .take(6)
+            .map(|c| (c as char).to_ascii_lowercase())
+            .collect();
+        let tail: String = rand::rng()
+            .sample_iter(&Alphanumeric)
+            .take(20)
+            .map(char::from)
+            .collect();
         Provisioner {
             admin,
             prefix: format!("{NAME_PREFIX}-{secs}-{rand}"),
@@ -127,7 +138,9 @@ impl Provisioner {
             let mut pools = self.pools.lock().expect("pool map lock");
             pools.entry(kind).or_default().clone()
         };
-        cell.get_or_try_init(|| self.create_pool(kind, "shared")).await.cloned()
+        cell.get_or_try_init(|| self.create_pool(kind, "shared"))
+            .await
+            .cloned()
     }
 
     /// A pool of a kind for one case only (deleted-pool tokens).
@@ -164,14 +177,29 @@ impl Provisioner {
         if let Ok(mut c) = self.created.lock() {
             c.push(id.clone());
         }
-        self.ever_created.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.ever_created
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let full = self.create_client(&id, "full", None).await?;
-        let restricted =
-            self.create_client(&id, "restricted", Some(json!(["email", "name", "custom:tier"]))).await?;
-        Ok(Pool { id, full_client: full, restricted_client: restricted })
+        let restricted = self
+            .create_client(
+                &id,
+                "restricted",
+                Some(json!(["email", "name", "custom:tier"])),
+            )
+            .await?;
+        Ok(Pool {
+            id,
+            full_client: full,
+            restricted_client: restricted,
+        })
     }
 
-    async fn create_client(&self, pool: &str, name: &str, write: Option<Value>) -> Result<String, AdminError> {
+    async fn create_client(
+        &self,
+        pool: &str,
+        name: &str,
+        write: Option<Value>,
+    ) -> Result<String, AdminError> {
         let mut input = json!({
             "UserPoolId": pool,
             "ClientName": format!("{}-{name}", self.prefix),
@@ -182,7 +210,11 @@ impl Provisioner {
             input["WriteAttributes"] = w;
         }
         let out = self.admin.signed("CreateUserPoolClient", &input).await?;
-        str_at(&out, &["UserPoolClient", "ClientId"], "CreateUserPoolClient")
+        str_at(
+            &out,
+            &["UserPoolClient", "ClientId"],
+            "CreateUserPoolClient",
+        )
     }
 
     /// A username for a case: `<prefix>-<tag>`.
@@ -197,7 +229,10 @@ impl Provisioner {
         username: &str,
         attributes: &BTreeMap<String, String>,
     ) -> Result<UserHandle, AdminError> {
-        let attrs: Vec<Value> = attributes.iter().map(|(n, v)| json!({"Name": n, "Value": v})).collect();
+        let attrs: Vec<Value> = attributes
+            .iter()
+            .map(|(n, v)| json!({"Name": n, "Value": v}))
+            .collect();
         self.admin
             .signed(
                 "AdminCreateUser",
@@ -211,7 +246,10 @@ impl Provisioner {
                 &json!({"UserPoolId": pool.id, "Username": username, "Password": self.password, "Permanent": true}),
             )
             .await?;
-        Ok(UserHandle { username: username.to_string(), attributes: attributes.clone() })
+        Ok(UserHandle {
+            username: username.to_string(),
+            attributes: attributes.clone(),
+        })
     }
 
     /// Create an unconfirmed user through SignUp.
@@ -232,14 +270,21 @@ impl Provisioner {
                 &json!({"ClientId": pool.full_client, "Username": username, "Password": self.password, "UserAttributes": attrs}),
             )
             .await?;
-        Ok(UserHandle { username: username.to_string(), attributes: attributes.clone() })
+        Ok(UserHandle {
+            username: username.to_string(),
+            attributes: attributes.clone(),
+        })
     }
 
     /// Sign in with USER_PASSWORD_AUTH.
     pub async fn sign_in(&self, client_id: &str, username: &str) -> Result<Tokens, AdminError> {
         let out = self.sign_in_raw(client_id, username).await?;
         let get = |k: &str| str_at(&out, &["AuthenticationResult", k], "InitiateAuth");
-        Ok(Tokens { access: get("AccessToken")?, id: get("IdToken")?, refresh: get("RefreshToken")? })
+        Ok(Tokens {
+            access: get("AccessToken")?,
+            id: get("IdToken")?,
+            refresh: get("RefreshToken")?,
+        })
     }
 
     /// The InitiateAuth output, or the error (used to check that sign-in fails).
@@ -254,8 +299,19 @@ impl Provisioner {
     }
 
     /// The user's attributes by AdminGetUser; `Ok(None)` when the user does not exist.
-    pub async fn read_user(&self, pool: &Pool, username: &str) -> Result<Option<BTreeMap<String, String>>, AdminError> {
-        match self.admin.signed("AdminGetUser", &json!({"UserPoolId": pool.id, "Username": username})).await {
+    pub async fn read_user(
+        &self,
+        pool: &Pool,
+        username: &str,
+    ) -> Result<Option<BTreeMap<String, String>>, AdminError> {
+        match self
+            .admin
+            .signed(
+                "AdminGetUser",
+                &json!({"UserPoolId": pool.id, "Username": username}),
+            )
+            .await
+        {
             Ok(out) => Ok(Some(attributes_of(&out, "UserAttributes"))),
             Err(e) if e.error_type() == Some("UserNotFoundException") => Ok(None),
             Err(e) => Err(e),
@@ -264,17 +320,28 @@ impl Provisioner {
 
     /// Delete a user (admin).
     pub async fn delete_user(&self, pool: &Pool, username: &str) -> Result<(), AdminError> {
-        self.admin.signed("AdminDeleteUser", &json!({"UserPoolId": pool.id, "Username": username})).await.map(drop)
+        self.admin
+            .signed(
+                "AdminDeleteUser",
+                &json!({"UserPoolId": pool.id, "Username": username}),
+            )
+            .await
+            .map(drop)
     }
 
     /// Revoke every token of the user.
     pub async fn global_sign_out(&self, access_token: &str) -> Result<(), AdminError> {
-        self.admin.unsigned("GlobalSignOut", &json!({"AccessToken": access_token})).await.map(drop)
+        self.admin
+            .unsigned("GlobalSignOut", &json!({"AccessToken": access_token}))
+            .await
+            .map(drop)
     }
 
     /// Delete one pool this run created.
     pub async fn delete_pool(&self, pool_id: &str) -> Result<(), AdminError> {
-        self.admin.signed("DeleteUserPool", &json!({"UserPoolId": pool_id})).await?;
+        self.admin
+            .signed("DeleteUserPool", &json!({"UserPoolId": pool_id}))
+            .await?;
         if let Ok(mut c) = self.created.lock() {
             c.retain(|p| p != pool_id);
         }
@@ -307,7 +374,11 @@ pub fn attributes_of(out: &Value, key: &str) -> BTreeMap<String, String> {
         .flatten()
         .filter_map(|a| {
             let name = a.get("Name")?.as_str()?.to_string();
-            let value = a.get("Value").and_then(Value::as_str).unwrap_or_default().to_string();
+            let value = a
+                .get("Value")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             Some((name, value))
         })
         .collect()
@@ -321,8 +392,10 @@ fn str_at(v: &Value, path: &[&str], op: &str) -> Result<String, AdminError> {
             reason: format!("no {} in the output", path.join(".")),
         })?;
     }
-    cur.as_str().map(str::to_string).ok_or_else(|| AdminError::BadResponse {
-        operation: op.into(),
-        reason: format!("{} is not a string", path.join(".")),
-    })
+    cur.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| AdminError::BadResponse {
+            operation: op.into(),
+            reason: format!("{} is not a string", path.join(".")),
+        })
 }

@@ -89,7 +89,12 @@ mod tests {
         let t = jwt(r#"{"sub":"a"}"#);
         let n = alg_none(&t).unwrap();
         assert!(n.ends_with('.'));
-        let h: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(n.split('.').next().unwrap()).unwrap()).unwrap();
+        let h: serde_json::Value = serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(n.split('.').next().unwrap())
+                .unwrap(),
+        )
+        .unwrap();
         assert_eq!(h["alg"], "none");
         assert_eq!(claims(&n).unwrap()["sub"], "a");
     }
@@ -98,7 +103,10 @@ mod tests {
     fn swapped_claims_carry_the_other_subject() {
         let a = jwt(r#"{"sub":"a"}"#);
         let b = jwt(r#"{"sub":"b"}"#);
-        assert_eq!(claims(&swapped_claims(&a, &b).unwrap()).unwrap()["sub"], "b");
+        assert_eq!(
+            claims(&swapped_claims(&a, &b).unwrap()).unwrap()["sub"],
+            "b"
+        );
         assert!(swapped_claims("opaque", &b).is_err());
     }
 }

@@ -153,7 +153,12 @@ impl HttpClient {
         let headers = resp
             .headers()
             .iter()
-            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let limit = self.settings.max_body;
         if resp.content_length().is_some_and(|n| n > limit as u64) {
@@ -166,14 +171,22 @@ impl HttpClient {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response { status, headers, body, elapsed: start.elapsed() })
+        Ok(Response {
+            status,
+            headers,
+            body,
+            elapsed: start.elapsed(),
+        })
     }
 }
 
 fn classify(url: &str, e: reqwest::Error) -> WireError {
     let reason = chain(&e);
     if e.is_connect() {
-        WireError::Connect { url: url.to_string(), reason }
+        WireError::Connect {
+            url: url.to_string(),
+            reason,
+        }
     } else if e.is_timeout() {
         WireError::Timeout(Duration::ZERO)
     } else {

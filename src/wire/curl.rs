@@ -9,10 +9,16 @@ use super::request::Request;
 pub fn reproduction(url: &str, request: &Request, token: Option<&str>) -> String {
     let mut out = format!("curl -sS -i -X POST {}", quote(url));
     for (name, value) in &request.headers {
-        out.push_str(&format!(" \\\n  -H {}", with_token(&format!("{name}: {value}"), token)));
+        out.push_str(&format!(
+            " \\\n  -H {}",
+            with_token(&format!("{name}: {value}"), token)
+        ));
     }
     let body = String::from_utf8_lossy(&request.body);
-    out.push_str(&format!(" \\\n  --data-binary {}", with_token(&body, token)));
+    out.push_str(&format!(
+        " \\\n  --data-binary {}",
+        with_token(&body, token)
+    ));
     out
 }
 
@@ -42,7 +48,10 @@ mod tests {
         let req = Request::json("DeleteUser", &serde_json::json!({"AccessToken": token}));
         let cmd = reproduction("http://127.0.0.1:9/", &req, Some(token));
         assert!(!cmd.contains(token), "{cmd}");
-        assert!(cmd.contains(r#"'{"AccessToken":"'"$ACCESS_TOKEN"'"}'"#), "{cmd}");
+        assert!(
+            cmd.contains(r#"'{"AccessToken":"'"$ACCESS_TOKEN"'"}'"#),
+            "{cmd}"
+        );
         assert!(cmd.contains("-H 'X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUser'"));
     }
 

@@ -28,7 +28,11 @@ pub fn resolve_error_type(headers: &[(String, String)], body: &[u8]) -> Option<S
 /// Cut at the first `:` and keep what follows the last `#`.
 fn sanitize(raw: &str) -> Option<String> {
     let before_colon = raw.split(':').next().unwrap_or(raw);
-    let name = before_colon.rsplit('#').next().unwrap_or(before_colon).trim();
+    let name = before_colon
+        .rsplit('#')
+        .next()
+        .unwrap_or(before_colon)
+        .trim();
     (!name.is_empty()).then(|| name.to_string())
 }
 
@@ -43,7 +47,10 @@ mod tests {
 
     #[test]
     fn aws_json11_foo_error_using_x_amzn_error_type() {
-        assert_eq!(resolve_error_type(&header("FooError"), b"{}").as_deref(), Some("FooError"));
+        assert_eq!(
+            resolve_error_type(&header("FooError"), b"{}").as_deref(),
+            Some("FooError")
+        );
     }
 
     #[test]
@@ -107,13 +114,19 @@ mod tests {
     #[test]
     fn aws_json11_invalid_greeting_error() {
         let body = br#"{"__type": "InvalidGreeting", "Message": "Hi"}"#;
-        assert_eq!(resolve_error_type(&[], body).as_deref(), Some("InvalidGreeting"));
+        assert_eq!(
+            resolve_error_type(&[], body).as_deref(),
+            Some("InvalidGreeting")
+        );
     }
 
     #[test]
     fn cognito_header_with_trailing_colon() {
         let h = header("NotAuthorizedException:");
-        assert_eq!(resolve_error_type(&h, b"").as_deref(), Some("NotAuthorizedException"));
+        assert_eq!(
+            resolve_error_type(&h, b"").as_deref(),
+            Some("NotAuthorizedException")
+        );
     }
 
     #[test]

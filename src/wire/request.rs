@@ -61,7 +61,10 @@ mod tests {
     #[test]
     fn json_request_carries_target_and_content_type() {
         let r = Request::json("DeleteUser", &serde_json::json!({"AccessToken": "x"}));
-        assert_eq!(r.header("x-amz-target"), Some("AWSCognitoIdentityProviderService.DeleteUser"));
+        assert_eq!(
+            r.header("x-amz-target"),
+            Some("AWSCognitoIdentityProviderService.DeleteUser")
+        );
         assert_eq!(r.header("content-type"), Some(CONTENT_TYPE));
         assert_eq!(r.body, br#"{"AccessToken":"x"}"#);
     }

@@ -29,7 +29,10 @@ impl fmt::Debug for AwsCredentials {
         f.debug_struct("AwsCredentials")
             .field("access_key_id", &abbreviate(&self.access_key_id))
             .field("secret_access_key", &"[redacted]")
-            .field("session_token", &self.session_token.as_ref().map(|_| "[redacted]"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "[redacted]"),
+            )
             .field("source", &self.source)
             .finish()
     }
@@ -76,8 +79,11 @@ pub fn sign_request(
         .build()
         .map_err(|e| SignError(e.to_string()))?
         .into();
-    let headers: Vec<(&str, &str)> =
-        request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let signable = SignableRequest::new(
         "POST",
         url,
@@ -117,7 +123,10 @@ mod tests {
         sign_request(&mut req, "http://127.0.0.1:4566/", &creds(), "us-east-1", t).unwrap();
         let auth = req.header("authorization").unwrap();
         assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20231114/us-east-1/cognito-idp/aws4_request"), "{auth}");
-        assert!(auth.contains("x-amz-target"), "target header must be signed: {auth}");
+        assert!(
+            auth.contains("x-amz-target"),
+            "target header must be signed: {auth}"
+        );
         assert_eq!(req.header("x-amz-date"), Some("20231114T221320Z"));
         assert!(!format!("{:?}", creds()).contains("wJalr"));
     }

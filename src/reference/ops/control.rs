@@ -24,10 +24,13 @@ pub const CAPABILITIES: &[&str] = &["clock-control", "token-minting", "fault-inj
 /// Run control operation `op`.
 pub fn call(app: &App, store: &mut Store, op: &str, input: Input<'_>) -> Result<Value, ApiError> {
     match op {
-        "Describe" => Ok(json!({"Capabilities": CAPABILITIES, "Name": "cognito-conformance embedded reference"})),
+        "Describe" => Ok(
+            json!({"Capabilities": CAPABILITIES, "Name": "cognito-conformance embedded reference"}),
+        ),
         "AdvanceClock" => {
-            let seconds =
-                input.opt_u64("Seconds").ok_or_else(|| ApiError::invalid("Seconds must be a non-negative integer"))?;
+            let seconds = input
+                .opt_u64("Seconds")
+                .ok_or_else(|| ApiError::invalid("Seconds must be a non-negative integer"))?;
             store.clock.advance(seconds);
             Ok(json!({"Now": store.clock.now()}))
         }
@@ -42,7 +45,13 @@ pub fn call(app: &App, store: &mut Store, op: &str, input: Input<'_>) -> Result<
                     format!("User pool client {client_id} does not exist."),
                 ));
             }
-            let grant = Grant { pool_id, client_id, username, scope, session: None };
+            let grant = Grant {
+                pool_id,
+                client_id,
+                username,
+                scope,
+                session: None,
+            };
             let tokens = issue(app, store, grant)?;
             Ok(json!({"AccessToken": tokens.access}))
         }
@@ -56,7 +65,9 @@ pub fn call(app: &App, store: &mut Store, op: &str, input: Input<'_>) -> Result<
                 "InternalErrorException" | "internal-error" => "InternalErrorException",
                 other => return Err(ApiError::invalid(format!("Unsupported fault {other}"))),
             };
-            store.faults.insert(operation.to_string(), error.to_string());
+            store
+                .faults
+                .insert(operation.to_string(), error.to_string());
             Ok(json!({}))
         }
         _ => Err(ApiError::unknown_operation()),

@@ -7,7 +7,11 @@ use rand::distr::Alphanumeric;
 pub const REGION: &str = "us-east-1";
 
 fn random(len: usize) -> String {
-    rand::rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
 }
 
 /// `us-east-1_AbCdEf123` (matches `UserPoolIdType`).

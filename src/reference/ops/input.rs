@@ -14,7 +14,8 @@ pub struct Input<'a>(pub &'a Map<String, Value>);
 impl<'a> Input<'a> {
     /// A required string member.
     pub fn str(&self, name: &str) -> Result<&'a str, ApiError> {
-        self.opt_str(name).ok_or_else(|| ApiError::invalid(format!("Missing required parameter {name}")))
+        self.opt_str(name)
+            .ok_or_else(|| ApiError::invalid(format!("Missing required parameter {name}")))
     }
 
     /// An optional string member.
@@ -59,7 +60,10 @@ impl<'a> Input<'a> {
             .filter_map(Value::as_object)
             .filter_map(|a| {
                 let n = a.get("Name")?.as_str()?;
-                Some(Change { name: n.to_string(), value: a.get("Value").and_then(Value::as_str).map(str::to_string) })
+                Some(Change {
+                    name: n.to_string(),
+                    value: a.get("Value").and_then(Value::as_str).map(str::to_string),
+                })
             })
             .collect()
     }

@@ -44,7 +44,12 @@ pub const OPERATIONS: &[&str] = &[
 ];
 
 /// Run Cognito operation `op`.
-pub fn cognito(app: &App, store: &mut Store, op: &str, input: Input<'_>) -> Result<Value, ApiError> {
+pub fn cognito(
+    app: &App,
+    store: &mut Store,
+    op: &str,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
     match op {
         "CreateUserPool" => pools::create_user_pool(store, input),
         "DescribeUserPool" => pools::describe_user_pool(store, input),

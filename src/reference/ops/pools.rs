@@ -20,19 +20,28 @@ fn set_of(input: Input<'_>, name: &str) -> BTreeSet<String> {
 
 fn schema_of(input: Input<'_>) -> Result<PoolSchema, ApiError> {
     let mut schema = PoolSchema::standard();
-    let entries = input.0.get("Schema").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object);
+    let entries = input
+        .0
+        .get("Schema")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object);
     for entry in entries.map(Input) {
         let name = entry.str("Name")?;
         let data_type = match entry.opt_str("AttributeDataType") {
             None => DataType::String,
-            Some(t) => DataType::parse(t).ok_or_else(|| ApiError::invalid(format!("Invalid AttributeDataType {t}")))?,
+            Some(t) => DataType::parse(t)
+                .ok_or_else(|| ApiError::invalid(format!("Invalid AttributeDataType {t}")))?,
         };
         let constraints = entry.object("StringAttributeConstraints");
         let min = constraints.and_then(|c| c.opt_str("MinLength"));
         let max = constraints.and_then(|c| c.opt_str("MaxLength"));
         let mutable = entry.opt_bool("Mutable").unwrap_or(true);
         let required = entry.opt_bool("Required").unwrap_or(false);
-        schema.add(name, data_type, mutable, required, min, max).map_err(|e| ApiError::invalid(e.to_string()))?;
+        schema
+            .add(name, data_type, mutable, required, min, max)
+            .map_err(|e| ApiError::invalid(e.to_string()))?;
     }
     schema.auto_verified = set_of(input, "AutoVerifiedAttributes");
     schema.aliases = set_of(input, "AliasAttributes");
@@ -49,11 +58,17 @@ fn schema_of(input: Input<'_>) -> Result<PoolSchema, ApiError> {
 }
 
 fn password_policy(input: Input<'_>) -> PasswordPolicy {
-    let Some(p) = input.object("Policies").and_then(|p| p.object("PasswordPolicy")) else {
+    let Some(p) = input
+        .object("Policies")
+        .and_then(|p| p.object("PasswordPolicy"))
+    else {
         return PasswordPolicy::default();
     };
     PasswordPolicy {
-        minimum_length: p.opt_u64("MinimumLength").and_then(|n| usize::try_from(n).ok()).unwrap_or(8),
+        minimum_length: p
+            .opt_u64("MinimumLength")
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(8),
         require_uppercase: p.opt_bool("RequireUppercase").unwrap_or(false),
         require_lowercase: p.opt_bool("RequireLowercase").unwrap_or(false),
         require_numbers: p.opt_bool("RequireNumbers").unwrap_or(false),
@@ -143,9 +158,16 @@ pub fn list_user_pools(store: &mut Store, input: Input<'_>) -> Result<Value, Api
     let max = input.opt_u64("MaxResults").unwrap_or(60).clamp(1, 60);
     let after = match input.opt_str("NextToken") {
         None => None,
-        Some(t) => Some(t.parse::<u64>().map_err(|_| ApiError::invalid("Invalid pagination token"))?),
+        Some(t) => Some(
+            t.parse::<u64>()
+                .map_err(|_| ApiError::invalid("Invalid pagination token"))?,
+        ),
     };
-    let mut pools: Vec<&Pool> = store.pools.values().filter(|p| after.is_none_or(|a| p.seq > a)).collect();
+    let mut pools: Vec<&Pool> = store
+        .pools
+        .values()
+        .filter(|p| after.is_none_or(|a| p.seq > a))
+        .collect();
     pools.sort_by_key(|p| p.seq);
     let page_len = usize::try_from(max).unwrap_or(60);
     let more = pools.len() > page_len;
@@ -165,7 +187,9 @@ pub fn list_user_pools(store: &mut Store, input: Input<'_>) -> Result<Value, Api
 pub fn delete_user_pool(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
     let id = input.str("UserPoolId")?;
     if store.pool(id)?.deletion_protection {
-        return Err(ApiError::invalid("The user pool cannot be deleted because deletion protection is activated."));
+        return Err(ApiError::invalid(
+            "The user pool cannot be deleted because deletion protection is activated.",
+        ));
     }
     store.pools.remove(id);
     store.clients.retain(|_, c| c.pool_id != id);
@@ -192,18 +216,36 @@ pub fn create_user_pool_client(store: &mut Store, input: Input<'_>) -> Result<Va
         None | Some(Value::Null) => WriteScope::All,
         Some(_) => {
             let names = set_of(input, "WriteAttributes");
-            if names.iter().any(|n| pool.schema.get(n).is_none_or(|d| !d.mutable)) {
-                return Err(ApiError::invalid("Invalid write attributes specified while creating a client"));
+            if names
+                .iter()
+                .any(|n| pool.schema.get(n).is_none_or(|d| !d.mutable))
+            {
+                return Err(ApiError::invalid(
+                    "Invalid write attributes specified while creating a client",
+                ));
             }
             WriteScope::Only(names)
         }
     };
-    let mut flows: BTreeSet<String> = input.strings("ExplicitAuthFlows").iter().map(|f| normalise_flow(f)).collect();
+    let mut flows: BTreeSet<String> = input
+        .strings("ExplicitAuthFlows")
+        .iter()
+        .map(|f| normalise_flow(f))
+        .collect();
     if flows.is_empty() {
-        flows = ["ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"].map(String::from).into();
+        flows = [
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_CUSTOM_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ]
+        .map(String::from)
+        .into();
     }
     let id = ids::client_id();
-    let secret = input.opt_bool("GenerateSecret").unwrap_or(false).then(ids::client_secret);
+    let secret = input
+        .opt_bool("GenerateSecret")
+        .unwrap_or(false)
+        .then(ids::client_secret);
     let created = store.clock.timestamp();
     let mut described = input.0.clone();
     described.remove("GenerateSecret");
@@ -225,7 +267,8 @@ pub fn create_user_pool_client(store: &mut Store, input: Input<'_>) -> Result<Va
         pool_id,
         write,
         flows,
-        prevent_user_existence_errors: input.opt_str("PreventUserExistenceErrors") == Some("ENABLED"),
+        prevent_user_existence_errors: input.opt_str("PreventUserExistenceErrors")
+            == Some("ENABLED"),
         secret,
     };
     store.clients.insert(id, client);

@@ -22,7 +22,10 @@ fn caller(app: &App, store: &Store, input: Input<'_>) -> Result<Caller, ApiError
 
 /// The issuing client's write scope (a client removed with its pool cannot get here).
 fn write_scope(store: &Store, client_id: &str) -> WriteScope {
-    store.clients.get(client_id).map_or(WriteScope::All, |c| c.write.clone())
+    store
+        .clients
+        .get(client_id)
+        .map_or(WriteScope::All, |c| c.write.clone())
 }
 
 /// GetUser.
@@ -50,13 +53,22 @@ pub fn delete_user(app: &App, store: &mut Store, input: Input<'_>) -> Result<Val
 }
 
 /// DeleteUserAttributes.
-pub fn delete_user_attributes(app: &App, store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+pub fn delete_user_attributes(
+    app: &App,
+    store: &mut Store,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
     let c = caller(app, store, input)?;
     let scope = write_scope(store, &c.client_id);
     let now = store.clock.timestamp();
     let pool = store.pool_mut(&c.pool_id)?;
     let names = input.strings("UserAttributeNames");
-    let attributes = plan_delete(&pool.schema, Actor::Client(&scope), &pool.user(&c.username)?.attributes, &names)?;
+    let attributes = plan_delete(
+        &pool.schema,
+        Actor::Client(&scope),
+        &pool.user(&c.username)?.attributes,
+        &names,
+    )?;
     let user = pool.user_mut(&c.username)?;
     user.attributes = attributes;
     user.modified = now;
@@ -64,16 +76,24 @@ pub fn delete_user_attributes(app: &App, store: &mut Store, input: Input<'_>) ->
 }
 
 /// UpdateUserAttributes: `{}` or `{"CodeDeliveryDetailsList": [...]}` when codes were sent.
-pub fn update_user_attributes(app: &App, store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+pub fn update_user_attributes(
+    app: &App,
+    store: &mut Store,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
     let c = caller(app, store, input)?;
     let scope = write_scope(store, &c.client_id);
     let now = store.clock.timestamp();
     let pool = store.pool_mut(&c.pool_id)?;
     let changes = input.attributes("UserAttributes");
     let current = &pool.user(&c.username)?.attributes;
-    let plan = plan_update(&pool.schema, Actor::Client(&scope), current, &changes, &|a, v| {
-        pool.alias_taken(&c.username, a, v)
-    })?;
+    let plan = plan_update(
+        &pool.schema,
+        Actor::Client(&scope),
+        current,
+        &changes,
+        &|a, v| pool.alias_taken(&c.username, a, v),
+    )?;
     let user = pool.user_mut(&c.username)?;
     user.attributes = plan.attributes;
     user.pending.extend(plan.pending);

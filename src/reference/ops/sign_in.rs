@@ -27,14 +27,28 @@ pub fn sign_up(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
     let username = input.str("Username")?;
     let password = input.str("Password")?;
     if pool.users.contains_key(username) {
-        return Err(ApiError::new("UsernameExistsException", "User already exists"));
+        return Err(ApiError::new(
+            "UsernameExistsException",
+            "User already exists",
+        ));
     }
     pool.password_policy.check(password)?;
     let changes = input.attributes("UserAttributes");
-    let plan =
-        plan_create(&pool.schema, Actor::Client(&client.write), &changes, &|a, v| pool.alias_taken(username, a, v))?;
+    let plan = plan_create(
+        &pool.schema,
+        Actor::Client(&client.write),
+        &changes,
+        &|a, v| pool.alias_taken(username, a, v),
+    )?;
     let pool_id = pool.id.clone();
-    let sub = insert_user(store, &pool_id, username, password.to_string(), UserStatus::Unconfirmed, plan.attributes)?;
+    let sub = insert_user(
+        store,
+        &pool_id,
+        username,
+        password.to_string(),
+        UserStatus::Unconfirmed,
+        plan.attributes,
+    )?;
     let mut out = json!({"UserConfirmed": false, "UserSub": sub});
     if let Some(d) = plan.deliveries.first() {
         out["CodeDeliveryDetails"] = json!({"Destination": d.destination, "DeliveryMedium": d.delivery_medium, "AttributeName": d.attribute_name});
@@ -51,20 +65,36 @@ fn auth_param<'a>(input: Input<'a>, name: &str) -> Result<&'a str, ApiError> {
 }
 
 /// Password sign-in through `client_id`.
-fn password_sign_in(app: &App, store: &mut Store, client_id: &str, input: Input<'_>) -> Result<Value, ApiError> {
+fn password_sign_in(
+    app: &App,
+    store: &mut Store,
+    client_id: &str,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
     let client = store.client(client_id)?;
     let prevent = client.prevent_user_existence_errors;
-    if client.secret.is_some() && input.object("AuthParameters").and_then(|p| p.opt_str("SECRET_HASH")).is_none() {
+    if client.secret.is_some()
+        && input
+            .object("AuthParameters")
+            .and_then(|p| p.opt_str("SECRET_HASH"))
+            .is_none()
+    {
         return Err(ApiError::new(
             "NotAuthorizedException",
-            format!("Client {client_id} is configured with secret but SECRET_HASH was not received"),
+            format!(
+                "Client {client_id} is configured with secret but SECRET_HASH was not received"
+            ),
         ));
     }
     let pool = store.pool(&client.pool_id)?;
     let name = auth_param(input, "USERNAME")?;
     let password = auth_param(input, "PASSWORD")?;
     let Some(user) = pool.find_for_sign_in(name) else {
-        return Err(if prevent { incorrect() } else { ApiError::no_user() });
+        return Err(if prevent {
+            incorrect()
+        } else {
+            ApiError::no_user()
+        });
     };
     if user.password != password {
         return Err(incorrect());
@@ -73,7 +103,10 @@ fn password_sign_in(app: &App, store: &mut Store, client_id: &str, input: Input<
         return Err(ApiError::new("NotAuthorizedException", "User is disabled."));
     }
     match user.status {
-        UserStatus::Unconfirmed => Err(ApiError::new("UserNotConfirmedException", "User is not confirmed.")),
+        UserStatus::Unconfirmed => Err(ApiError::new(
+            "UserNotConfirmedException",
+            "User is not confirmed.",
+        )),
         UserStatus::ForceChangePassword => Ok(json!({
             "ChallengeName": "NEW_PASSWORD_REQUIRED",
             "Session": ids::session(),
@@ -81,16 +114,28 @@ fn password_sign_in(app: &App, store: &mut Store, client_id: &str, input: Input<
         })),
         UserStatus::Confirmed => {
             let (pool_id, username) = (pool.id.clone(), user.username.clone());
-            let grant =
-                Grant { pool_id: &pool_id, client_id, username: &username, scope: SIGN_IN_SCOPE, session: None };
+            let grant = Grant {
+                pool_id: &pool_id,
+                client_id,
+                username: &username,
+                scope: SIGN_IN_SCOPE,
+                session: None,
+            };
             let tokens = issue(app, store, grant)?;
-            Ok(json!({"AuthenticationResult": tokens.authentication_result(), "ChallengeParameters": {}}))
+            Ok(
+                json!({"AuthenticationResult": tokens.authentication_result(), "ChallengeParameters": {}}),
+            )
         }
     }
 }
 
 /// REFRESH_TOKEN_AUTH: new access and ID tokens in the same session.
-fn refresh(app: &App, store: &mut Store, client_id: &str, input: Input<'_>) -> Result<Value, ApiError> {
+fn refresh(
+    app: &App,
+    store: &mut Store,
+    client_id: &str,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
     store.client(client_id)?;
     let token = auth_param(input, "REFRESH_TOKEN")?;
     let session = store
@@ -100,10 +145,16 @@ fn refresh(app: &App, store: &mut Store, client_id: &str, input: Input<'_>) -> R
         .cloned()
         .ok_or_else(|| ApiError::new("NotAuthorizedException", "Invalid Refresh Token"))?;
     if store.revoked.contains(&session.origin_jti) {
-        return Err(ApiError::new("NotAuthorizedException", "Refresh Token has been revoked"));
+        return Err(ApiError::new(
+            "NotAuthorizedException",
+            "Refresh Token has been revoked",
+        ));
     }
     let pool = store.pool(&session.pool_id)?;
-    pool.users.get(&session.username).filter(|u| u.sub == session.sub).ok_or_else(ApiError::no_user)?;
+    pool.users
+        .get(&session.username)
+        .filter(|u| u.sub == session.sub)
+        .ok_or_else(ApiError::no_user)?;
     let grant = Grant {
         pool_id: &session.pool_id,
         client_id,
@@ -119,7 +170,9 @@ fn require_flow(store: &Store, client_id: &str, flow: &str, allow: &str) -> Resu
     if store.client(client_id)?.flows.contains(allow) {
         Ok(())
     } else {
-        Err(ApiError::invalid(format!("{flow} flow not enabled for this client")))
+        Err(ApiError::invalid(format!(
+            "{flow} flow not enabled for this client"
+        )))
     }
 }
 
@@ -128,7 +181,12 @@ pub fn initiate_auth(app: &App, store: &mut Store, input: Input<'_>) -> Result<V
     let client_id = input.str("ClientId")?;
     match input.str("AuthFlow")? {
         "USER_PASSWORD_AUTH" => {
-            require_flow(store, client_id, "USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH")?;
+            require_flow(
+                store,
+                client_id,
+                "USER_PASSWORD_AUTH",
+                "ALLOW_USER_PASSWORD_AUTH",
+            )?;
             password_sign_in(app, store, client_id, input)
         }
         flow @ ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") => {
@@ -140,7 +198,11 @@ pub fn initiate_auth(app: &App, store: &mut Store, input: Input<'_>) -> Result<V
 }
 
 /// AdminInitiateAuth. The client must belong to the pool.
-pub fn admin_initiate_auth(app: &App, store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+pub fn admin_initiate_auth(
+    app: &App,
+    store: &mut Store,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
     let pool_id = input.str("UserPoolId")?;
     let client_id = input.str("ClientId")?;
     store.pool(pool_id)?;

@@ -12,8 +12,15 @@ use crate::contract::rules::{Actor, plan_create, plan_update};
 
 /// `[{Name, Value}]` of a user's attributes (`sub` first, as Cognito lists it).
 pub fn attribute_list(user: &User) -> Value {
-    let sub = user.attributes.get("sub").map(|v| json!({"Name": "sub", "Value": v}));
-    let rest = user.attributes.iter().filter(|(k, _)| *k != "sub").map(|(k, v)| json!({"Name": k, "Value": v}));
+    let sub = user
+        .attributes
+        .get("sub")
+        .map(|v| json!({"Name": "sub", "Value": v}));
+    let rest = user
+        .attributes
+        .iter()
+        .filter(|(k, _)| *k != "sub")
+        .map(|(k, v)| json!({"Name": k, "Value": v}));
     Value::Array(sub.into_iter().chain(rest).collect())
 }
 
@@ -63,7 +70,10 @@ pub fn admin_create_user(store: &mut Store, input: Input<'_>) -> Result<Value, A
     let username = input.str("Username")?;
     let pool = store.pool(pool_id)?;
     if pool.users.contains_key(username) {
-        return Err(ApiError::new("UsernameExistsException", "User account already exists"));
+        return Err(ApiError::new(
+            "UsernameExistsException",
+            "User account already exists",
+        ));
     }
     let password = match input.opt_str("TemporaryPassword") {
         Some(p) => {
@@ -73,8 +83,17 @@ pub fn admin_create_user(store: &mut Store, input: Input<'_>) -> Result<Value, A
         None => format!("Tmp1!{}", ids::session()),
     };
     let changes = input.attributes("UserAttributes");
-    let plan = plan_create(&pool.schema, Actor::Admin, &changes, &|a, v| pool.alias_taken(username, a, v))?;
-    insert_user(store, pool_id, username, password, UserStatus::ForceChangePassword, plan.attributes)?;
+    let plan = plan_create(&pool.schema, Actor::Admin, &changes, &|a, v| {
+        pool.alias_taken(username, a, v)
+    })?;
+    insert_user(
+        store,
+        pool_id,
+        username,
+        password,
+        UserStatus::ForceChangePassword,
+        plan.attributes,
+    )?;
     let user = store.pool(pool_id)?.user(username)?;
     Ok(json!({"User": user_type(user)}))
 }
@@ -98,7 +117,9 @@ pub fn admin_set_user_password(store: &mut Store, input: Input<'_>) -> Result<Va
 
 /// AdminGetUser.
 pub fn admin_get_user(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
-    let user = store.pool(input.str("UserPoolId")?)?.user(input.str("Username")?)?;
+    let user = store
+        .pool(input.str("UserPoolId")?)?
+        .user(input.str("Username")?)?;
     Ok(json!({
         "Username": user.username,
         "UserAttributes": attribute_list(user),
@@ -114,18 +135,27 @@ pub fn admin_delete_user(store: &mut Store, input: Input<'_>) -> Result<Value, A
     let pool = store.pool_mut(input.str("UserPoolId")?)?;
     let username = input.str("Username")?;
     pool.user(username)?;
-    let sessions = pool.users.remove(username).map(|u| u.sessions).unwrap_or_default();
+    let sessions = pool
+        .users
+        .remove(username)
+        .map(|u| u.sessions)
+        .unwrap_or_default();
     store.revoke_sessions(&sessions);
     Ok(json!({}))
 }
 
 /// AdminConfirmSignUp.
 pub fn admin_confirm_sign_up(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
-    let user = store.pool_mut(input.str("UserPoolId")?)?.user_mut(input.str("Username")?)?;
+    let user = store
+        .pool_mut(input.str("UserPoolId")?)?
+        .user_mut(input.str("Username")?)?;
     if user.status != UserStatus::Unconfirmed {
         return Err(ApiError::new(
             "NotAuthorizedException",
-            format!("User cannot be confirmed. Current status is {}", user.status.as_str()),
+            format!(
+                "User cannot be confirmed. Current status is {}",
+                user.status.as_str()
+            ),
         ));
     }
     user.status = UserStatus::Confirmed;
@@ -133,13 +163,18 @@ pub fn admin_confirm_sign_up(store: &mut Store, input: Input<'_>) -> Result<Valu
 }
 
 /// AdminUpdateUserAttributes: the update rules without client write restrictions.
-pub fn admin_update_user_attributes(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+pub fn admin_update_user_attributes(
+    store: &mut Store,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
     let now = store.clock.timestamp();
     let pool = store.pool_mut(input.str("UserPoolId")?)?;
     let username = input.str("Username")?;
     let changes = input.attributes("UserAttributes");
     let current = &pool.user(username)?.attributes;
-    let plan = plan_update(&pool.schema, Actor::Admin, current, &changes, &|a, v| pool.alias_taken(username, a, v))?;
+    let plan = plan_update(&pool.schema, Actor::Admin, current, &changes, &|a, v| {
+        pool.alias_taken(username, a, v)
+    })?;
     let user = pool.user_mut(username)?;
     user.attributes = plan.attributes;
     user.pending.extend(plan.pending);

@@ -15,12 +15,18 @@ impl Paint {
     /// Colour iff `color` and `NO_COLOR` is unset or empty.
     pub fn new(color: bool) -> Paint {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Paint { enabled: color && !no_color }
+        Paint {
+            enabled: color && !no_color,
+        }
     }
 
     /// `text` in `style`.
     pub fn style(&self, style: Style, text: &str) -> String {
-        if self.enabled { format!("{}{text}{}", style.render(), style.render_reset()) } else { text.to_string() }
+        if self.enabled {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
     }
 
     /// Section headings.

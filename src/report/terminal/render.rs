@@ -33,8 +33,17 @@ pub(crate) fn header(start: &RunStart) -> String {
 /// `FAIL       DeleteUser/token/expired  An expired token is rejected`.
 pub(crate) fn status_line(o: &CaseOutcome, strict: bool, paint: &Paint) -> String {
     let label = format!("{:<LABEL_WIDTH$}", labels::verdict_upper(o.verdict));
-    let mut line = format!("{} {}  {}", paint.verdict(o.verdict, strict, &label), o.id, o.title);
-    if let Some(reason) = o.reason.as_deref().filter(|_| matches!(o.verdict, Verdict::Skip | Verdict::Error)) {
+    let mut line = format!(
+        "{} {}  {}",
+        paint.verdict(o.verdict, strict, &label),
+        o.id,
+        o.title
+    );
+    if let Some(reason) = o
+        .reason
+        .as_deref()
+        .filter(|_| matches!(o.verdict, Verdict::Skip | Verdict::Error))
+    {
         let _ = write!(line, " {}", paint.dim(&format!("({})", first_line(reason))));
     }
     line.push('\n');
@@ -42,7 +51,12 @@ pub(crate) fn status_line(o: &CaseOutcome, strict: bool, paint: &Paint) -> Strin
 }
 
 /// Everything printed once the run completed.
-pub(crate) fn end_of_run(log: &RunLog, summary: &RunSummary, strict: bool, paint: &Paint) -> String {
+pub(crate) fn end_of_run(
+    log: &RunLog,
+    summary: &RunSummary,
+    strict: bool,
+    paint: &Paint,
+) -> String {
     let mut out = String::new();
     let cases = log.sorted();
     let detailed: Vec<&CaseOutcome> = [Verdict::Fail, Verdict::Error, Verdict::NonStrict]
@@ -56,14 +70,27 @@ pub(crate) fn end_of_run(log: &RunLog, summary: &RunSummary, strict: bool, paint
             detail(&mut out, case, strict, paint);
         }
     }
-    let listed: Vec<&CaseOutcome> =
-        cases.iter().copied().filter(|c| matches!(c.verdict, Verdict::KnownGap | Verdict::Skip)).collect();
+    let listed: Vec<&CaseOutcome> = cases
+        .iter()
+        .copied()
+        .filter(|c| matches!(c.verdict, Verdict::KnownGap | Verdict::Skip))
+        .collect();
     if !listed.is_empty() {
         let _ = writeln!(out, "\n{}", paint.heading("known gaps and skipped cases:"));
         for case in listed {
             let label = format!("{:<LABEL_WIDTH$}", labels::verdict_upper(case.verdict));
-            let reason = case.reason.as_deref().map(first_line).unwrap_or("no reason given");
-            let _ = writeln!(out, "  {} {}: {}", paint.verdict(case.verdict, strict, &label), case.id, reason);
+            let reason = case
+                .reason
+                .as_deref()
+                .map(first_line)
+                .unwrap_or("no reason given");
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                paint.verdict(case.verdict, strict, &label),
+                case.id,
+                reason
+            );
         }
     }
     if !summary.per_operation.is_empty() {
@@ -77,10 +104,19 @@ pub(crate) fn end_of_run(log: &RunLog, summary: &RunSummary, strict: bool, paint
 
 /// One case in full: what it tests, how it failed, how to reproduce it.
 fn detail(out: &mut String, case: &CaseOutcome, strict: bool, paint: &Paint) {
-    let _ = writeln!(out, "{} {}", paint.verdict(case.verdict, strict, labels::verdict_upper(case.verdict)), case.id);
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint.verdict(case.verdict, strict, labels::verdict_upper(case.verdict)),
+        case.id
+    );
     field(out, paint, "title", &case.title);
     field(out, paint, "requirement", &case.requirement);
-    let evidence = format!("{} ({})", labels::evidence(case.evidence_level), case.evidence_source);
+    let evidence = format!(
+        "{} ({})",
+        labels::evidence(case.evidence_level),
+        case.evidence_source
+    );
     field(out, paint, "evidence", &evidence);
     if let Some(reason) = &case.reason {
         field(out, paint, "reason", reason);
@@ -116,7 +152,12 @@ fn detail(out: &mut String, case: &CaseOutcome, strict: bool, paint: &Paint) {
 fn field(out: &mut String, paint: &Paint, key: &str, value: &str) {
     let key_col = format!("{:<KEY_WIDTH$}", format!("{key}:"));
     let mut lines = value.lines();
-    let _ = writeln!(out, "  {}{}", paint.dim(&key_col), lines.next().unwrap_or(""));
+    let _ = writeln!(
+        out,
+        "  {}{}",
+        paint.dim(&key_col),
+        lines.next().unwrap_or("")
+    );
     for line in lines {
         let _ = writeln!(out, "  {:KEY_WIDTH$}{line}", "");
     }
@@ -125,7 +166,12 @@ fn field(out: &mut String, paint: &Paint, key: &str, value: &str) {
 /// Rows: operations; columns: verdicts; then totals.
 fn table(out: &mut String, summary: &RunSummary, strict: bool, paint: &Paint) {
     let (rows, total) = tally::operation_rows(summary);
-    let name_width = rows.iter().map(|(op, _)| op.len()).chain(["operation".len()]).max().unwrap_or(0);
+    let name_width = rows
+        .iter()
+        .map(|(op, _)| op.len())
+        .chain(["operation".len()])
+        .max()
+        .unwrap_or(0);
     let _ = write!(out, "  {:<name_width$}", "operation");
     for v in Verdict::ALL {
         let _ = write!(out, "  {}", v.label());
@@ -135,7 +181,11 @@ fn table(out: &mut String, summary: &RunSummary, strict: bool, paint: &Paint) {
         let _ = write!(out, "  {name:<name_width$}");
         for (v, n) in Verdict::ALL.iter().zip(counts) {
             let cell = format!("{n:>width$}", width = v.label().len());
-            let cell = if *n == 0 { paint.dim(&cell) } else { paint.verdict(*v, strict, &cell) };
+            let cell = if *n == 0 {
+                paint.dim(&cell)
+            } else {
+                paint.verdict(*v, strict, &cell)
+            };
             let _ = write!(out, "  {cell}");
         }
         out.push('\n');
@@ -157,10 +207,18 @@ fn footer(out: &mut String, log: &RunLog, summary: &RunSummary, strict: bool, pa
         labels::count(summary.pools_deleted, "pool", "pools"),
     );
     if summary.interrupted {
-        let _ = writeln!(out, "{} not every selected case ran", paint.verdict(Verdict::Error, strict, "interrupted:"));
+        let _ = writeln!(
+            out,
+            "{} not every selected case ran",
+            paint.verdict(Verdict::Error, strict, "interrupted:")
+        );
     }
     for pool in &summary.pools_left {
-        let _ = writeln!(out, "{} pool left behind, delete it by hand: {pool}", paint.verdict(Verdict::Error, strict, "warning:"));
+        let _ = writeln!(
+            out,
+            "{} pool left behind, delete it by hand: {pool}",
+            paint.verdict(Verdict::Error, strict, "warning:")
+        );
     }
     let overall = Overall::of(summary, strict, log.start_seen().map(|s| s.total));
     let verdict = match overall {

@@ -22,12 +22,18 @@ fn run<R: Reporter>(make: impl FnOnce(PathBuf) -> R, events: &[Event]) -> String
 
 /// The tool version changes with every release; the golden file should not.
 fn without_version(json: &str) -> String {
-    json.replace(&format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")), "\"version\": \"[version]\"")
+    json.replace(
+        &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"version\": \"[version]\"",
+    )
 }
 
 #[test]
 fn json_report_matches_golden() {
-    assert_golden("report.json", &without_version(&run(JsonReporter::new, &sample::events(false))));
+    assert_golden(
+        "report.json",
+        &without_version(&run(JsonReporter::new, &sample::events(false))),
+    );
 }
 
 #[test]
@@ -52,33 +58,54 @@ fn read_report_refuses_other_versions_and_garbage() {
     let dir = tempfile::tempdir().expect("temp dir");
     let newer = dir.path().join("newer.json");
     std::fs::write(&newer, r#"{"schema_version": 99}"#).expect("write");
-    assert!(matches!(read_report(&newer), Err(ReportError::UnsupportedVersion { found: 99, .. })));
+    assert!(matches!(
+        read_report(&newer),
+        Err(ReportError::UnsupportedVersion { found: 99, .. })
+    ));
     let garbage = dir.path().join("garbage.json");
     std::fs::write(&garbage, "not json").expect("write");
-    assert!(matches!(read_report(&garbage), Err(ReportError::Parse { .. })));
-    assert!(matches!(read_report(dir.path().join("absent.json")), Err(ReportError::Read { .. })));
+    assert!(matches!(
+        read_report(&garbage),
+        Err(ReportError::Parse { .. })
+    ));
+    assert!(matches!(
+        read_report(dir.path().join("absent.json")),
+        Err(ReportError::Read { .. })
+    ));
 }
 
 #[test]
 fn file_reporters_need_a_start() {
     let completed = sample::events(false).pop().expect("completed");
     let mut json = JsonReporter::new("unused.json");
-    assert!(matches!(json.event(&completed), Err(ReportError::NotStarted { .. })));
+    assert!(matches!(
+        json.event(&completed),
+        Err(ReportError::NotStarted { .. })
+    ));
 }
 
 #[test]
 fn junit_report_matches_golden() {
-    assert_golden("report.junit.xml", &run(JunitReporter::new, &sample::events(false)));
+    assert_golden(
+        "report.junit.xml",
+        &run(JunitReporter::new, &sample::events(false)),
+    );
 }
 
 #[test]
 fn junit_strict_report_matches_golden() {
-    assert_golden("report-strict.junit.xml", &run(JunitReporter::new, &sample::events(true)));
+    assert_golden(
+        "report-strict.junit.xml",
+        &run(JunitReporter::new, &sample::events(true)),
+    );
 }
 
 #[test]
 fn markdown_report_matches_golden() {
-    assert_golden("report.md", &run(MarkdownReporter::new, &sample::events(false)));
+    assert_golden(
+        "report.md",
+        &run(MarkdownReporter::new, &sample::events(false)),
+    );
 }
 
 #[test]

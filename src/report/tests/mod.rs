@@ -13,7 +13,9 @@ use std::path::PathBuf;
 /// Compare `actual` with the committed file `testdata/<name>`, or rewrite it under
 /// `UPDATE_GOLDEN=1`.
 fn assert_golden(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/report/testdata").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("src/report/testdata")
+        .join(name);
     assert_golden_at(&path, actual);
 }
 
@@ -25,7 +27,10 @@ fn assert_golden_at(path: &std::path::Path, actual: &str) {
     }
     let expected = std::fs::read_to_string(path).unwrap_or_default();
     if expected != actual {
-        let diff = similar::TextDiff::from_lines(expected.as_str(), actual).unified_diff().header("committed", "actual").to_string();
+        let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+            .unified_diff()
+            .header("committed", "actual")
+            .to_string();
         panic!(
             "{} is out of date (rerun with UPDATE_GOLDEN=1 to rewrite it, then review the diff):\n{diff}",
             path.display()

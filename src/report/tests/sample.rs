@@ -25,7 +25,8 @@ fn outcome(id: &str, verdict: Verdict, title: &str) -> CaseOutcome {
         title: title.into(),
         requirement: format!("{title}, as the API reference says."),
         evidence_level: EvidenceLevel::Documented,
-        evidence_source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/".into(),
+        evidence_source:
+            "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/".into(),
         verdict,
         mismatches: Vec::new(),
         reason: None,
@@ -42,7 +43,11 @@ fn curl(operation: &str) -> String {
 }
 
 pub(super) fn outcomes() -> Vec<CaseOutcome> {
-    let mut expired = outcome("DeleteUser/token/expired-token", Verdict::Fail, "An expired access token is rejected");
+    let mut expired = outcome(
+        "DeleteUser/token/expired-token",
+        Verdict::Fail,
+        "An expired access token is rejected",
+    );
     expired.mismatches = vec![
         Mismatch::contract("status", "400", "200"),
         Mismatch::contract("error", "NotAuthorizedException", "(none)"),
@@ -51,9 +56,18 @@ pub(super) fn outcomes() -> Vec<CaseOutcome> {
     expired.evidence_level = EvidenceLevel::Observed;
     expired.evidence_source = "aws-amplify/amplify-swift#3981".into();
     expired.reproduction = Some(curl("DeleteUser"));
-    expired.observed = Some(ObservedSummary { status: 200, error_type: None, message: None, body: "{}".into() });
+    expired.observed = Some(ObservedSummary {
+        status: 200,
+        error_type: None,
+        message: None,
+        body: "{}".into(),
+    });
 
-    let mut missing = outcome("DeleteUser/validation/missing-token", Verdict::NonStrict, "A request without AccessToken is rejected");
+    let mut missing = outcome(
+        "DeleteUser/validation/missing-token",
+        Verdict::NonStrict,
+        "A request without AccessToken is rejected",
+    );
     missing.mismatches = vec![Mismatch::strict(
         "message",
         "1 validation error detected: Value null at 'accessToken' failed to satisfy constraint: Member must not be null",
@@ -61,8 +75,11 @@ pub(super) fn outcomes() -> Vec<CaseOutcome> {
     )];
     missing.reproduction = Some(curl("DeleteUser"));
 
-    let mut immutable =
-        outcome("UpdateUserAttributes/validation/immutable-attribute", Verdict::Fail, "An immutable custom attribute cannot be updated");
+    let mut immutable = outcome(
+        "UpdateUserAttributes/validation/immutable-attribute",
+        Verdict::Fail,
+        "An immutable custom attribute cannot be updated",
+    );
     immutable.evidence_level = EvidenceLevel::Inferred;
     immutable.mismatches = vec![
         Mismatch::strict(
@@ -74,24 +91,45 @@ pub(super) fn outcomes() -> Vec<CaseOutcome> {
     ];
     immutable.reproduction = Some(curl("UpdateUserAttributes"));
 
-    let mut clock = outcome("UpdateUserAttributes/token/expired-by-clock", Verdict::Skip, "A token past its validity is rejected");
+    let mut clock = outcome(
+        "UpdateUserAttributes/token/expired-by-clock",
+        Verdict::Skip,
+        "A token past its validity is rejected",
+    );
     clock.reason = Some("the target lacks capability clock-control".into());
 
-    let mut unknown =
-        outcome("UpdateUserAttributes/schema/unknown-attribute", Verdict::KnownGap, "An attribute not in the schema is rejected");
+    let mut unknown = outcome(
+        "UpdateUserAttributes/schema/unknown-attribute",
+        Verdict::KnownGap,
+        "An attribute not in the schema is rejected",
+    );
     unknown.reason = Some("moto accepts unknown attributes (baseline: moto.toml)".into());
     unknown.mismatches = vec![Mismatch::contract("status", "400", "200")];
 
-    let mut setup =
-        outcome("DeleteUserAttributes/success/delete-custom", Verdict::Error, "A custom attribute can be deleted");
-    setup.reason = Some("set-up failed: AdminCreateUser returned 500 InternalErrorException\nafter 3 attempts".into());
+    let mut setup = outcome(
+        "DeleteUserAttributes/success/delete-custom",
+        Verdict::Error,
+        "A custom attribute can be deleted",
+    );
+    setup.reason = Some(
+        "set-up failed: AdminCreateUser returned 500 InternalErrorException\nafter 3 attempts"
+            .into(),
+    );
 
     vec![
-        outcome("DeleteUserAttributes/success/delete-standard", Verdict::Pass, "A standard attribute can be deleted"),
+        outcome(
+            "DeleteUserAttributes/success/delete-standard",
+            Verdict::Pass,
+            "A standard attribute can be deleted",
+        ),
         expired,
         missing,
         immutable,
-        outcome("DeleteUser/token/valid-token", Verdict::Pass, "A valid access token deletes the user"),
+        outcome(
+            "DeleteUser/token/valid-token",
+            Verdict::Pass,
+            "A valid access token deletes the user",
+        ),
         clock,
         unknown,
         setup,
@@ -101,9 +139,17 @@ pub(super) fn outcomes() -> Vec<CaseOutcome> {
 /// The whole run: started, every outcome, completed.
 pub(super) fn events(strict: bool) -> Vec<Event> {
     let outcomes = outcomes();
-    let mut summary = RunSummary { elapsed_ms: 4321, strict, pools_deleted: 2, ..RunSummary::default() };
-    let mut events =
-        vec![Event::Started { target: target(), total: outcomes.len(), run_prefix: "ccf-test0001".into() }];
+    let mut summary = RunSummary {
+        elapsed_ms: 4321,
+        strict,
+        pools_deleted: 2,
+        ..RunSummary::default()
+    };
+    let mut events = vec![Event::Started {
+        target: target(),
+        total: outcomes.len(),
+        run_prefix: "ccf-test0001".into(),
+    }];
     for o in outcomes {
         summary.add(&o);
         events.push(Event::CaseFinished(o));
@@ -115,7 +161,14 @@ pub(super) fn events(strict: bool) -> Vec<Event> {
 /// A run that selected nothing.
 pub(super) fn empty_events() -> Vec<Event> {
     vec![
-        Event::Started { target: target(), total: 0, run_prefix: "ccf-test0002".into() },
-        Event::Completed(RunSummary { elapsed_ms: 3, ..RunSummary::default() }),
+        Event::Started {
+            target: target(),
+            total: 0,
+            run_prefix: "ccf-test0002".into(),
+        },
+        Event::Completed(RunSummary {
+            elapsed_ms: 3,
+            ..RunSummary::default()
+        }),
     ]
 }

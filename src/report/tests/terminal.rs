@@ -13,7 +13,10 @@ struct Shared(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Shared {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -23,7 +26,12 @@ impl Write for Shared {
 
 pub(super) fn render(events: &[Event], verbose: bool, strict: bool) -> String {
     let buf = Shared::default();
-    let opts = TerminalOptions { color: false, progress: false, verbose, strict };
+    let opts = TerminalOptions {
+        color: false,
+        progress: false,
+        verbose,
+        strict,
+    };
     let mut reporter = TerminalReporter::new(Box::new(buf.clone()), opts);
     for e in events {
         reporter.event(e).expect("terminal reporter");
@@ -34,12 +42,18 @@ pub(super) fn render(events: &[Event], verbose: bool, strict: bool) -> String {
 
 #[test]
 fn terminal_output_matches_golden() {
-    assert_golden("terminal.txt", &render(&sample::events(false), false, false));
+    assert_golden(
+        "terminal.txt",
+        &render(&sample::events(false), false, false),
+    );
 }
 
 #[test]
 fn terminal_verbose_strict_output_matches_golden() {
-    assert_golden("terminal-verbose-strict.txt", &render(&sample::events(true), true, true));
+    assert_golden(
+        "terminal-verbose-strict.txt",
+        &render(&sample::events(true), true, true),
+    );
 }
 
 #[test]
@@ -63,7 +77,10 @@ fn passes_get_no_status_line_unless_verbose() {
     let quiet = render(&sample::events(false), false, false);
     assert!(!quiet.contains("PASS "), "{quiet}");
     let verbose = render(&sample::events(false), true, false);
-    assert!(verbose.contains("PASS       DeleteUser/token/valid-token"), "{verbose}");
+    assert!(
+        verbose.contains("PASS       DeleteUser/token/valid-token"),
+        "{verbose}"
+    );
 }
 
 #[test]
@@ -74,12 +91,21 @@ fn colour_is_written_only_when_asked() {
         return;
     }
     let buf = Shared::default();
-    let opts = TerminalOptions { color: true, progress: false, verbose: false, strict: false };
+    let opts = TerminalOptions {
+        color: true,
+        progress: false,
+        verbose: false,
+        strict: false,
+    };
     let mut reporter = TerminalReporter::new(Box::new(buf.clone()), opts);
     for e in &events {
         reporter.event(e).expect("terminal reporter");
     }
     let out = String::from_utf8(buf.0.lock().expect("buffer").clone()).expect("utf-8");
     assert!(out.contains("\u{1b}["), "{out}");
-    assert_eq!(out.lines().last(), Some("4 passed, 3 failed, 1 skipped"), "the CI line is never coloured");
+    assert_eq!(
+        out.lines().last(),
+        Some("4 passed, 3 failed, 1 skipped"),
+        "the CI line is never coloured"
+    );
 }

@@ -1,0 +1,77 @@
+//! Command-line interface (binary only).
+
+mod list;
+mod run;
+mod serve;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Contract-testing conformance suite for Amazon Cognito user-pool APIs.
+///
+/// With no endpoint, `run` starts the embedded reference target (a strict Cognito stand-in)
+/// on a loopback port and runs the catalogue against it.
+#[derive(Debug, Parser)]
+#[command(name = "cognito-conformance", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the catalogue against a target and report its conformance.
+    Run(run::RunArgs),
+    /// List the cases the catalogue holds.
+    List(list::ListArgs),
+    /// Serve the embedded reference target.
+    Serve(serve::ServeArgs),
+    /// Print the JSON Schema of the fixture format.
+    Schema,
+}
+
+/// How a command ended, mapped to the exit code in `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything conformed (or the command had nothing to judge).
+    Conformant,
+    /// Gaps were found.
+    Gaps,
+}
+
+impl Outcome {
+    /// 0 or 1.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Conformant => 0,
+            Outcome::Gaps => 1,
+        }
+    }
+}
+
+/// The fixtures directory: the flag, else `./fixtures`, else the one shipped with the crate.
+fn fixtures_dir(flag: Option<PathBuf>) -> PathBuf {
+    flag.unwrap_or_else(|| {
+        let local = PathBuf::from("fixtures");
+        if local.is_dir() {
+            local
+        } else {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
+        }
+    })
+}
+
+/// Run the command.
+pub async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
+        Command::Run(a) => run::run(a).await,
+        Command::List(a) => list::list(a),
+        Command::Serve(a) => serve::serve(a).await,
+        Command::Schema => {
+            let schema = cognito_conformance::case::fixture::json_schema();
+            println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(Outcome::Conformant)
+        }
+    }
+}
