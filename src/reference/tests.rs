@@ -960,3 +960,26 @@ async fn garbage_never_kills_the_server() {
     assert_eq!(h.control("Describe", json!({})).await.status, 200);
     h.reference.shutdown().await;
 }
+
+#[tokio::test]
+async fn non_http_bytes_on_the_socket_do_not_stop_serve() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(super::serve(listener));
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    sock.write_all(b"\x16\x03\x01\x00\xa5garbage\r\n\r\n").await.unwrap();
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), sock.read_to_end(&mut buf)).await;
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}"))
+        .header("X-Amz-Target", "CognitoConformanceReference.Describe")
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(!server.is_finished());
+    server.abort();
+}
