@@ -968,9 +968,15 @@ async fn non_http_bytes_on_the_socket_do_not_stop_serve() {
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(super::serve(listener));
     let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
-    sock.write_all(b"\x16\x03\x01\x00\xa5garbage\r\n\r\n").await.unwrap();
+    sock.write_all(b"\x16\x03\x01\x00\xa5garbage\r\n\r\n")
+        .await
+        .unwrap();
     let mut buf = Vec::new();
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), sock.read_to_end(&mut buf)).await;
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        sock.read_to_end(&mut buf),
+    )
+    .await;
     let r = reqwest::Client::new()
         .post(format!("http://{addr}"))
         .header("X-Amz-Target", "CognitoConformanceReference.Describe")

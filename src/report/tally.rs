@@ -139,10 +139,16 @@ impl Overall {
                         "non-strict differences",
                     ));
                 }
-                if notes.is_empty() {
-                    "conformant".to_string()
+                // With known gaps the target is not conformant; it only matches its baseline.
+                let head = if *known_gaps > 0 {
+                    "no new gaps"
                 } else {
-                    format!("conformant ({})", notes.join(", "))
+                    "conformant"
+                };
+                if notes.is_empty() {
+                    head.to_string()
+                } else {
+                    format!("{head} ({})", notes.join(", "))
                 }
             }
             Overall::Gaps { gaps, errors } => {

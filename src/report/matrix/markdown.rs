@@ -1,0 +1,244 @@
+//! The matrix as Markdown (GitHub flavour): the targets, a summary table with one column per
+//! target, a table per operation and contract section with one row per case, then the details
+//! of every cell that is not a pass. Text from reports is escaped: messages quote target
+//! output, which may contain `|`, `<`, backticks or several lines.
+
+use std::fmt::Write as _;
+
+use crate::check::{Mismatch, Verdict};
+use crate::report::labels;
+
+use super::{CaseRow, Cell, Counts, Matrix, short_label};
+
+/// Render the matrix as Markdown.
+pub fn to_markdown(matrix: &Matrix) -> String {
+    let mut out = String::from("# Compatibility matrix\n\n");
+    if matrix.targets.is_empty() {
+        out.push_str("No report given.\n");
+        return out;
+    }
+    let cases = matrix.cases().count();
+    let _ = writeln!(
+        out,
+        "{} across {}.\n",
+        labels::count(cases, "case", "cases"),
+        labels::count(matrix.targets.len(), "target", "targets")
+    );
+    targets(&mut out, matrix);
+    if cases == 0 {
+        out.push_str("\nNo case in any report.\n");
+        return out;
+    }
+    legend(&mut out);
+    summary(&mut out, matrix);
+    for op in &matrix.operations {
+        let _ = writeln!(out, "\n## {}", inline(&op.name));
+        for section in &op.sections {
+            let _ = writeln!(out, "\n### {}\n", inline(&section.name));
+            let _ = writeln!(out, "| case | title | evidence | {} |", target_headers(matrix));
+            let _ = writeln!(out, "|---|---|---|{}", ":-:|".repeat(matrix.targets.len()));
+            for case in &section.cases {
+                let verdicts: Vec<String> = case.cells.iter().map(|c| cell_label(c.as_ref())).collect();
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    code(&case.id),
+                    cell_text(&case.title),
+                    evidence(case),
+                    verdicts.join(" | ")
+                );
+            }
+        }
+    }
+    details(&mut out, matrix);
+    out
+}
+
+fn targets(out: &mut String, matrix: &Matrix) {
+    let _ = writeln!(out, "| target | kind | endpoint | tool | run |\n|---|---|---|---|---|");
+    for t in &matrix.targets {
+        let mut run = vec![if t.strict { "strict" } else { "not strict" }.to_string()];
+        if t.interrupted {
+            run.push("**interrupted**".to_string());
+        }
+        if t.totals.absent > 0 {
+            run.push(format!("{} absent", labels::count(t.totals.absent, "case", "cases")));
+        }
+        let _ = writeln!(
+            out,
+            "| **{}** | {} | {} | {} | {} |",
+            cell_text(&t.name),
+            cell_text(&t.target.kind),
+            code(&t.target.url),
+            cell_text(&t.tool_version),
+            run.join(", ")
+        );
+    }
+}
+
+fn legend(out: &mut String) {
+    out.push_str(
+        "\nVerdicts: `pass`; `n-s` non-strict (the contract holds, strict detail such as a message differs); \
+         `FAIL` the contract is broken; `gap` a known gap listed in the target's baseline; \
+         `skip` the target lacks a capability; `err` the harness could not run the case; \
+         `—` the case is not in that report. \
+         Conformance = (pass + non-strict) / executed, where executed is every case but skips.\n",
+    );
+}
+
+fn summary(out: &mut String, matrix: &Matrix) {
+    let _ = writeln!(out, "\n## Summary\n");
+    let _ = writeln!(out, "| operation | {} |", target_headers(matrix));
+    let _ = writeln!(out, "|---|{}", "---|".repeat(matrix.targets.len()));
+    for op in &matrix.operations {
+        let cells: Vec<String> = op.totals.iter().map(summary_cell).collect();
+        let _ = writeln!(out, "| {} | {} |", cell_text(&op.name), cells.join(" | "));
+    }
+    let cells: Vec<String> = matrix.targets.iter().map(|t| format!("**{}**", summary_cell(&t.totals))).collect();
+    let _ = writeln!(out, "| **total** | {} |", cells.join(" | "));
+}
+
+/// `75% (3 pass, 1 FAIL, 1 skip)`: the conformance, then every non-zero count.
+fn summary_cell(counts: &Counts) -> String {
+    let mut parts: Vec<String> = Verdict::ALL
+        .iter()
+        .filter(|v| counts.count(**v) > 0)
+        .map(|v| format!("{} {}", counts.count(*v), short_label(*v)))
+        .collect();
+    if counts.absent > 0 {
+        parts.push(format!("{} —", counts.absent));
+    }
+    if parts.is_empty() {
+        return "—".to_string();
+    }
+    format!("{} ({})", counts.percent(), parts.join(", "))
+}
+
+fn target_headers(matrix: &Matrix) -> String {
+    matrix.targets.iter().map(|t| cell_text(&t.name)).collect::<Vec<_>>().join(" | ")
+}
+
+fn cell_label(cell: Option<&Cell>) -> String {
+    match cell {
+        None => "—".to_string(),
+        Some(c) if c.verdict == Verdict::Pass => "pass".to_string(),
+        Some(c) => format!("**{}**", short_label(c.verdict)),
+    }
+}
+
+/// `observed ([source](url))` when the source is a plain link, else `observed (source)`.
+fn evidence(case: &CaseRow) -> String {
+    let level = labels::evidence(case.evidence_level);
+    let source = case.evidence_source.trim();
+    if source.is_empty() {
+        level.to_string()
+    } else if is_plain_url(source) {
+        format!("{level} (<{source}>)")
+    } else {
+        format!("{level} ({})", cell_text(source))
+    }
+}
+
+/// An `http(s)` URL that can be written as an autolink as it is.
+fn is_plain_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '|' | '`' | '"' | '\\'))
+}
+
+fn details(out: &mut String, matrix: &Matrix) {
+    let differing: Vec<&CaseRow> =
+        matrix.cases().filter(|c| c.cells.iter().flatten().any(|cell| cell.verdict != Verdict::Pass)).collect();
+    if differing.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## Details\n\nEvery outcome that is not a pass, by case.");
+    for case in differing {
+        let _ = writeln!(out, "\n### {}\n", code(&case.id));
+        let _ = writeln!(out, "{}\n", block(&case.title));
+        let _ = writeln!(out, "- requirement: {}", block(&case.requirement));
+        let _ = writeln!(out, "- evidence: {}", evidence(case));
+        for (target, cell) in matrix.targets.iter().zip(&case.cells) {
+            let Some(cell) = cell.as_ref().filter(|c| c.verdict != Verdict::Pass) else { continue };
+            let _ = writeln!(out, "\n#### {}: **{}**\n", inline(&target.name), cell.verdict.label());
+            if let Some(reason) = &cell.reason {
+                let _ = writeln!(out, "- reason: {}", block(reason));
+            }
+            if let Some(o) = &cell.observed {
+                let error = o.error_type.as_deref().map(|e| format!(" {}", cell_text(e))).unwrap_or_default();
+                let _ = writeln!(out, "- observed: HTTP {}{}", o.status, error);
+            }
+            if !cell.mismatches.is_empty() {
+                mismatch_table(out, &cell.mismatches);
+            }
+            if let Some(repro) = &cell.reproduction {
+                let fence = fence_for(repro);
+                let _ = writeln!(
+                    out,
+                    "\n<details><summary>Reproduce</summary>\n\n{fence}sh\n{}\n{fence}\n\n</details>",
+                    repro.trim_end()
+                );
+            }
+        }
+    }
+}
+
+fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
+    let _ = writeln!(out, "\n| field | tier | expected | actual |\n|---|---|---|---|");
+    for m in mismatches {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell_text(&m.field),
+            labels::tier(m.tier),
+            cell_text(&m.expected),
+            cell_text(&m.actual)
+        );
+    }
+}
+
+/// Text in a table cell: one line (lines joined with `<br>`), no column breaks, no HTML.
+fn cell_text(text: &str) -> String {
+    let lines: Vec<String> = text.lines().map(inline).collect();
+    if lines.is_empty() { " ".to_string() } else { lines.join("<br>") }
+}
+
+/// Multi-line text continuing a list item or paragraph.
+fn block(text: &str) -> String {
+    text.lines().map(inline).collect::<Vec<_>>().join("<br>\n  ")
+}
+
+/// One line of text that Markdown and HTML read literally.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A code span safe in a table cell: a fence longer than any backtick run inside, `|`
+/// escaped (GitHub splits cells on it even in code), one line.
+fn code(text: &str) -> String {
+    let text: String = text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"))
+}
+
+/// A code fence longer than any run of backticks in `text`.
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
