@@ -1,5 +1,6 @@
 //! Command-line interface (binary only).
 
+mod cleanup;
 mod list;
 mod run;
 mod serve;
@@ -27,6 +28,8 @@ enum Command {
     List(list::ListArgs),
     /// Serve the embedded reference target.
     Serve(serve::ServeArgs),
+    /// Delete user pools that earlier runs left behind (and nothing else).
+    Cleanup(cleanup::CleanupArgs),
     /// Print the JSON Schema of the fixture format.
     Schema,
 }
@@ -68,6 +71,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Run(a) => run::run(a).await,
         Command::List(a) => list::list(a),
         Command::Serve(a) => serve::serve(a).await,
+        Command::Cleanup(a) => cleanup::cleanup(a).await,
         Command::Schema => {
             let schema = cognito_conformance::case::fixture::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);

@@ -1,6 +1,7 @@
 //! A target: an endpoint plus what it can do, and everything the suite provisions on it.
 
 pub mod admin;
+pub mod cleanup;
 pub mod control;
 pub mod credentials;
 pub mod endpoint;
