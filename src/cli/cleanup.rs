@@ -36,22 +36,53 @@ pub async fn cleanup(a: CleanupArgs) -> anyhow::Result<Outcome> {
         bail!("cleanup needs --endpoint (the embedded reference keeps nothing between runs)");
     };
     if endpoint::is_real_aws(&cfg.url) && !a.allow_real_aws {
-        bail!("{} is real AWS: pass --allow-real-aws to delete leftover ccf- pools there", cfg.url);
+        bail!(
+            "{} is real AWS: pass --allow-real-aws to delete leftover ccf- pools there",
+            cfg.url
+        );
     }
     let creds = credentials::resolve(&env, endpoint::is_loopback(&cfg.url))?;
-    let admin = Admin::new(HttpClient::new(WireSettings::default())?, &cfg.url, &cfg.region, creds, Some(5.0));
+    let admin = Admin::new(
+        HttpClient::new(WireSettings::default())?,
+        &cfg.url,
+        &cfg.region,
+        creds,
+        Some(5.0),
+    );
     let found = cleanup::find(&admin, Duration::from_secs(a.older_than * 60)).await?;
     for p in &found {
-        println!("{}  {}  ({} min old){}", p.id, p.name, p.age.as_secs() / 60, if a.dry_run { "  [dry run: kept]" } else { "" });
+        println!(
+            "{}  {}  ({} min old){}",
+            p.id,
+            p.name,
+            p.age.as_secs() / 60,
+            if a.dry_run { "  [dry run: kept]" } else { "" }
+        );
     }
     if a.dry_run || found.is_empty() {
-        eprintln!("{} leftover pool(s){}", found.len(), if a.dry_run { ", none deleted (dry run)" } else { "" });
+        eprintln!(
+            "{} leftover pool(s){}",
+            found.len(),
+            if a.dry_run {
+                ", none deleted (dry run)"
+            } else {
+                ""
+            }
+        );
         return Ok(Outcome::Conformant);
     }
     let failed = cleanup::delete(&admin, &found).await;
     for (p, e) in &failed {
         eprintln!("could not delete {}: {e}", p.id);
     }
-    eprintln!("deleted {} of {} leftover pool(s)", found.len() - failed.len(), found.len());
-    if failed.is_empty() { Ok(Outcome::Conformant) } else { bail!("{} pool(s) could not be deleted", failed.len()) }
+    eprintln!(
+        "deleted {} of {} leftover pool(s)",
+        found.len() - failed.len(),
+        found.len()
+    );
+    if failed.is_empty() {
+        Ok(Outcome::Conformant)
+    } else {
+        bail!("{} pool(s) could not be deleted", failed.len())
+    }
 }

@@ -8,6 +8,7 @@ pub mod events;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod matrix;
 pub mod tally;
 pub mod terminal;
 

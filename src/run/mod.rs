@@ -145,6 +145,10 @@ impl RunContext {
 }
 
 /// Run a batch; returns true when interrupted by a signal.
+///
+/// On the first SIGINT/SIGTERM no further case starts, and the cases in flight finish (each
+/// bounded by the case timeout) so that every resource they create is known to the cleanup;
+/// a second signal aborts them.
 async fn run_batch(
     cases: Vec<(usize, Case)>,
     ctx: &Arc<RunContext>,
@@ -158,28 +162,37 @@ async fn run_batch(
         let ctx = ctx.clone();
         let permits = permits.clone();
         set.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            match tokio::time::timeout(case_timeout, execute::execute(&ctx, &case, index)).await {
-                Ok(o) => o,
-                Err(_) => timed_out(&case, case_timeout),
-            }
+            // A closed semaphore means the run was interrupted: this case never starts.
+            let _permit = permits.acquire_owned().await.ok()?;
+            Some(
+                match tokio::time::timeout(case_timeout, execute::execute(&ctx, &case, index)).await
+                {
+                    Ok(o) => o,
+                    Err(_) => timed_out(&case, case_timeout),
+                },
+            )
         });
     }
+    let mut interrupted = false;
     let mut signal = std::pin::pin!(shutdown_signal());
     loop {
         tokio::select! {
             next = set.join_next() => match next {
-                None => return false,
-                Some(Ok(outcome)) => on_outcome(outcome),
-                Some(Err(e)) => {
-                    // A panicking case is a harness bug: report it, keep running the rest.
-                    on_outcome(panicked(&e.to_string()));
-                }
+                None => return interrupted,
+                Some(Ok(Some(outcome))) => on_outcome(outcome),
+                Some(Ok(None)) => {}
+                // A panicking case is a harness bug: report it, keep running the rest.
+                Some(Err(e)) if e.is_panic() => on_outcome(panicked(&e.to_string())),
+                Some(Err(_)) => {}
             },
             _ = &mut signal => {
-                set.abort_all();
-                while set.join_next().await.is_some() {}
-                return true;
+                if interrupted {
+                    set.abort_all();
+                } else {
+                    interrupted = true;
+                    permits.close();
+                    signal.set(shutdown_signal());
+                }
             }
         }
     }

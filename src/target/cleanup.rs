@@ -36,7 +36,10 @@ pub fn parse_name(name: &str) -> Option<(String, u64)> {
 
 /// Pools of earlier runs older than `min_age`, confirmed by their tag.
 pub async fn find(admin: &Admin, min_age: Duration) -> Result<Vec<Leftover>, AdminError> {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let mut out = Vec::new();
     let mut next: Option<String> = None;
     for _page in 0..1000 {
@@ -45,22 +48,43 @@ pub async fn find(admin: &Admin, min_age: Duration) -> Result<Vec<Leftover>, Adm
             input["NextToken"] = json!(t);
         }
         let page = admin.signed("ListUserPools", &input).await?;
-        for pool in page.get("UserPools").and_then(Value::as_array).into_iter().flatten() {
-            let (Some(id), Some(name)) = (pool.get("Id").and_then(Value::as_str), pool.get("Name").and_then(Value::as_str)) else {
+        for pool in page
+            .get("UserPools")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (Some(id), Some(name)) = (
+                pool.get("Id").and_then(Value::as_str),
+                pool.get("Name").and_then(Value::as_str),
+            ) else {
                 continue;
             };
-            let Some((prefix, created)) = parse_name(name) else { continue };
+            let Some((prefix, created)) = parse_name(name) else {
+                continue;
+            };
             let age = Duration::from_secs(now.saturating_sub(created));
             if age < min_age {
                 continue;
             }
-            let described = admin.signed("DescribeUserPool", &json!({"UserPoolId": id})).await?;
-            let tag = described.pointer(&format!("/UserPool/UserPoolTags/{RUN_TAG}")).and_then(Value::as_str);
+            let described = admin
+                .signed("DescribeUserPool", &json!({"UserPoolId": id}))
+                .await?;
+            let tag = described
+                .pointer(&format!("/UserPool/UserPoolTags/{RUN_TAG}"))
+                .and_then(Value::as_str);
             if tag == Some(prefix.as_str()) {
-                out.push(Leftover { id: id.to_string(), name: name.to_string(), age });
+                out.push(Leftover {
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    age,
+                });
             }
         }
-        next = page.get("NextToken").and_then(Value::as_str).map(str::to_string);
+        next = page
+            .get("NextToken")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if next.is_none() {
             break;
         }
@@ -72,7 +96,10 @@ pub async fn find(admin: &Admin, min_age: Duration) -> Result<Vec<Leftover>, Adm
 pub async fn delete(admin: &Admin, pools: &[Leftover]) -> Vec<(Leftover, AdminError)> {
     let mut failed = Vec::new();
     for p in pools {
-        if let Err(e) = admin.signed("DeleteUserPool", &json!({"UserPoolId": p.id})).await {
+        if let Err(e) = admin
+            .signed("DeleteUserPool", &json!({"UserPoolId": p.id}))
+            .await
+        {
             if e.error_type() != Some("ResourceNotFoundException") {
                 failed.push((p.clone(), e));
             }
@@ -87,8 +114,17 @@ mod tests {
 
     #[test]
     fn only_suite_names_parse() {
-        assert_eq!(parse_name("ccf-1795322376-pdeoha-default-shared"), Some(("ccf-1795322376-pdeoha".into(), 1795322376)));
-        for other in ["ccf-abc-pdeoha-default", "my-pool", "ccf-1795322376-pdeoha", "ccf-1795322376-pde-x", "CCF-1-abcdef-x"] {
+        assert_eq!(
+            parse_name("ccf-1795322376-pdeoha-default-shared"),
+            Some(("ccf-1795322376-pdeoha".into(), 1795322376))
+        );
+        for other in [
+            "ccf-abc-pdeoha-default",
+            "my-pool",
+            "ccf-1795322376-pdeoha",
+            "ccf-1795322376-pde-x",
+            "CCF-1-abcdef-x",
+        ] {
             assert_eq!(parse_name(other), None, "{other}");
         }
     }

@@ -77,6 +77,7 @@ pub struct Provisioner {
     pools: Mutex<HashMap<PoolKind, Arc<OnceCell<Pool>>>>,
     created: Mutex<Vec<String>>,
     ever_created: std::sync::atomic::AtomicUsize,
+    attempted: std::sync::atomic::AtomicBool,
 }
 
 impl Provisioner {
@@ -104,6 +105,7 @@ impl Provisioner {
             pools: Mutex::new(HashMap::new()),
             created: Mutex::new(Vec::new()),
             ever_created: std::sync::atomic::AtomicUsize::new(0),
+            attempted: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -148,7 +150,52 @@ impl Provisioner {
         self.create_pool(kind, label).await
     }
 
+    fn create_attempted(&self) -> bool {
+        self.attempted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Ids of pools named with this run's prefix (every page of ListUserPools).
+    async fn sweep(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next: Option<String> = None;
+        let own = format!("{}-", self.prefix);
+        for _page in 0..1000 {
+            let mut input = json!({"MaxResults": 60});
+            if let Some(t) = &next {
+                input["NextToken"] = json!(t);
+            }
+            let Ok(page) = self.admin.signed("ListUserPools", &input).await else {
+                break;
+            };
+            for p in page
+                .get("UserPools")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let (Some(id), Some(name)) = (
+                    p.get("Id").and_then(Value::as_str),
+                    p.get("Name").and_then(Value::as_str),
+                ) {
+                    if name.starts_with(&own) {
+                        out.push(id.to_string());
+                    }
+                }
+            }
+            next = page
+                .get("NextToken")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if next.is_none() {
+                break;
+            }
+        }
+        out
+    }
+
     async fn create_pool(&self, kind: PoolKind, label: &str) -> Result<Pool, AdminError> {
+        self.attempted
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         let kind_name = match kind {
             PoolKind::Default => "default",
             PoolKind::VerifyBeforeUpdate => "verify-before-update",
@@ -349,9 +396,23 @@ impl Provisioner {
     }
 
     /// Delete every pool this run created; returns the failures (the pools left behind).
+    ///
+    /// Besides the pools it recorded, it sweeps ListUserPools for names carrying this run's
+    /// own prefix: a pool whose CreateUserPool response was lost (timeout, interruption) was
+    /// still created.
     pub async fn cleanup(&self) -> Vec<(String, AdminError)> {
         let mut failures = Vec::new();
-        for id in self.created_pools() {
+        let mut ids = self.created_pools();
+        if self.create_attempted() {
+            ids.extend(
+                self.sweep()
+                    .await
+                    .into_iter()
+                    .filter(|id| !ids.contains(id))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        for id in ids {
             match self.delete_pool(&id).await {
                 Ok(()) => {}
                 Err(e) if e.error_type() == Some("ResourceNotFoundException") => {

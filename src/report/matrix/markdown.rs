@@ -35,10 +35,15 @@ pub fn to_markdown(matrix: &Matrix) -> String {
         let _ = writeln!(out, "\n## {}", inline(&op.name));
         for section in &op.sections {
             let _ = writeln!(out, "\n### {}\n", inline(&section.name));
-            let _ = writeln!(out, "| case | title | evidence | {} |", target_headers(matrix));
+            let _ = writeln!(
+                out,
+                "| case | title | evidence | {} |",
+                target_headers(matrix)
+            );
             let _ = writeln!(out, "|---|---|---|{}", ":-:|".repeat(matrix.targets.len()));
             for case in &section.cases {
-                let verdicts: Vec<String> = case.cells.iter().map(|c| cell_label(c.as_ref())).collect();
+                let verdicts: Vec<String> =
+                    case.cells.iter().map(|c| cell_label(c.as_ref())).collect();
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} |",
@@ -55,14 +60,20 @@ pub fn to_markdown(matrix: &Matrix) -> String {
 }
 
 fn targets(out: &mut String, matrix: &Matrix) {
-    let _ = writeln!(out, "| target | kind | endpoint | tool | run |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| target | kind | endpoint | tool | run |\n|---|---|---|---|---|"
+    );
     for t in &matrix.targets {
         let mut run = vec![if t.strict { "strict" } else { "not strict" }.to_string()];
         if t.interrupted {
             run.push("**interrupted**".to_string());
         }
         if t.totals.absent > 0 {
-            run.push(format!("{} absent", labels::count(t.totals.absent, "case", "cases")));
+            run.push(format!(
+                "{} absent",
+                labels::count(t.totals.absent, "case", "cases")
+            ));
         }
         let _ = writeln!(
             out,
@@ -94,7 +105,11 @@ fn summary(out: &mut String, matrix: &Matrix) {
         let cells: Vec<String> = op.totals.iter().map(summary_cell).collect();
         let _ = writeln!(out, "| {} | {} |", cell_text(&op.name), cells.join(" | "));
     }
-    let cells: Vec<String> = matrix.targets.iter().map(|t| format!("**{}**", summary_cell(&t.totals))).collect();
+    let cells: Vec<String> = matrix
+        .targets
+        .iter()
+        .map(|t| format!("**{}**", summary_cell(&t.totals)))
+        .collect();
     let _ = writeln!(out, "| **total** | {} |", cells.join(" | "));
 }
 
@@ -106,16 +121,25 @@ fn summary_cell(counts: &Counts) -> String {
         .map(|v| format!("{} {}", counts.count(*v), short_label(*v)))
         .collect();
     if counts.absent > 0 {
-        parts.push(format!("{} —", counts.absent));
+        parts.push(format!("{} absent", counts.absent));
     }
-    if parts.is_empty() {
-        return "—".to_string();
+    if counts.present() == 0 {
+        return if counts.absent > 0 {
+            "— (absent)".to_string()
+        } else {
+            "—".to_string()
+        };
     }
     format!("{} ({})", counts.percent(), parts.join(", "))
 }
 
 fn target_headers(matrix: &Matrix) -> String {
-    matrix.targets.iter().map(|t| cell_text(&t.name)).collect::<Vec<_>>().join(" | ")
+    matrix
+        .targets
+        .iter()
+        .map(|t| cell_text(&t.name))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 fn cell_label(cell: Option<&Cell>) -> String {
@@ -133,7 +157,13 @@ fn evidence(case: &CaseRow) -> String {
     if source.is_empty() {
         level.to_string()
     } else if is_plain_url(source) {
-        format!("{level} (<{source}>)")
+        // The host as the link text keeps the table narrow.
+        let host = source
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or(source);
+        format!("{level} ([{}]({source}))", inline(host))
     } else {
         format!("{level} ({})", cell_text(source))
     }
@@ -142,29 +172,57 @@ fn evidence(case: &CaseRow) -> String {
 /// An `http(s)` URL that can be written as an autolink as it is.
 fn is_plain_url(s: &str) -> bool {
     (s.starts_with("https://") || s.starts_with("http://"))
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '|' | '`' | '"' | '\\'))
+        && !s.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(
+                    c,
+                    '<' | '>' | '|' | '`' | '"' | '\\' | '(' | ')' | '[' | ']'
+                )
+        })
 }
 
 fn details(out: &mut String, matrix: &Matrix) {
-    let differing: Vec<&CaseRow> =
-        matrix.cases().filter(|c| c.cells.iter().flatten().any(|cell| cell.verdict != Verdict::Pass)).collect();
+    let differing: Vec<&CaseRow> = matrix
+        .cases()
+        .filter(|c| {
+            c.cells
+                .iter()
+                .flatten()
+                .any(|cell| cell.verdict != Verdict::Pass)
+        })
+        .collect();
     if differing.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\n## Details\n\nEvery outcome that is not a pass, by case.");
+    let _ = writeln!(
+        out,
+        "\n## Details\n\nEvery outcome that is not a pass, by case."
+    );
     for case in differing {
         let _ = writeln!(out, "\n### {}\n", code(&case.id));
         let _ = writeln!(out, "{}\n", block(&case.title));
         let _ = writeln!(out, "- requirement: {}", block(&case.requirement));
         let _ = writeln!(out, "- evidence: {}", evidence(case));
         for (target, cell) in matrix.targets.iter().zip(&case.cells) {
-            let Some(cell) = cell.as_ref().filter(|c| c.verdict != Verdict::Pass) else { continue };
-            let _ = writeln!(out, "\n#### {}: **{}**\n", inline(&target.name), cell.verdict.label());
+            let Some(cell) = cell.as_ref().filter(|c| c.verdict != Verdict::Pass) else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                "\n#### {}: **{}**\n",
+                inline(&target.name),
+                cell.verdict.label()
+            );
             if let Some(reason) = &cell.reason {
                 let _ = writeln!(out, "- reason: {}", block(reason));
             }
             if let Some(o) = &cell.observed {
-                let error = o.error_type.as_deref().map(|e| format!(" {}", cell_text(e))).unwrap_or_default();
+                let error = o
+                    .error_type
+                    .as_deref()
+                    .map(|e| format!(" {}", cell_text(e)))
+                    .unwrap_or_default();
                 let _ = writeln!(out, "- observed: HTTP {}{}", o.status, error);
             }
             if !cell.mismatches.is_empty() {
@@ -183,7 +241,10 @@ fn details(out: &mut String, matrix: &Matrix) {
 }
 
 fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
-    let _ = writeln!(out, "\n| field | tier | expected | actual |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "\n| field | tier | expected | actual |\n|---|---|---|---|"
+    );
     for m in mismatches {
         let _ = writeln!(
             out,
@@ -199,12 +260,19 @@ fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
 /// Text in a table cell: one line (lines joined with `<br>`), no column breaks, no HTML.
 fn cell_text(text: &str) -> String {
     let lines: Vec<String> = text.lines().map(inline).collect();
-    if lines.is_empty() { " ".to_string() } else { lines.join("<br>") }
+    if lines.is_empty() {
+        " ".to_string()
+    } else {
+        lines.join("<br>")
+    }
 }
 
 /// Multi-line text continuing a list item or paragraph.
 fn block(text: &str) -> String {
-    text.lines().map(inline).collect::<Vec<_>>().join("<br>\n  ")
+    text.lines()
+        .map(inline)
+        .collect::<Vec<_>>()
+        .join("<br>\n  ")
 }
 
 /// One line of text that Markdown and HTML read literally.
@@ -230,10 +298,17 @@ fn inline(text: &str) -> String {
 /// A code span safe in a table cell: a fence longer than any backtick run inside, `|`
 /// escaped (GitHub splits cells on it even in code), one line.
 fn code(text: &str) -> String {
-    let text: String = text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+    let text: String = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"))
 }
 

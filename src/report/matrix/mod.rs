@@ -101,7 +101,9 @@ impl CaseRow {
     /// Whether any target did something other than pass (an absent cell counts: nothing
     /// can be said of it).
     pub fn differs(&self) -> bool {
-        self.cells.iter().any(|c| c.as_ref().map(|c| c.verdict) != Some(Verdict::Pass))
+        self.cells
+            .iter()
+            .any(|c| c.as_ref().map(|c| c.verdict) != Some(Verdict::Pass))
     }
 }
 
@@ -220,8 +222,15 @@ pub fn build(reports: &[JsonReport]) -> Matrix {
 
     let mut targets: Vec<TargetColumn> = Vec::with_capacity(targets_n);
     for report in reports {
-        let same = targets.iter().filter(|c| c.target.name == report.target.name).count();
-        let name = if same == 0 { report.target.name.clone() } else { format!("{} #{}", report.target.name, same + 1) };
+        let same = targets
+            .iter()
+            .filter(|c| c.target.name == report.target.name)
+            .count();
+        let name = if same == 0 {
+            report.target.name.clone()
+        } else {
+            format!("{} #{}", report.target.name, same + 1)
+        };
         targets.push(TargetColumn {
             name,
             target: report.target.clone(),
@@ -237,7 +246,10 @@ pub fn build(reports: &[JsonReport]) -> Matrix {
         .map(|(name, sections)| {
             let sections: Vec<Section> = sections
                 .into_iter()
-                .map(|(name, cases)| Section { name, cases: cases.into_values().collect() })
+                .map(|(name, cases)| Section {
+                    name,
+                    cases: cases.into_values().collect(),
+                })
                 .collect();
             let mut totals = vec![Counts::default(); targets_n];
             for case in sections.iter().flat_map(|s| &s.cases) {
@@ -246,10 +258,17 @@ pub fn build(reports: &[JsonReport]) -> Matrix {
                     targets[t].totals.add(cell.as_ref());
                 }
             }
-            OperationRows { name, totals, sections }
+            OperationRows {
+                name,
+                totals,
+                sections,
+            }
         })
         .collect();
-    Matrix { targets, operations }
+    Matrix {
+        targets,
+        operations,
+    }
 }
 
 fn new_row(case: &CaseOutcome, targets: usize) -> CaseRow {
@@ -276,13 +295,20 @@ fn cell(case: &CaseOutcome) -> Cell {
 impl Matrix {
     /// Every case row, operation by operation.
     pub fn cases(&self) -> impl Iterator<Item = &CaseRow> {
-        self.operations.iter().flat_map(|o| &o.sections).flat_map(|s| &s.cases)
+        self.operations
+            .iter()
+            .flat_map(|o| &o.sections)
+            .flat_map(|s| &s.cases)
     }
 }
 
 /// Build the matrix of `reports` and write it as Markdown and/or HTML (each file whole, parent
 /// directories created).
-pub fn write(reports: &[JsonReport], markdown: Option<&Path>, html: Option<&Path>) -> Result<(), ReportError> {
+pub fn write(
+    reports: &[JsonReport],
+    markdown: Option<&Path>,
+    html: Option<&Path>,
+) -> Result<(), ReportError> {
     let matrix = build(reports);
     if let Some(path) = markdown {
         super::file::write_whole(path, to_markdown(&matrix).as_bytes())?;
