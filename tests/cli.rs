@@ -1,0 +1,141 @@
+//! The binary's contract with its user: clear errors and exit code 2 for every bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cognito-conformance");
+
+const GOOD: &str = r#"title = "t"
+requirement = "r"
+evidence = { level = "observed", source = "s" }
+
+[when]
+operation = "DeleteUser"
+body = { AccessToken = "{{access_token}}" }
+
+[then]
+status = 400
+error = "NotAuthorizedException"
+"#;
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).env_remove("AWS_ENDPOINT_URL").env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER").output().unwrap()
+}
+
+fn with_fixture(name: &str, text: &str) -> (tempfile::TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("delete-user/token");
+    std::fs::create_dir_all(&path).unwrap();
+    std::fs::write(path.join(name), text).unwrap();
+    let out = run(&["list", "--fixtures", dir.path().to_str().unwrap()]);
+    (dir, out)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_fixture_error(text: &str, line: usize, field: &str, what: &str) {
+    let (_d, out) = with_fixture("bad.toml", text);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("bad.toml:{line}")), "line {line} not named: {err}");
+    assert!(err.contains(&format!("field `{field}`")), "field {field} not named: {err}");
+    assert!(err.contains(what), "{what:?} not said: {err}");
+}
+
+#[test]
+fn good_fixture_lists() {
+    let (_d, out) = with_fixture("ok.toml", GOOD);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("delete-user/token/ok"));
+}
+
+#[test]
+fn syntax_error() {
+    let (_d, out) = with_fixture("bad.toml", &GOOD.replace("[then]", "[then"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.toml:9"), "{}", stderr(&out));
+}
+
+#[test]
+fn unknown_key() {
+    assert_fixture_error(&GOOD.replace("status = 400", "status = 400\nstatsu = 1"), 11, "then.statsu", "unknown field `statsu`");
+}
+
+#[test]
+fn wrong_type() {
+    assert_fixture_error(&GOOD.replace("status = 400", "status = \"400\""), 10, "then.status", "");
+}
+
+#[test]
+fn unknown_operation() {
+    assert_fixture_error(&GOOD.replace("\"DeleteUser\"", "\"DeleteUsers\""), 6, "when.operation", "unknown operation `DeleteUsers`");
+}
+
+#[test]
+fn unknown_placeholder() {
+    assert_fixture_error(&GOOD.replace("{{access_token}}", "{{acess_token}}"), 7, "when.body", "unknown placeholder");
+}
+
+#[test]
+fn duplicate_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("delete-user/token");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(p.join("same.toml"), GOOD).unwrap();
+    std::fs::write(p.join("Same.toml"), GOOD).unwrap();
+    let out = run(&["list", "--fixtures", dir.path().to_str().unwrap()]);
+    if Path::new(&p.join("Same.toml")).exists() && std::fs::read_dir(&p).unwrap().count() == 2 {
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("duplicate case id"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn empty_catalogue_and_unmatched_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["list", "--fixtures", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no fixture files"), "{}", stderr(&out));
+    let out = run(&["list", "--filter", "no-such-operation/*"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no case id matches"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_flags() {
+    for args in [&["run", "--concurrency", "0"][..], &["run", "--bogus"], &["run", "--endpoint", "ftp://x/"], &["run", "--endpoint", "not a url"]] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn unreachable_endpoint() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = run(&["run", "--endpoint", &format!("http://127.0.0.1:{port}"), "--filter", "delete-user/token/*"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot connect") && stderr(&out).contains("is the target running?"), "{}", stderr(&out));
+}
+
+#[test]
+fn real_aws_needs_opt_in() {
+    let out = run(&["run", "--endpoint", "https://cognito-idp.us-east-1.amazonaws.com"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--allow-real-aws"), "{}", stderr(&out));
+}
+
+#[test]
+fn reference_run_is_conformant_and_writes_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    let junit = dir.path().join("r.xml");
+    let out = run(&["run", "--no-progress", "--color", "never", "--filter", "update-user-attributes/schema/*", "--json", json.to_str().unwrap(), "--junit", junit.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.lines().last().unwrap().ends_with("0 failed, 0 skipped"), "{stdout}");
+    let report = cognito_conformance::report::read_report(&json).unwrap();
+    assert!(report.cases.len() >= 10);
+    assert!(std::fs::read_to_string(junit).unwrap().contains("<testsuite"));
+}
