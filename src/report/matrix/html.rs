@@ -144,9 +144,8 @@ fn summary_cell(out: &mut String, counts: &Counts) {
         out.push_str("<div class=\"bar\">");
         for v in Verdict::ALL {
             let n = counts.count(v);
-            if n > 0 {
-                // Widths in hundredths of a percent, so the bar is exact without floats.
-                let w = n * 10_000 / present;
+            // Widths in hundredths of a percent, so the bar is exact without floats.
+            if let Some(w) = (n * 10_000).checked_div(present).filter(|_| n > 0) {
                 let _ = write!(
                     out,
                     "<span class=\"{}\" style=\"width:{}.{:02}%\"></span>",
@@ -246,9 +245,9 @@ fn table(out: &mut String, matrix: &Matrix) {
         }
         out.push_str("</tr></tbody>\n");
         for section in &op.sections {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<tbody class=\"sec\" data-op=\"{i}\"><tr class=\"sec-h\" tabindex=\"0\" aria-expanded=\"true\"><th colspan=\"{width}\"><span class=\"tw\"></span>{} <small>{}</small></th></tr>\n",
+                "<tbody class=\"sec\" data-op=\"{i}\"><tr class=\"sec-h\" tabindex=\"0\" aria-expanded=\"true\"><th colspan=\"{width}\"><span class=\"tw\"></span>{} <small>{}</small></th></tr>",
                 esc(&section.name),
                 labels::count(section.cases.len(), "case", "cases")
             );
