@@ -13,7 +13,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use cognito_conformance::case::load::parse_case;
 use cognito_conformance::report::{
-    JsonReporter, JunitReporter, MarkdownReporter, Reporter, TargetInfo, TerminalOptions, TerminalReporter,
+    JsonReporter, JunitReporter, MarkdownReporter, Reporter, TargetInfo, TerminalOptions,
+    TerminalReporter,
 };
 use cognito_conformance::run::{RunContext, RunOptions, run};
 use cognito_conformance::snapshot::Redactor;
@@ -23,7 +24,8 @@ use cognito_conformance::wire::{HttpClient, WireSettings};
 
 const CT: &str = "application/x-amz-json-1.1";
 const ACCESS: &str = "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiJsZWFrIiwidG9rZW5fdXNlIjoiYWNjZXNzIn0.QUJDREVGR0hJSktMTU5PUA";
-const ID: &str = "eyJraWQiOiJrMiIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiJsZWFrIiwidG9rZW5fdXNlIjoiaWQifQ.UVJTVFVWV1hZWg";
+const ID: &str =
+    "eyJraWQiOiJrMiIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiJsZWFrIiwidG9rZW5fdXNlIjoiaWQifQ.UVJTVFVWV1hZWg";
 const REFRESH: &str = "opaqueRefreshTokenValue-0123456789abcdef";
 const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY";
 
@@ -45,20 +47,44 @@ fn ok(v: serde_json::Value) -> ResponseTemplate {
 
 async fn target() -> MockServer {
     let s = MockServer::start().await;
-    let t = |op: &str| header("x-amz-target", format!("AWSCognitoIdentityProviderService.{op}").as_str());
+    let t = |op: &str| {
+        header(
+            "x-amz-target",
+            format!("AWSCognitoIdentityProviderService.{op}").as_str(),
+        )
+    };
     for (op, body) in [
-        ("CreateUserPool", json!({"UserPool": {"Id": "us-east-1_leak"}})),
-        ("CreateUserPoolClient", json!({"UserPoolClient": {"ClientId": "c"}})),
+        (
+            "CreateUserPool",
+            json!({"UserPool": {"Id": "us-east-1_leak"}}),
+        ),
+        (
+            "CreateUserPoolClient",
+            json!({"UserPoolClient": {"ClientId": "c"}}),
+        ),
         ("AdminCreateUser", json!({})),
         ("AdminSetUserPassword", json!({})),
         ("DeleteUserPool", json!({})),
         ("GlobalSignOut", json!({})),
-        ("AdminGetUser", json!({"UserAttributes": [{"Name": "email", "Value": "x@example.com"}]})),
-        ("InitiateAuth", json!({"AuthenticationResult": {"AccessToken": ACCESS, "IdToken": ID, "RefreshToken": REFRESH}})),
+        (
+            "AdminGetUser",
+            json!({"UserAttributes": [{"Name": "email", "Value": "x@example.com"}]}),
+        ),
+        (
+            "InitiateAuth",
+            json!({"AuthenticationResult": {"AccessToken": ACCESS, "IdToken": ID, "RefreshToken": REFRESH}}),
+        ),
     ] {
-        Mock::given(method("POST")).and(t(op)).respond_with(ok(body)).mount(&s).await;
+        Mock::given(method("POST"))
+            .and(t(op))
+            .respond_with(ok(body))
+            .mount(&s)
+            .await;
     }
-    Mock::given(method("POST")).respond_with(Echo).mount(&s).await;
+    Mock::given(method("POST"))
+        .respond_with(Echo)
+        .mount(&s)
+        .await;
     s
 }
 
@@ -110,44 +136,96 @@ async fn no_secret_reaches_any_output() {
         .with(AWS_SECRET, "AWS_SECRET_ACCESS_KEY")
         .with("SessionTokenSecretValue123456", "AWS_SESSION_TOKEN")
         .with(&password, "PASSWORD");
-    let target = TargetInfo { name: "leaky".into(), url: server.uri(), kind: "loopback".into(), capabilities: vec![] };
-    let ctx = Arc::new(RunContext { provisioner, capabilities: BTreeSet::new(), redactor, target });
+    let target = TargetInfo {
+        name: "leaky".into(),
+        url: server.uri(),
+        kind: "loopback".into(),
+        capabilities: vec![],
+    };
+    let ctx = Arc::new(RunContext {
+        provisioner,
+        capabilities: BTreeSet::new(),
+        redactor,
+        target,
+    });
     let cases = vec![
         fixture("access", "DeleteUser", "delete-user", "access"),
         fixture("id", "UpdateUserAttributes", "update-user-attributes", "id"),
-        fixture("refresh", "DeleteUserAttributes", "delete-user-attributes", "refresh"),
+        fixture(
+            "refresh",
+            "DeleteUserAttributes",
+            "delete-user-attributes",
+            "refresh",
+        ),
         fixture("revoked", "DeleteUser", "delete-user", "revoked"),
-        fixture("tampered-signature", "DeleteUser", "delete-user", "tampered"),
+        fixture(
+            "tampered-signature",
+            "DeleteUser",
+            "delete-user",
+            "tampered",
+        ),
         fixture("alg-none", "DeleteUser", "delete-user", "alg-none"),
     ];
     let dir = tempfile::tempdir().unwrap();
     let term = Buf::default();
-    let opts = TerminalOptions { color: false, progress: false, verbose: true, strict: true };
+    let opts = TerminalOptions {
+        color: false,
+        progress: false,
+        verbose: true,
+        strict: true,
+    };
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
         Box::new(TerminalReporter::new(Box::new(term.clone()), opts)),
         Box::new(JsonReporter::new(dir.path().join("r.json"))),
         Box::new(JunitReporter::new(dir.path().join("r.xml"))),
         Box::new(MarkdownReporter::new(dir.path().join("r.md"))),
     ];
-    let result = run(cases, ctx, &RunOptions::default(), &mut reporters).await.unwrap();
+    let result = run(cases, ctx, &RunOptions::default(), &mut reporters)
+        .await
+        .unwrap();
     assert_eq!(result.summary.executed(), 6, "every probe must run");
 
-    let mut outputs = vec![("terminal".to_string(), String::from_utf8(term.0.lock().unwrap().clone()).unwrap())];
+    let mut outputs = vec![(
+        "terminal".to_string(),
+        String::from_utf8(term.0.lock().unwrap().clone()).unwrap(),
+    )];
     for f in ["r.json", "r.xml", "r.md"] {
-        outputs.push((f.to_string(), std::fs::read_to_string(dir.path().join(f)).unwrap()));
+        outputs.push((
+            f.to_string(),
+            std::fs::read_to_string(dir.path().join(f)).unwrap(),
+        ));
     }
     outputs.push(("outcomes (Debug)".into(), format!("{:?}", result.outcomes)));
     // The tokens as derived by the suite (tampered signature, alg none) share these parts.
     let claims = ACCESS.split('.').nth(1).unwrap();
     let signature = ACCESS.split('.').nth(2).unwrap();
-    let secrets = [ACCESS, ID, REFRESH, AWS_SECRET, "SessionTokenSecretValue123456", password.as_str(), claims, signature];
+    let secrets = [
+        ACCESS,
+        ID,
+        REFRESH,
+        AWS_SECRET,
+        "SessionTokenSecretValue123456",
+        password.as_str(),
+        claims,
+        signature,
+    ];
     for (name, text) in &outputs {
-        assert!(text.contains("leak probe") || name.contains("Debug"), "{name} is not the report it should be");
+        assert!(
+            text.contains("leak probe") || name.contains("Debug"),
+            "{name} is not the report it should be"
+        );
         for s in secrets {
             assert!(!text.contains(s), "{name} leaks a secret ({}…)", &s[..6]);
         }
     }
     // The echo made it through, redacted: the reports still show what the target said.
-    assert!(outputs[1].1.contains("bad token in") && outputs[1].1.contains("[ACCESS_TOKEN]"), "{}", outputs[1].1);
-    assert!(outputs[0].1.contains("$ACCESS_TOKEN"), "reproductions use the variable");
+    assert!(
+        outputs[1].1.contains("bad token in") && outputs[1].1.contains("[ACCESS_TOKEN]"),
+        "{}",
+        outputs[1].1
+    );
+    assert!(
+        outputs[0].1.contains("$ACCESS_TOKEN"),
+        "reproductions use the variable"
+    );
 }
