@@ -2,6 +2,7 @@
 
 mod cleanup;
 mod list;
+mod report;
 mod run;
 mod serve;
 
@@ -26,6 +27,8 @@ enum Command {
     Run(run::RunArgs),
     /// List the cases the catalogue holds.
     List(list::ListArgs),
+    /// Write the compatibility matrix (Markdown, HTML) from JSON run reports.
+    Report(report::ReportArgs),
     /// Serve the embedded reference target.
     Serve(serve::ServeArgs),
     /// Delete user pools that earlier runs left behind (and nothing else).
@@ -71,6 +74,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Run(a) => run::run(a).await,
         Command::List(a) => list::list(a),
         Command::Serve(a) => serve::serve(a).await,
+        Command::Report(a) => report::report(a),
         Command::Cleanup(a) => cleanup::cleanup(a).await,
         Command::Schema => {
             let schema = cognito_conformance::case::fixture::json_schema();
