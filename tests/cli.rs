@@ -19,7 +19,12 @@ error = "NotAuthorizedException"
 "#;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).env_remove("AWS_ENDPOINT_URL").env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER").output().unwrap()
+    Command::new(BIN)
+        .args(args)
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+        .output()
+        .unwrap()
 }
 
 fn with_fixture(name: &str, text: &str) -> (tempfile::TempDir, Output) {
@@ -39,8 +44,14 @@ fn assert_fixture_error(text: &str, line: usize, field: &str, what: &str) {
     let (_d, out) = with_fixture("bad.toml", text);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains(&format!("bad.toml:{line}")), "line {line} not named: {err}");
-    assert!(err.contains(&format!("field `{field}`")), "field {field} not named: {err}");
+    assert!(
+        err.contains(&format!("bad.toml:{line}")),
+        "line {line} not named: {err}"
+    );
+    assert!(
+        err.contains(&format!("field `{field}`")),
+        "field {field} not named: {err}"
+    );
     assert!(err.contains(what), "{what:?} not said: {err}");
 }
 
@@ -60,22 +71,42 @@ fn syntax_error() {
 
 #[test]
 fn unknown_key() {
-    assert_fixture_error(&GOOD.replace("status = 400", "status = 400\nstatsu = 1"), 11, "then.statsu", "unknown field `statsu`");
+    assert_fixture_error(
+        &GOOD.replace("status = 400", "status = 400\nstatsu = 1"),
+        11,
+        "then.statsu",
+        "unknown field `statsu`",
+    );
 }
 
 #[test]
 fn wrong_type() {
-    assert_fixture_error(&GOOD.replace("status = 400", "status = \"400\""), 10, "then.status", "");
+    assert_fixture_error(
+        &GOOD.replace("status = 400", "status = \"400\""),
+        10,
+        "then.status",
+        "",
+    );
 }
 
 #[test]
 fn unknown_operation() {
-    assert_fixture_error(&GOOD.replace("\"DeleteUser\"", "\"DeleteUsers\""), 6, "when.operation", "unknown operation `DeleteUsers`");
+    assert_fixture_error(
+        &GOOD.replace("\"DeleteUser\"", "\"DeleteUsers\""),
+        6,
+        "when.operation",
+        "unknown operation `DeleteUsers`",
+    );
 }
 
 #[test]
 fn unknown_placeholder() {
-    assert_fixture_error(&GOOD.replace("{{access_token}}", "{{acess_token}}"), 7, "when.body", "unknown placeholder");
+    assert_fixture_error(
+        &GOOD.replace("{{access_token}}", "{{acess_token}}"),
+        7,
+        "when.body",
+        "unknown placeholder",
+    );
 }
 
 #[test]
@@ -88,7 +119,11 @@ fn duplicate_id() {
     let out = run(&["list", "--fixtures", dir.path().to_str().unwrap()]);
     if Path::new(&p.join("Same.toml")).exists() && std::fs::read_dir(&p).unwrap().count() == 2 {
         assert_eq!(out.status.code(), Some(2));
-        assert!(stderr(&out).contains("duplicate case id"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("duplicate case id"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 
@@ -97,15 +132,28 @@ fn empty_catalogue_and_unmatched_filter() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(&["list", "--fixtures", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no fixture files"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no fixture files"),
+        "{}",
+        stderr(&out)
+    );
     let out = run(&["list", "--filter", "no-such-operation/*"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no case id matches"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no case id matches"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn bad_flags() {
-    for args in [&["run", "--concurrency", "0"][..], &["run", "--bogus"], &["run", "--endpoint", "ftp://x/"], &["run", "--endpoint", "not a url"]] {
+    for args in [
+        &["run", "--concurrency", "0"][..],
+        &["run", "--bogus"],
+        &["run", "--endpoint", "ftp://x/"],
+        &["run", "--endpoint", "not a url"],
+    ] {
         let out = run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
@@ -113,17 +161,39 @@ fn bad_flags() {
 
 #[test]
 fn unreachable_endpoint() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let out = run(&["run", "--endpoint", &format!("http://127.0.0.1:{port}"), "--filter", "delete-user/token/*"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = run(&[
+        "run",
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+        "--filter",
+        "delete-user/token/*",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("cannot connect") && stderr(&out).contains("is the target running?"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot connect") && stderr(&out).contains("is the target running?"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn real_aws_needs_opt_in() {
-    let out = run(&["run", "--endpoint", "https://cognito-idp.us-east-1.amazonaws.com"]);
+    let out = run(&[
+        "run",
+        "--endpoint",
+        "https://cognito-idp.us-east-1.amazonaws.com",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--allow-real-aws"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--allow-real-aws"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -131,11 +201,33 @@ fn reference_run_is_conformant_and_writes_reports() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("r.json");
     let junit = dir.path().join("r.xml");
-    let out = run(&["run", "--no-progress", "--color", "never", "--filter", "update-user-attributes/schema/*", "--json", json.to_str().unwrap(), "--junit", junit.to_str().unwrap()]);
+    let out = run(&[
+        "run",
+        "--no-progress",
+        "--color",
+        "never",
+        "--filter",
+        "update-user-attributes/schema/*",
+        "--json",
+        json.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.lines().last().unwrap().ends_with("0 failed, 0 skipped"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap()
+            .ends_with("0 failed, 0 skipped"),
+        "{stdout}"
+    );
     let report = cognito_conformance::report::read_report(&json).unwrap();
     assert!(report.cases.len() >= 10);
-    assert!(std::fs::read_to_string(junit).unwrap().contains("<testsuite"));
+    assert!(
+        std::fs::read_to_string(junit)
+            .unwrap()
+            .contains("<testsuite")
+    );
 }
