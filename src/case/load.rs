@@ -259,24 +259,24 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
                     );
                 }
             }
-            if let Some(s) = &f.then.strict.error {
-                if !errors.accepts(s) {
-                    err(
-                        "then.strict.error",
-                        format!("`{s}` is not among the contract's acceptable errors"),
-                    );
-                }
+            if let Some(s) = &f.then.strict.error
+                && !errors.accepts(s)
+            {
+                err(
+                    "then.strict.error",
+                    format!("`{s}` is not among the contract's acceptable errors"),
+                );
             }
         }
         None => {}
     }
-    if let Some(s) = f.then.strict.status {
-        if !f.then.status.accepts(&s) {
-            err(
-                "then.strict.status",
-                format!("{s} is not among the contract's acceptable statuses"),
-            );
-        }
+    if let Some(s) = f.then.strict.status
+        && !f.then.status.accepts(&s)
+    {
+        err(
+            "then.strict.status",
+            format!("{s} is not among the contract's acceptable statuses"),
+        );
     }
     if f.then.code_delivery.is_some() && !statuses.iter().all(success) {
         err(
@@ -284,13 +284,14 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
             "code deliveries can only be expected of a success".into(),
         );
     }
-    if let Some(body) = &f.then.strict.body {
-        if !body.is_empty() && serde_json::from_str::<serde_json::Value>(body).is_err() {
-            err(
-                "then.strict.body",
-                "must be \"\" (empty body) or JSON text".into(),
-            );
-        }
+    if let Some(body) = &f.then.strict.body
+        && !body.is_empty()
+        && serde_json::from_str::<serde_json::Value>(body).is_err()
+    {
+        err(
+            "then.strict.body",
+            "must be \"\" (empty body) or JSON text".into(),
+        );
     }
     if f.given.fault == Some(InjectedFault::InternalError) && !f.then.status.accepts(&500) {
         err(

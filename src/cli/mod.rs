@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the catalogue against a target and report its conformance.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// List the cases the catalogue holds.
     List(list::ListArgs),
     /// Write the compatibility matrix (Markdown, HTML) from JSON run reports.
@@ -70,8 +70,8 @@ fn fixtures_dir(flag: Option<PathBuf>) -> PathBuf {
 
 /// Run the command.
 pub async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
-    match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
-        Command::Run(a) => run::run(a).await,
+    match cli.command.unwrap_or_else(|| Command::Run(Box::default())) {
+        Command::Run(a) => run::run(*a).await,
         Command::List(a) => list::list(a),
         Command::Serve(a) => serve::serve(a).await,
         Command::Report(a) => report::report(a),

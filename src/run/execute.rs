@@ -66,14 +66,13 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
     } else {
         Probe::NotChecked
     };
-    if let Some(fault) = case.fixture.given.fault {
-        if let Err(e) =
+    if let Some(fault) = case.fixture.given.fault
+        && let Err(e) =
             control::inject_fault(ctx.provisioner.admin(), case.operation(), fault).await
-        {
-            outcome.verdict = Verdict::Error;
-            outcome.reason = Some(format!("cannot inject the fault: {e}"));
-            return finish(outcome, start);
-        }
+    {
+        outcome.verdict = Verdict::Error;
+        outcome.reason = Some(format!("cannot inject the fault: {e}"));
+        return finish(outcome, start);
     }
     ctx.provisioner.admin().pace().await;
     let response = ctx

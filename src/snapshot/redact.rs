@@ -43,7 +43,7 @@ impl Redactor {
         if secret.len() >= 6 && !self.secrets.iter().any(|(s, _)| s == secret) {
             self.secrets.push((secret.to_string(), label));
             // Longest first, so a secret containing another is replaced whole.
-            self.secrets.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
         }
     }
 

@@ -99,10 +99,9 @@ pub async fn delete(admin: &Admin, pools: &[Leftover]) -> Vec<(Leftover, AdminEr
         if let Err(e) = admin
             .signed("DeleteUserPool", &json!({"UserPoolId": p.id}))
             .await
+            && e.error_type() != Some("ResourceNotFoundException")
         {
-            if e.error_type() != Some("ResourceNotFoundException") {
-                failed.push((p.clone(), e));
-            }
+            failed.push((p.clone(), e));
         }
     }
     failed

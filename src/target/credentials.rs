@@ -38,18 +38,18 @@ pub fn resolve(
     if let (Some(id), Some(secret)) = (
         env.get("AWS_ACCESS_KEY_ID"),
         env.get("AWS_SECRET_ACCESS_KEY"),
-    ) {
-        if !id.is_empty() && !secret.is_empty() {
-            return Ok(AwsCredentials {
-                access_key_id: id.clone(),
-                secret_access_key: secret.clone(),
-                session_token: env
-                    .get("AWS_SESSION_TOKEN")
-                    .filter(|s| !s.is_empty())
-                    .cloned(),
-                source: "environment".into(),
-            });
-        }
+    ) && !id.is_empty()
+        && !secret.is_empty()
+    {
+        return Ok(AwsCredentials {
+            access_key_id: id.clone(),
+            secret_access_key: secret.clone(),
+            session_token: env
+                .get("AWS_SESSION_TOKEN")
+                .filter(|s| !s.is_empty())
+                .cloned(),
+            source: "environment".into(),
+        });
     }
     let profile = env
         .get("AWS_PROFILE")

@@ -176,10 +176,9 @@ impl Provisioner {
                 if let (Some(id), Some(name)) = (
                     p.get("Id").and_then(Value::as_str),
                     p.get("Name").and_then(Value::as_str),
-                ) {
-                    if name.starts_with(&own) {
-                        out.push(id.to_string());
-                    }
+                ) && name.starts_with(&own)
+                {
+                    out.push(id.to_string());
                 }
             }
             next = page

@@ -12,10 +12,10 @@ pub fn resolve_error_type(headers: &[(String, String)], body: &[u8]) -> Option<S
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("x-amzn-errortype"))
         .map(|(_, v)| v.as_str());
-    if let Some(raw) = from_header {
-        if let Some(t) = sanitize(raw) {
-            return Some(t);
-        }
+    if let Some(raw) = from_header
+        && let Some(t) = sanitize(raw)
+    {
+        return Some(t);
     }
     let doc: serde_json::Value = serde_json::from_slice(body).ok()?;
     let obj = doc.as_object()?;
