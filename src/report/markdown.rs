@@ -11,6 +11,7 @@ use crate::check::{Mismatch, Verdict};
 use super::collect::RunLog;
 use super::events::{CaseOutcome, Event, ReportError, Reporter, RunSummary};
 use super::labels;
+use super::md_escape::{block, cell, fence_for, inline};
 use super::tally::{self, Overall, Tally};
 
 /// Writes a Markdown file when the run completes.
@@ -172,48 +173,4 @@ fn verdict(v: Verdict, strict: bool) -> String {
         Verdict::Pass => v.label().to_string(),
         _ => format!("**{}**", v.label()),
     }
-}
-
-/// Escape text for use inside a table cell: one line, no column breaks, no HTML.
-fn cell(text: &str) -> String {
-    let lines: Vec<String> = text.lines().map(inline).collect();
-    if lines.is_empty() {
-        " ".to_string()
-    } else {
-        lines.join("<br>")
-    }
-}
-
-/// Escape multi-line text that continues a list item or paragraph.
-fn block(text: &str) -> String {
-    text.lines()
-        .map(inline)
-        .collect::<Vec<_>>()
-        .join("<br>\n  ")
-}
-
-/// Escape one line of text so Markdown and HTML read it literally.
-fn inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '|' => out.push_str("\\|"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// A code fence longer than any run of backticks in `text`.
-fn fence_for(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    "`".repeat(longest.max(2) + 1)
 }

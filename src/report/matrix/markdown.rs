@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use crate::check::{Mismatch, Verdict};
 use crate::report::labels;
+use crate::report::md_escape::{block, cell as cell_text, fence_for, inline, longest_backtick_run};
 
 use super::{CaseRow, Cell, Counts, Matrix, short_label};
 
@@ -257,44 +258,6 @@ fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
     }
 }
 
-/// Text in a table cell: one line (lines joined with `<br>`), no column breaks, no HTML.
-fn cell_text(text: &str) -> String {
-    let lines: Vec<String> = text.lines().map(inline).collect();
-    if lines.is_empty() {
-        " ".to_string()
-    } else {
-        lines.join("<br>")
-    }
-}
-
-/// Multi-line text continuing a list item or paragraph.
-fn block(text: &str) -> String {
-    text.lines()
-        .map(inline)
-        .collect::<Vec<_>>()
-        .join("<br>\n  ")
-}
-
-/// One line of text that Markdown and HTML read literally.
-fn inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '|' => out.push_str("\\|"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// A code span safe in a table cell: a fence longer than any backtick run inside, `|`
 /// escaped (GitHub splits cells on it even in code), one line.
 fn code(text: &str) -> String {
@@ -302,18 +265,11 @@ fn code(text: &str) -> String {
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backtick_run(&text) + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
         ""
     };
     format!("{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"))
-}
-
-/// A code fence longer than any run of backticks in `text`.
-fn fence_for(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    "`".repeat(longest.max(2) + 1)
 }
