@@ -129,18 +129,12 @@ pub async fn run(
         .iter()
         .map(|(id, e)| format!("{id}: {}", ctx.redactor.redact(&e.to_string())))
         .collect();
-    summary.pools_deleted = ctx.provisioner_deleted_count(failures.len());
+    summary.pools_deleted = ctx.provisioner.pools_deleted();
     summary.elapsed_ms = start.elapsed().as_millis() as u64;
     emit(reporters, &Event::Completed(summary.clone()))?;
     match report_error {
         Some(e) => Err(e.into()),
         None => Ok(RunResult { summary, outcomes }),
-    }
-}
-
-impl RunContext {
-    fn provisioner_deleted_count(&self, failed: usize) -> usize {
-        self.provisioner.pools_ever_created().saturating_sub(failed)
     }
 }
 

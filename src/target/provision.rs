@@ -76,7 +76,7 @@ pub struct Provisioner {
     password: String,
     pools: Mutex<HashMap<PoolKind, Arc<OnceCell<Pool>>>>,
     created: Mutex<Vec<String>>,
-    ever_created: std::sync::atomic::AtomicUsize,
+    deleted: std::sync::atomic::AtomicUsize,
     attempted: std::sync::atomic::AtomicBool,
 }
 
@@ -104,7 +104,7 @@ impl Provisioner {
             password: format!("Aa1!{tail}"),
             pools: Mutex::new(HashMap::new()),
             created: Mutex::new(Vec::new()),
-            ever_created: std::sync::atomic::AtomicUsize::new(0),
+            deleted: std::sync::atomic::AtomicUsize::new(0),
             attempted: std::sync::atomic::AtomicBool::new(false),
         }
     }
@@ -124,9 +124,9 @@ impl Provisioner {
         &self.admin
     }
 
-    /// How many pools this run created in all (deleted or not).
-    pub fn pools_ever_created(&self) -> usize {
-        self.ever_created.load(std::sync::atomic::Ordering::Relaxed)
+    /// How many pools this run has deleted (during the run and at cleanup, swept ones too).
+    pub fn pools_deleted(&self) -> usize {
+        self.deleted.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Ids of the pools created so far and not yet deleted.
@@ -223,8 +223,6 @@ impl Provisioner {
         if let Ok(mut c) = self.created.lock() {
             c.push(id.clone());
         }
-        self.ever_created
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let full = self.create_client(&id, "full", None).await?;
         let restricted = self
             .create_client(
@@ -391,6 +389,8 @@ impl Provisioner {
         if let Ok(mut c) = self.created.lock() {
             c.retain(|p| p != pool_id);
         }
+        self.deleted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 
