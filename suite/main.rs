@@ -23,7 +23,7 @@ use cognito_conformance::reference::Reference;
 use cognito_conformance::report::{CaseOutcome, TargetInfo};
 use cognito_conformance::run::setup::{is_exclusive, missing_capabilities};
 use cognito_conformance::run::{RunContext, execute::execute};
-use cognito_conformance::snapshot::Redactor;
+use cognito_conformance::snapshot::{GoldenStore, Goldens, Info, Provenance, Redactor};
 use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint};
 use cognito_conformance::wire::{HttpClient, WireSettings};
 
@@ -34,14 +34,48 @@ struct Harness {
     /// Cases that change target-wide state (clock, injected faults) take it exclusively.
     gate: RwLock<()>,
     baseline: Option<Baseline>,
+    /// The target is the embedded reference: goldens are asserted (and written) with insta.
+    against_reference: bool,
     _reference: Option<Reference>,
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn snapshot_store() -> GoldenStore {
+    GoldenStore::new(manifest_dir().join("snapshots"))
+}
+
+/// Assert the case's exchange against its golden with insta: a difference fails the trial
+/// with insta's diff and leaves `<case>.snap.new` for `cargo insta review`; a missing golden
+/// is written as new (outside CI) with provenance `documented`.
+fn assert_golden(case: &Case, outcome: &CaseOutcome) {
+    let Some(exchange) = &outcome.exchange else {
+        return;
+    };
+    let (dir, name) = case.id.rsplit_once('/').unwrap_or(("", case.id.as_str()));
+    let info = Info {
+        case: case.id.clone(),
+        provenance: Provenance::documented(
+            case.fixture.evidence.level,
+            &case.fixture.evidence.source,
+        ),
+    };
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(snapshot_store().root().join(dir));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(case.fixture.title.clone());
+    settings.set_info(&info);
+    settings.bind(|| insta::assert_snapshot!(name, exchange));
 }
 
 static HARNESS: OnceLock<Result<Harness, String>> = OnceLock::new();
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let root = manifest_dir().join("fixtures");
     let cases = match load_dir(&root) {
         Ok(c) => c,
         Err(e) => {
@@ -150,16 +184,31 @@ fn build_harness() -> Result<Harness, String> {
         kind: kind.into(),
         capabilities: capabilities.iter().copied().collect(),
     };
+    // Against the reference the goldens are asserted with insta (so `cargo insta review`
+    // works); against another target they are compared by the runner, as `run` does.
+    let goldens = if reference.is_some() {
+        Goldens::none()
+    } else {
+        let ids: Vec<String> = load_dir(&manifest_dir().join("fixtures"))
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        Goldens::load(&snapshot_store(), ids.iter().map(String::as_str))
+            .map_err(|e| e.to_string())?
+    };
     let ctx = Arc::new(RunContext {
         provisioner,
         capabilities,
         redactor,
         target,
+        goldens,
     });
     Ok(Harness {
         runtime,
         ctx,
         strict: kind == "reference" || strict_env,
+        against_reference: kind == "reference",
         gate: RwLock::new(()),
         baseline,
         _reference: reference,
@@ -182,6 +231,9 @@ fn run_trial(case: &Case, index: usize) -> Result<(), Failed> {
     });
     if let Some(b) = &h.baseline {
         b.apply(&mut outcome, h.strict);
+    }
+    if h.against_reference && outcome.verdict == Verdict::Pass {
+        assert_golden(case, &outcome);
     }
     match outcome.verdict {
         Verdict::Pass => Ok(()),

@@ -147,6 +147,7 @@ async fn no_secret_reaches_any_output() {
         capabilities: BTreeSet::new(),
         redactor,
         target,
+        goldens: cognito_conformance::snapshot::Goldens::none(),
     });
     let cases = vec![
         fixture("access", "DeleteUser", "delete-user", "access"),

@@ -166,6 +166,7 @@ async fn run_case(server: &MockServer, fixture: &str) -> CaseOutcome {
         capabilities: BTreeSet::new(),
         redactor: Redactor::new(),
         target,
+        goldens: cognito_conformance::snapshot::Goldens::none(),
     };
     execute(&ctx, &case, 0).await
 }

@@ -55,6 +55,17 @@ pub enum EvidenceLevel {
     Inferred,
 }
 
+impl EvidenceLevel {
+    /// Lowercase label, as in fixtures.
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceLevel::Documented => "documented",
+            EvidenceLevel::Observed => "observed",
+            EvidenceLevel::Inferred => "inferred",
+        }
+    }
+}
+
 /// Something a target may or may not be able to do.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,

@@ -36,6 +36,9 @@ pub struct Mismatch {
     pub actual: String,
     /// Contract or strict.
     pub tier: Tier,
+    /// A unified diff (golden vs observed) when the difference spans many lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
 }
 
 impl Mismatch {
@@ -50,6 +53,7 @@ impl Mismatch {
             expected: expected.into(),
             actual: actual.into(),
             tier: Tier::Contract,
+            diff: None,
         }
     }
     /// A strict-tier mismatch.
@@ -63,6 +67,7 @@ impl Mismatch {
             expected: expected.into(),
             actual: actual.into(),
             tier: Tier::Strict,
+            diff: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod cleanup;
 mod list;
+mod record;
 mod report;
 mod run;
 mod serve;
@@ -27,6 +28,9 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// List the cases the catalogue holds.
     List(list::ListArgs),
+    /// Write golden snapshots from the embedded reference or real Cognito (review them with
+    /// `cargo insta review`).
+    Record(Box<record::RecordArgs>),
     /// Write the compatibility matrix (Markdown, HTML) from JSON run reports.
     Report(report::ReportArgs),
     /// Serve the embedded reference target.
@@ -68,10 +72,23 @@ fn fixtures_dir(flag: Option<PathBuf>) -> PathBuf {
     })
 }
 
+/// The golden snapshots directory: the flag, else `snapshots/` beside the fixtures directory
+/// (`./snapshots` or the crate's own when the fixtures are).
+fn snapshots_dir(flag: Option<PathBuf>, fixtures: Option<&std::path::Path>) -> PathBuf {
+    flag.unwrap_or_else(|| {
+        let fixtures = fixtures_dir(fixtures.map(std::path::Path::to_path_buf));
+        match fixtures.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.join("snapshots"),
+            _ => PathBuf::from("snapshots"),
+        }
+    })
+}
+
 /// Run the command.
 pub async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command.unwrap_or_else(|| Command::Run(Box::default())) {
         Command::Run(a) => run::run(*a).await,
+        Command::Record(a) => record::record(*a).await,
         Command::List(a) => list::list(a),
         Command::Serve(a) => serve::serve(a).await,
         Command::Report(a) => report::report(a),

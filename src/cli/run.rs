@@ -17,7 +17,7 @@ use cognito_conformance::report::{
     TerminalReporter,
 };
 use cognito_conformance::run::{RunContext, RunOptions, run as run_cases};
-use cognito_conformance::snapshot::Redactor;
+use cognito_conformance::snapshot::{GoldenStore, Goldens, Redactor};
 use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint, launch};
 use cognito_conformance::wire::{HttpClient, WireError, WireSettings};
 
@@ -77,6 +77,13 @@ pub struct RunArgs {
     /// Required to run against real AWS: the run creates user pools in your account.
     #[arg(long)]
     pub allow_real_aws: bool,
+    /// Golden snapshots to compare each exchange with (default: `snapshots/` next to the
+    /// fixtures directory). A difference is a strict-tier mismatch with a diff.
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: Option<PathBuf>,
+    /// Do not compare with golden snapshots.
+    #[arg(long, conflicts_with = "snapshots")]
+    pub no_snapshots: bool,
     /// Print every case, not only the ones that need attention.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -98,7 +105,19 @@ impl Default for RunArgs {
 }
 
 pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
+    run_or_record(a, None).await
+}
+
+/// A run, or (with `recording`) a run whose exchanges become golden snapshots.
+pub(super) async fn run_or_record(
+    a: RunArgs,
+    recording: Option<super::record::Recording>,
+) -> anyhow::Result<Outcome> {
     let cases = super::list::select(a.fixtures.clone(), &a.filter)?;
+    let store = GoldenStore::new(super::snapshots_dir(
+        a.snapshots.clone(),
+        a.fixtures.as_deref(),
+    ));
     let env: BTreeMap<String, String> = std::env::vars().collect();
     let launched = match &a.launch {
         Some(name) => Some(launch::launch(name).await?),
@@ -148,6 +167,10 @@ pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
         }
     };
     let real_aws = kind == "aws";
+    let source = match &recording {
+        Some(_) => Some(super::record::source(kind, &region)?),
+        None => None,
+    };
     if real_aws && !a.allow_real_aws {
         bail!(
             "{url} is real AWS: the run creates user pools (prefix ccf-) in region {region} and deletes them at the end; pass --allow-real-aws to proceed"
@@ -184,11 +207,18 @@ pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
         kind: kind.to_string(),
         capabilities: capabilities.iter().copied().collect(),
     };
+    // Recording compares with nothing: it writes what it sees.
+    let goldens = if a.no_snapshots || recording.is_some() {
+        Goldens::none()
+    } else {
+        Goldens::load(&store, cases.iter().map(|c| c.id.as_str()))?
+    };
     let ctx = Arc::new(RunContext {
         provisioner,
         capabilities,
         redactor,
         target,
+        goldens,
     });
     let baseline = match &a.baseline {
         Some(p) if p.exists() || !a.update_baseline => Some(Baseline::load(p)?),
@@ -215,6 +245,9 @@ pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
         l.stop().await;
     }
     let result = result?;
+    if let (Some(rec), Some(source)) = (&recording, &source) {
+        return super::record::write(rec, &store, source, &result);
+    }
     if let (true, Some(path), Some(old)) = (a.update_baseline, &a.baseline, &baseline) {
         let updated = old.updated(&target_name, &result.outcomes, a.strict);
         updated.save(path)?;

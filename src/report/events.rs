@@ -70,6 +70,11 @@ pub struct CaseOutcome {
     pub observed: Option<ObservedSummary>,
     /// Wall time of the case including set-up and read-back.
     pub duration_ms: u64,
+    /// The normalized exchange (what a golden snapshot holds), for `record` and the test
+    /// harness; not part of the reports.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub exchange: Option<String>,
 }
 
 /// Totals of a finished run.

@@ -12,6 +12,7 @@ use crate::case::fixture::{StateExpectation, Then};
 use crate::case::placeholder::{Bindings, ExpandError, expand, expand_toml};
 use crate::check::{Observed, Probe, Verdict, evaluate};
 use crate::report::{CaseOutcome, ObservedSummary};
+use crate::snapshot::{Capture, Exchange, Kind, Normalizer};
 use crate::target::AdminError;
 use crate::target::control;
 use crate::wire::{Request, Response, curl};
@@ -101,7 +102,21 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
         token_usable,
         sign_in_works,
     };
-    let mismatches = evaluate(case.operation(), &then, &observed);
+    let mut mismatches = evaluate(case.operation(), &then, &observed);
+    let exchange = Exchange::capture(&Capture {
+        request: &request,
+        response: &observed.response,
+        after: &observed.after,
+        token_usable: &observed.token_usable,
+        sign_in_works: &observed.sign_in_works,
+    });
+    let mut normalizer = normalizer(&prepared);
+    exchange.register_values(&mut normalizer);
+    let rendered = exchange.render(&normalizer);
+    if let Some(m) = ctx.goldens.get(&case.id).and_then(|g| g.compare(&rendered)) {
+        mismatches.push(m);
+    }
+    outcome.exchange = Some(rendered);
     let r = &prepared.redactor;
     outcome.verdict = Verdict::of(&mismatches);
     outcome.mismatches = mismatches
@@ -109,6 +124,7 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
         .map(|mut m| {
             m.expected = r.redact(&m.expected);
             m.actual = r.redact(&m.actual);
+            m.diff = m.diff.map(|d| r.redact(&d));
             m
         })
         .collect();
@@ -145,7 +161,23 @@ pub(crate) fn blank(case: &Case) -> CaseOutcome {
         reproduction: None,
         observed: None,
         duration_ms: 0,
+        exchange: None,
     }
+}
+
+/// The placeholder policy of a case: its secrets, then every value its set-up invented.
+fn normalizer(p: &Prepared) -> Normalizer {
+    let mut n = Normalizer::new(p.redactor.clone());
+    n.know(&p.user.username, Kind::Username);
+    if let Some(other) = &p.bindings.other_username {
+        n.know(other, Kind::Username);
+    }
+    n.know(&p.bindings.unique_email, Kind::Email);
+    n.know(&p.pool.id, Kind::PoolId);
+    n.know(&p.pool.full_client, Kind::ClientId);
+    n.know(&p.pool.restricted_client, Kind::ClientId);
+    n.know(&p.client_id, Kind::ClientId);
+    n
 }
 
 fn finish(mut o: CaseOutcome, start: Instant) -> CaseOutcome {

@@ -30,6 +30,8 @@ pub struct RunContext {
     pub redactor: Redactor,
     /// The target, for reports.
     pub target: TargetInfo,
+    /// Golden snapshots to compare each exchange with (strict tier); empty: none.
+    pub goldens: crate::snapshot::Goldens,
 }
 
 /// How to run.
@@ -217,6 +219,7 @@ fn panicked(what: &str) -> CaseOutcome {
         reproduction: None,
         observed: None,
         duration_ms: 0,
+        exchange: None,
     }
 }
 

@@ -38,6 +38,7 @@ fn outcome(id: &str, verdict: Verdict, title: &str) -> CaseOutcome {
         reproduction: None,
         observed: None,
         duration_ms: 10,
+        exchange: None,
     }
 }
 

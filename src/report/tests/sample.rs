@@ -33,6 +33,7 @@ fn outcome(id: &str, verdict: Verdict, title: &str) -> CaseOutcome {
         reproduction: None,
         observed: None,
         duration_ms: 12,
+        exchange: None,
     }
 }
 

@@ -1,0 +1,202 @@
+//! `record`: run the catalogue and write each exchange as a golden snapshot.
+//!
+//! Goldens come from two places only: real Cognito (provenance `recorded`, with region and
+//! date) and the embedded reference (provenance `documented`: it implements the contract in
+//! `evidence.md`). Recording from an emulator is refused, because an emulator's behaviour is
+//! what the goldens judge. A changed or new golden goes to `<case>.snap.new` for review with
+//! `cargo insta review` unless `--accept` is given; an unchanged one is left alone (its
+//! provenance too).
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+use clap::Args;
+
+use super::Outcome;
+use super::run::{RunArgs, run_or_record};
+use cognito_conformance::check::Verdict;
+use cognito_conformance::run::RunResult;
+use cognito_conformance::snapshot::{Golden, GoldenStore, Info, Provenance};
+
+/// Who writes the files (insta's `source` header).
+const WRITER: &str = "cognito-conformance record";
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Real Cognito's endpoint (else AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, else
+    /// AWS_ENDPOINT_URL; with none, the embedded reference).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Region (else AWS_REGION, AWS_DEFAULT_REGION, us-east-1).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Fixtures directory (default: ./fixtures, else the crate's own).
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+    /// Only cases whose id matches this glob (repeatable).
+    #[arg(long, short = 'f', value_name = "GLOB")]
+    pub filter: Vec<String>,
+    /// Where goldens live (default: `snapshots/` next to the fixtures directory).
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: Option<PathBuf>,
+    /// Overwrite the `.snap` files instead of writing `.snap.new` files for review.
+    #[arg(long)]
+    pub accept: bool,
+    /// Required against real AWS: the run creates user pools in your account.
+    #[arg(long)]
+    pub allow_real_aws: bool,
+    /// Request budget in calls per second (default: 5 against real AWS).
+    #[arg(long, value_name = "RPS")]
+    pub max_rps: Option<f64>,
+    /// Cases in flight at once.
+    #[arg(long, short = 'j', default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
+/// What `record` does with the run's exchanges.
+#[derive(Debug, Clone)]
+pub struct Recording {
+    accept: bool,
+}
+
+/// Where the exchanges come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The embedded reference: goldens are `documented`.
+    Reference,
+    /// Real Cognito: goldens are `recorded`.
+    Aws {
+        /// The region recorded in.
+        region: String,
+        /// Today (UTC).
+        date: String,
+    },
+}
+
+pub async fn record(a: RecordArgs) -> anyhow::Result<Outcome> {
+    let run = RunArgs {
+        endpoint: a.endpoint,
+        region: a.region,
+        fixtures: a.fixtures,
+        filter: a.filter,
+        snapshots: a.snapshots,
+        allow_real_aws: a.allow_real_aws,
+        max_rps: a.max_rps,
+        concurrency: a.concurrency,
+        ..RunArgs::default()
+    };
+    run_or_record(run, Some(Recording { accept: a.accept })).await
+}
+
+/// The source of a target kind (`reference`, `aws`, `loopback`, `remote`).
+pub fn source(kind: &str, region: &str) -> anyhow::Result<Source> {
+    match kind {
+        "reference" => Ok(Source::Reference),
+        "aws" => Ok(Source::Aws {
+            region: region.to_string(),
+            date: today(),
+        }),
+        _ => bail!(
+            "record writes goldens from real Cognito or the embedded reference only; this endpoint is neither (an emulator's behaviour is what the goldens judge, so it cannot be the source of them)"
+        ),
+    }
+}
+
+fn today() -> String {
+    use aws_smithy_types::date_time::{DateTime, Format};
+    let now = DateTime::from(std::time::SystemTime::now());
+    now.fmt(Format::DateTime)
+        .map(|s| s.chars().take(10).collect())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Write the goldens of a finished run and say what changed.
+pub fn write(
+    rec: &Recording,
+    store: &GoldenStore,
+    source: &Source,
+    result: &RunResult,
+) -> anyhow::Result<Outcome> {
+    let (mut new, mut changed, mut same, mut refused) = (0, 0, 0, Vec::new());
+    let mut outcomes: Vec<_> = result.outcomes.iter().collect();
+    outcomes.sort_by(|a, b| a.id.cmp(&b.id));
+    for o in outcomes {
+        let Some(exchange) = &o.exchange else {
+            continue; // skipped or could not run: nothing was exchanged
+        };
+        let provenance = match source {
+            // A documented golden must come from a reference that passes the case.
+            Source::Reference if o.verdict != Verdict::Pass => {
+                refused.push(format!("{} ({})", o.id, o.verdict.label()));
+                continue;
+            }
+            Source::Reference => Provenance::documented(o.evidence_level, &o.evidence_source),
+            Source::Aws { region, date } => Provenance::Recorded {
+                region: region.clone(),
+                date: date.clone(),
+            },
+        };
+        let golden = Golden {
+            info: Info {
+                case: o.id.clone(),
+                provenance,
+            },
+            description: o.title.clone(),
+            content: exchange.trim_end().to_string(),
+        };
+        match store.load(&o.id)? {
+            Some(old) if old.content == golden.content => same += 1,
+            Some(_) => {
+                changed += 1;
+                let path = store.write(&golden, rec.accept, WRITER)?;
+                println!("changed: {}", path.display());
+            }
+            None => {
+                new += 1;
+                let path = store.write(&golden, rec.accept, WRITER)?;
+                println!("new:     {}", path.display());
+            }
+        }
+    }
+    let pending = if rec.accept || new + changed == 0 {
+        String::new()
+    } else {
+        " (pending: review with `cargo insta review`, or run again with --accept)".into()
+    };
+    eprintln!(
+        "goldens in {}: {new} new, {changed} changed, {same} unchanged{pending}",
+        store.root().display()
+    );
+    if !refused.is_empty() {
+        eprintln!(
+            "not recorded, because the reference does not pass them: {}",
+            refused.join(", ")
+        );
+        return Ok(Outcome::Gaps);
+    }
+    if new + changed + same == 0 {
+        bail!("no exchange was recorded: every selected case was skipped or errored");
+    }
+    Ok(Outcome::Conformant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_reference_and_real_aws_are_sources() {
+        assert_eq!(source("reference", "us-east-1").unwrap(), Source::Reference);
+        match source("aws", "eu-west-1").unwrap() {
+            Source::Aws { region, date } => {
+                assert_eq!(region, "eu-west-1");
+                assert_eq!(date.len(), 10, "{date}");
+                assert_eq!(&date[4..5], "-");
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = source("loopback", "us-east-1").unwrap_err().to_string();
+        assert!(e.contains("emulator"), "{e}");
+        assert!(source("remote", "us-east-1").is_err());
+    }
+}

@@ -1,0 +1,412 @@
+//! Golden snapshots: one insta `.snap` file per case under `snapshots/`, its path mirroring
+//! the fixture's (`fixtures/delete-user/token/expired.toml` ->
+//! `snapshots/delete-user/token/expired.snap`).
+//!
+//! The files are insta's format (a YAML header between `---` lines, then the content), so
+//! `cargo insta review` can accept or reject pending `.snap.new` files written by `record` or by
+//! `cargo test`. The runner reads them itself: comparing an emulator's exchange with the golden
+//! happens at run time, outside any test harness. Each golden records its provenance in the
+//! header's `info`: documented (written from the embedded reference, which implements the
+//! contract in `evidence.md`) or recorded from real Cognito (region, date).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use similar::TextDiff;
+
+use crate::check::Mismatch;
+
+/// Where a golden came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "provenance", rename_all = "kebab-case")]
+pub enum Provenance {
+    /// Written from the embedded reference, which implements the documented contract.
+    Documented {
+        /// The case's evidence (`level: source`).
+        evidence: String,
+    },
+    /// Recorded from real Amazon Cognito.
+    Recorded {
+        /// AWS region.
+        region: String,
+        /// UTC date of the recording (`YYYY-MM-DD`).
+        date: String,
+    },
+}
+
+impl Provenance {
+    /// A golden written from the reference for a case with this evidence.
+    pub fn documented(level: crate::case::fixture::EvidenceLevel, source: &str) -> Provenance {
+        Provenance::Documented {
+            evidence: format!("{}: {source}", level.label()),
+        }
+    }
+
+    /// One line for reports: `documented (observed: aws-amplify/amplify-swift#3981)`.
+    pub fn describe(&self) -> String {
+        match self {
+            Provenance::Documented { evidence } => format!("documented ({evidence})"),
+            Provenance::Recorded { region, date } => {
+                format!("recorded from real Cognito ({region}, {date})")
+            }
+        }
+    }
+}
+
+/// The `info` block of a golden's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Info {
+    /// The case id.
+    pub case: String,
+    /// Where the content came from.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// A golden snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Golden {
+    /// Header metadata.
+    pub info: Info,
+    /// The case title (insta's `description`).
+    pub description: String,
+    /// The normalized exchange (YAML).
+    pub content: String,
+}
+
+/// A golden file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GoldenError {
+    /// I/O.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not an insta snapshot with our header.
+    #[error("{path}: not a golden snapshot: {why}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct Header {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    info: Option<Info>,
+}
+
+#[derive(Serialize)]
+struct HeaderOut<'a> {
+    source: &'a str,
+    description: &'a str,
+    info: &'a Info,
+}
+
+impl Golden {
+    /// Parse a `.snap` file's text.
+    pub fn parse(path: &Path, text: &str) -> Result<Golden, GoldenError> {
+        let bad = |why: &str| GoldenError::Malformed {
+            path: path.to_path_buf(),
+            why: why.to_string(),
+        };
+        let text = text.replace("\r\n", "\n");
+        let rest = text
+            .strip_prefix("---\n")
+            .ok_or_else(|| bad("the first line must be `---`"))?;
+        let (header, content) = rest
+            .split_once("\n---\n")
+            .ok_or_else(|| bad("no `---` line closing the header"))?;
+        let h: Header = serde_saphyr::from_str(header).map_err(|e| bad(&format!("header: {e}")))?;
+        let info = h
+            .info
+            .ok_or_else(|| bad("the header has no `info` (case and provenance)"))?;
+        Ok(Golden {
+            info,
+            description: h.description.unwrap_or_default(),
+            content: content.trim_end().to_string(),
+        })
+    }
+
+    /// The file text, in insta's format (`source` names the writer).
+    pub fn to_file(&self, source: &str) -> String {
+        let header = serde_saphyr::to_string(&HeaderOut {
+            source,
+            description: &self.description,
+            info: &self.info,
+        })
+        .unwrap_or_default();
+        format!("---\n{}---\n{}\n", header, self.content.trim_end())
+    }
+
+    /// Compare an observed exchange (rendered the same way) with this golden: `None` when
+    /// they agree, otherwise a strict-tier mismatch carrying a unified diff.
+    pub fn compare(&self, observed: &str) -> Option<Mismatch> {
+        let expected = self.content.trim_end();
+        let actual = observed.replace("\r\n", "\n");
+        let actual = actual.trim_end();
+        if expected == actual {
+            return None;
+        }
+        let diff = TextDiff::from_lines(expected, actual);
+        let changed = diff
+            .iter_all_changes()
+            .filter(|c| c.tag() != similar::ChangeTag::Equal)
+            .count();
+        let unified = diff
+            .unified_diff()
+            .context_radius(2)
+            .header("golden", "observed")
+            .to_string();
+        let mut m = Mismatch::strict(
+            "snapshot",
+            format!("the golden exchange, {}", self.info.provenance.describe()),
+            format!("{changed} line(s) differ"),
+        );
+        m.diff = Some(unified);
+        Some(m)
+    }
+}
+
+/// The golden snapshots of a catalogue.
+#[derive(Debug, Clone)]
+pub struct GoldenStore {
+    root: PathBuf,
+}
+
+impl GoldenStore {
+    /// Goldens under `root` (usually `snapshots/`).
+    pub fn new(root: impl Into<PathBuf>) -> GoldenStore {
+        GoldenStore { root: root.into() }
+    }
+
+    /// The directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The golden's path for a case id (`delete-user/token/expired`).
+    pub fn path(&self, id: &str) -> PathBuf {
+        self.root.join(format!("{id}.snap"))
+    }
+
+    /// The pending file `record` and insta write when content changes.
+    pub fn pending_path(&self, id: &str) -> PathBuf {
+        self.root.join(format!("{id}.snap.new"))
+    }
+
+    /// The golden of a case, if there is one.
+    pub fn load(&self, id: &str) -> Result<Option<Golden>, GoldenError> {
+        let path = self.path(id);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Golden::parse(&path, &text).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(GoldenError::Io { path, source }),
+        }
+    }
+
+    /// Write a golden: to the `.snap` itself when `accept`, else to `.snap.new` for review.
+    /// Returns the path written.
+    pub fn write(
+        &self,
+        golden: &Golden,
+        accept: bool,
+        source: &str,
+    ) -> Result<PathBuf, GoldenError> {
+        let id = &golden.info.case;
+        let path = if accept {
+            self.path(id)
+        } else {
+            self.pending_path(id)
+        };
+        let io = |source| GoldenError::Io {
+            path: path.clone(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        std::fs::write(&path, golden.to_file(source)).map_err(io)?;
+        if accept {
+            // An accepted golden supersedes anything pending.
+            let _ = std::fs::remove_file(self.pending_path(id));
+        }
+        Ok(path)
+    }
+}
+
+/// The goldens of the cases a run executes, loaded (and checked) before it starts.
+#[derive(Debug, Clone, Default)]
+pub struct Goldens {
+    by_id: std::collections::BTreeMap<String, Golden>,
+}
+
+impl Goldens {
+    /// No goldens: nothing is compared.
+    pub fn none() -> Goldens {
+        Goldens::default()
+    }
+
+    /// Load the goldens of `ids` that exist; a malformed one is an error (before any case runs).
+    pub fn load<'a>(
+        store: &GoldenStore,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Goldens, GoldenError> {
+        let mut by_id = std::collections::BTreeMap::new();
+        for id in ids {
+            if let Some(g) = store.load(id)? {
+                if g.info.case != id {
+                    return Err(GoldenError::Malformed {
+                        path: store.path(id),
+                        why: format!("its `info.case` is `{}`, not `{id}`", g.info.case),
+                    });
+                }
+                by_id.insert(id.to_string(), g);
+            }
+        }
+        Ok(Goldens { by_id })
+    }
+
+    /// The golden of a case.
+    pub fn get(&self, id: &str) -> Option<&Golden> {
+        self.by_id.get(id)
+    }
+
+    /// How many were loaded.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether none were.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn golden() -> Golden {
+        Golden {
+            info: Info {
+                case: "delete-user/token/expired".into(),
+                provenance: Provenance::Documented {
+                    evidence: "documented: API reference".into(),
+                },
+            },
+            description: "An expired token is rejected".into(),
+            content: "response:\n  status: 400\n  message: Access Token has expired\n".into(),
+        }
+    }
+
+    #[test]
+    fn a_golden_survives_its_file_format() {
+        let g = golden();
+        let text = g.to_file("cognito-conformance record");
+        assert!(
+            text.starts_with("---\nsource: cognito-conformance record\n"),
+            "{text}"
+        );
+        let back = Golden::parse(Path::new("x.snap"), &text).unwrap();
+        assert_eq!(back.info, g.info);
+        assert_eq!(back.description, g.description);
+        assert_eq!(back.content, g.content.trim_end());
+    }
+
+    #[test]
+    fn recorded_provenance_round_trips() {
+        let mut g = golden();
+        g.info.provenance = Provenance::Recorded {
+            region: "eu-west-1".into(),
+            date: "2026-11-22".into(),
+        };
+        let back = Golden::parse(Path::new("x.snap"), &g.to_file("t")).unwrap();
+        assert_eq!(back.info.provenance, g.info.provenance);
+        assert_eq!(
+            back.info.provenance.describe(),
+            "recorded from real Cognito (eu-west-1, 2026-11-22)"
+        );
+    }
+
+    #[test]
+    fn an_equal_exchange_is_no_mismatch_and_a_changed_one_is_a_strict_diff() {
+        let g = golden();
+        assert!(g.compare(&format!("{}\n\n", g.content)).is_none());
+        let m = g
+            .compare("response:\n  status: 400\n  message: Invalid Access Token\n")
+            .unwrap();
+        assert_eq!(m.tier, crate::check::Tier::Strict);
+        assert_eq!(m.field, "snapshot");
+        let diff = m.diff.unwrap();
+        assert!(
+            diff.contains("-  message: Access Token has expired"),
+            "{diff}"
+        );
+        assert!(diff.contains("+  message: Invalid Access Token"), "{diff}");
+        assert_eq!(m.actual, "2 line(s) differ");
+    }
+
+    #[test]
+    fn malformed_files_say_what_is_wrong() {
+        let e = Golden::parse(Path::new("a.snap"), "status: 200\n").unwrap_err();
+        assert!(e.to_string().contains("first line must be `---`"), "{e}");
+        let e = Golden::parse(Path::new("a.snap"), "---\nsource: x\n---\nbody\n").unwrap_err();
+        assert!(e.to_string().contains("no `info`"), "{e}");
+    }
+
+    #[test]
+    fn paths_mirror_case_ids() {
+        let s = GoldenStore::new("snapshots");
+        assert_eq!(
+            s.path("delete-user/token/expired"),
+            Path::new("snapshots/delete-user/token/expired.snap")
+        );
+        assert_eq!(
+            s.pending_path("a/b/c"),
+            Path::new("snapshots/a/b/c.snap.new")
+        );
+    }
+
+    #[test]
+    fn write_then_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = GoldenStore::new(dir.path());
+        let g = golden();
+        let pending = s.write(&g, false, "t").unwrap();
+        assert!(pending.ends_with("expired.snap.new"));
+        assert!(
+            s.load(&g.info.case).unwrap().is_none(),
+            "pending is not golden"
+        );
+        s.write(&g, true, "t").unwrap();
+        assert!(!pending.exists(), "accepting removes the pending file");
+        assert_eq!(
+            s.load(&g.info.case).unwrap().unwrap().content,
+            g.content.trim_end()
+        );
+        let all = Goldens::load(&s, ["delete-user/token/expired", "no/such/case"]).unwrap();
+        assert_eq!(all.len(), 1);
+    }
+
+    #[test]
+    fn a_golden_filed_under_another_case_is_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = GoldenStore::new(dir.path());
+        let g = golden();
+        let text = g.to_file("t");
+        std::fs::create_dir_all(dir.path().join("x/y")).unwrap();
+        std::fs::write(dir.path().join("x/y/z.snap"), text).unwrap();
+        let e = Goldens::load(&s, ["x/y/z"]).unwrap_err();
+        assert!(e.to_string().contains("not `x/y/z`"), "{e}");
+    }
+}
