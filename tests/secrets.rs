@@ -17,7 +17,7 @@ use cognito_conformance::report::{
     TerminalReporter,
 };
 use cognito_conformance::run::{RunContext, RunOptions, run};
-use cognito_conformance::snapshot::Redactor;
+use cognito_conformance::snapshot::{Golden, GoldenStore, Info, Provenance, Redactor};
 use cognito_conformance::target::{Admin, Provisioner};
 use cognito_conformance::wire::sigv4::AwsCredentials;
 use cognito_conformance::wire::{HttpClient, WireSettings};
@@ -197,6 +197,25 @@ async fn no_secret_reaches_any_output() {
         ));
     }
     outputs.push(("outcomes (Debug)".into(), format!("{:?}", result.outcomes)));
+    // Golden snapshots, written as `record` writes them.
+    let store = GoldenStore::new(dir.path().join("snapshots"));
+    for o in &result.outcomes {
+        let golden = Golden {
+            info: Info {
+                case: o.id.clone(),
+                provenance: Provenance::documented(o.evidence_level, &o.evidence_source),
+            },
+            description: o.title.clone(),
+            content: o.exchange.clone().expect("every probe exchanged"),
+        };
+        let path = store.write(&golden, true, "secrets test").unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(
+            text.contains("bad token in") && (text.contains("_TOKEN]") || text.contains("[JWT]")),
+            "the echo is kept, redacted: {text}"
+        );
+        outputs.push((format!("snapshot of {}", o.id), text));
+    }
     // The tokens as derived by the suite (tampered signature, alg none) share these parts.
     let claims = ACCESS.split('.').nth(1).unwrap();
     let signature = ACCESS.split('.').nth(2).unwrap();
