@@ -164,6 +164,7 @@ fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
             cell(&m.actual)
         );
     }
+    out.push_str(&crate::report::md_escape::diff_blocks(mismatches));
 }
 
 /// `**fail**`; non-strict is marked as a failure when the run is strict.

@@ -48,3 +48,21 @@ pub(crate) fn longest_backtick_run(text: &str) -> usize {
 pub(crate) fn fence_for(text: &str) -> String {
     "`".repeat(longest_backtick_run(text).max(2) + 1)
 }
+
+/// The diffs mismatches carry (golden snapshots), each as a collapsed fenced `diff` block.
+pub(crate) fn diff_blocks(mismatches: &[crate::check::Mismatch]) -> String {
+    let mut out = String::new();
+    for (m, d) in mismatches
+        .iter()
+        .filter_map(|m| m.diff.as_deref().map(|d| (m, d)))
+    {
+        let fence = fence_for(d);
+        out.push_str(&format!(
+            "\n<details><summary>{} diff: {}</summary>\n\n{fence}diff\n{}\n{fence}\n\n</details>\n",
+            inline(&m.field),
+            inline(&m.expected),
+            d.trim_end()
+        ));
+    }
+    out
+}

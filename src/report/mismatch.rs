@@ -36,7 +36,7 @@ impl DiffLine {
 /// Whether the mismatch is better shown as a diff.
 pub(crate) fn is_long(m: &Mismatch) -> bool {
     let long = |s: &str| s.contains('\n') || s.chars().count() > INLINE_LIMIT;
-    long(&m.expected) || long(&m.actual)
+    m.diff.is_some() || long(&m.expected) || long(&m.actual)
 }
 
 /// `status: expected 400, got 200 [contract]` (short values only; see [`is_long`]).
@@ -52,6 +52,15 @@ pub(crate) fn inline(m: &Mismatch) -> String {
 
 /// `message [strict]: expected (-) and got (+) differ:`, the heading of a diff.
 pub(crate) fn diff_heading(m: &Mismatch) -> String {
+    if m.diff.is_some() {
+        return format!(
+            "{} [{}]: {}; {} (-) vs observed (+):",
+            m.field,
+            labels::tier(m.tier),
+            m.actual,
+            m.expected
+        );
+    }
     format!(
         "{} [{}]: expected (-) and got (+) differ:",
         m.field,
@@ -59,8 +68,21 @@ pub(crate) fn diff_heading(m: &Mismatch) -> String {
     )
 }
 
-/// The line diff of expected vs actual.
+/// The line diff of expected vs actual (the mismatch's own unified diff when it carries one,
+/// e.g. a golden snapshot's).
 pub(crate) fn diff(m: &Mismatch) -> Vec<DiffLine> {
+    if let Some(unified) = &m.diff {
+        return unified
+            .lines()
+            .filter(|l| !l.starts_with("--- ") && !l.starts_with("+++ "))
+            .map(|l| match l.split_at_checked(1) {
+                Some(("-", rest)) => DiffLine::Expected(rest.to_string()),
+                Some(("+", rest)) => DiffLine::Actual(rest.to_string()),
+                Some((" ", rest)) => DiffLine::Same(rest.to_string()),
+                _ => DiffLine::Same(l.to_string()),
+            })
+            .collect();
+    }
     TextDiff::from_lines(&m.expected, &m.actual)
         .iter_all_changes()
         .map(|change| {
@@ -82,4 +104,32 @@ pub(crate) fn plain_lines(m: &Mismatch) -> Vec<String> {
     let mut lines = vec![diff_heading(m)];
     lines.extend(diff(m).iter().map(|d| format!("  {}", d.plain())));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_carried_unified_diff_is_shown_line_by_line() {
+        let mut m = Mismatch::strict("snapshot", "the golden exchange", "1 line(s) differ");
+        m.diff = Some(
+            "--- golden\n+++ observed\n@@ -1,2 +1,2 @@\n status: 400\n-message: a\n+message: b\n"
+                .into(),
+        );
+        assert!(is_long(&m));
+        assert_eq!(
+            diff(&m),
+            vec![
+                DiffLine::Same("@@ -1,2 +1,2 @@".into()),
+                DiffLine::Same("status: 400".into()),
+                DiffLine::Expected("message: a".into()),
+                DiffLine::Actual("message: b".into()),
+            ]
+        );
+        assert_eq!(
+            diff_heading(&m),
+            "snapshot [strict]: 1 line(s) differ; the golden exchange (-) vs observed (+):"
+        );
+    }
 }

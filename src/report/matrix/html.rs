@@ -412,6 +412,23 @@ fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
         );
     }
     out.push_str("</tbody></table>");
+    for m in mismatches.iter().filter(|m| m.diff.is_some()) {
+        let _ = write!(
+            out,
+            "<details class=\"diff\"><summary>{} diff: {}</summary><pre class=\"diff\">",
+            esc(&m.field),
+            esc(&m.expected)
+        );
+        for line in crate::report::mismatch::diff(m) {
+            let (class, text) = match &line {
+                crate::report::mismatch::DiffLine::Same(_) => ("same", line.plain()),
+                crate::report::mismatch::DiffLine::Expected(_) => ("del", line.plain()),
+                crate::report::mismatch::DiffLine::Actual(_) => ("ins", line.plain()),
+            };
+            let _ = writeln!(out, "<span class=\"{class}\">{}</span>", esc(&text));
+        }
+        out.push_str("</pre></details>");
+    }
 }
 
 /// Escape text for HTML element content and double- or single-quoted attributes.

@@ -256,6 +256,7 @@ fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
             cell_text(&m.actual)
         );
     }
+    out.push_str(&crate::report::md_escape::diff_blocks(mismatches));
 }
 
 /// A code span safe in a table cell: a fence longer than any backtick run inside, `|`
