@@ -49,7 +49,8 @@ pub(crate) fn fence_for(text: &str) -> String {
     "`".repeat(longest_backtick_run(text).max(2) + 1)
 }
 
-/// The diffs mismatches carry (golden snapshots), each as a collapsed fenced `diff` block.
+/// The diffs mismatches carry (golden snapshots), each as a fenced `diff` block (code: the
+/// text inside is shown, never interpreted).
 pub(crate) fn diff_blocks(mismatches: &[crate::check::Mismatch]) -> String {
     let mut out = String::new();
     for (m, d) in mismatches
@@ -58,9 +59,9 @@ pub(crate) fn diff_blocks(mismatches: &[crate::check::Mismatch]) -> String {
     {
         let fence = fence_for(d);
         out.push_str(&format!(
-            "\n<details><summary>{} diff: {}</summary>\n\n{fence}diff\n{}\n{fence}\n\n</details>\n",
+            "\n{} diff, {} (-) vs observed (+):\n\n{fence}diff\n{}\n{fence}\n",
             inline(&m.field),
-            inline(&m.expected),
+            block(&m.expected),
             d.trim_end()
         ));
     }

@@ -183,6 +183,15 @@ fn moto() -> JsonReport {
         "1 validation error detected: Value null at 'accessToken' failed to satisfy constraint: Member must not be null",
         "Missing required parameter AccessToken",
     )];
+    let mut snapshot = Mismatch::strict(
+        "snapshot",
+        "the golden exchange, documented (documented: API reference)",
+        "2 line(s) differ",
+    );
+    snapshot.diff = Some(format!(
+        "--- golden\n+++ observed\n@@ -1,3 +1,3 @@\n response:\n-  message: Invalid Access Token\n+  message: {INJECTION} ```\n   status: 400\n"
+    ));
+    missing.mismatches.push(snapshot);
     missing.reproduction = Some(curl(5000, "DeleteUser"));
     missing.observed = Some(ObservedSummary {
         status: 400,
@@ -417,6 +426,21 @@ fn html_escapes_injected_markup() {
 #[test]
 fn markdown_escapes_injected_markup_and_pipes() {
     let md = to_markdown(&build(&reports()));
+    // Outside code blocks nothing is markup; inside them text is shown, not interpreted.
+    let mut prose = String::new();
+    let mut fence: Option<String> = None;
+    for line in md.lines() {
+        let ticks: String = line.chars().take_while(|c| *c == '`').collect();
+        match &fence {
+            Some(f) if ticks.len() >= f.len() && line.trim() == ticks => fence = None,
+            Some(_) => {}
+            None if ticks.len() >= 3 => fence = Some(ticks),
+            None => prose.push_str(line),
+        }
+    }
+    assert!(fence.is_none(), "every code block is closed");
+    assert!(md.contains("+  message: <script>"), "the diff is shown");
+    let md = prose;
     assert!(!md.contains("<script>"));
     assert!(!md.contains("<b>bold</b>"));
     assert!(md.contains("`UpdateUserAttributes/validation/quoted\\|name`"));
