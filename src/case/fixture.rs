@@ -218,6 +218,9 @@ pub struct Then {
     /// The user's state afterwards, read back with AdminGetUser. Defaults to `unchanged` when
     /// an error is expected.
     pub state: Option<StateExpectation>,
+    /// The other user's state afterwards (needs `given.other_user`), read back the same way.
+    /// Defaults to `unchanged` when an error is expected: a rejected call touches nobody.
+    pub other_user_state: Option<StateExpectation>,
     /// Whether the request's access token works afterwards (GetUser).
     pub token: Option<TokenAfter>,
     /// Whether the user can still sign in afterwards (InitiateAuth).

@@ -232,6 +232,12 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
             "`other-user-claims` needs a `given.other_user`".into(),
         );
     }
+    if f.then.other_user_state.is_some() && f.given.other_user.is_none() {
+        err(
+            "then.other_user_state",
+            "the other user's state needs a `given.other_user`".into(),
+        );
+    }
     // Outcome consistency.
     let statuses = f.then.status.as_slice();
     let success = |s: &u16| (200..300).contains(s);

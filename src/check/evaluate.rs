@@ -100,6 +100,20 @@ pub fn evaluate(operation: &str, then: &Then, observed: &Observed) -> Vec<Mismat
     if let Some(expected) = &state {
         check_state(expected, &observed.before, &observed.after, &mut out);
     }
+    let other = then.other_user_state.clone().or_else(|| {
+        then.error
+            .as_ref()
+            .filter(|_| !success)
+            .map(|_| StateExpectation::Simple(SimpleState::Unchanged))
+    });
+    if let Some(expected) = &other {
+        let mut found = Vec::new();
+        check_state(expected, &observed.other_before, &observed.other_after, &mut found);
+        out.extend(found.into_iter().map(|mut m| {
+            m.field = format!("other_user.{}", m.field);
+            m
+        }));
+    }
     if let Some(want) = then.token {
         probe(
             &observed.token_usable,
@@ -177,6 +191,7 @@ mod tests {
             error: Some(OneOrMany::One(err.into())),
             code_delivery: None,
             state: None,
+            other_user_state: None,
             token: None,
             sign_in: None,
             strict: Strict {
@@ -200,6 +215,8 @@ mod tests {
             }),
             before: Probe::Seen(attrs.clone()),
             after: Probe::Seen(attrs),
+            other_before: Probe::NotChecked,
+            other_after: Probe::NotChecked,
             token_usable: Probe::NotChecked,
             sign_in_works: Probe::NotChecked,
         }
@@ -286,12 +303,32 @@ mod tests {
     }
 
     #[test]
+    fn a_rejected_call_that_deleted_the_other_user_fails() {
+        let mut o = observed(
+            400,
+            &[CT],
+            r#"{"__type":"NotAuthorizedException","message":"Invalid Access Token"}"#,
+        );
+        let t = then_error("NotAuthorizedException", "Invalid Access Token");
+        o.other_before = Probe::Seen(Some([("sub".to_string(), "b".to_string())].into()));
+        o.other_after = Probe::Seen(Some([("sub".to_string(), "b".to_string())].into()));
+        assert!(evaluate("DeleteUser", &t, &o).is_empty());
+        o.other_after = Probe::Seen(None);
+        let m = evaluate("DeleteUser", &t, &o);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].field, "other_user.state");
+        assert_eq!(m[0].tier, Tier::Contract);
+        assert_eq!(m[0].actual, "the user was deleted");
+    }
+
+    #[test]
     fn missing_content_type_is_a_contract_break() {
         let t = Then {
             status: OneOrMany::One(200),
             error: None,
             code_delivery: None,
             state: None,
+            other_user_state: None,
             token: None,
             sign_in: None,
             strict: Strict::default(),

@@ -24,6 +24,10 @@ pub struct Observed {
     pub before: Probe<Option<BTreeMap<String, String>>>,
     /// The user's attributes after the call (`None`: the user does not exist).
     pub after: Probe<Option<BTreeMap<String, String>>>,
+    /// The other user's attributes before the call (`given.other_user` cases).
+    pub other_before: Probe<Option<BTreeMap<String, String>>>,
+    /// The other user's attributes after the call.
+    pub other_after: Probe<Option<BTreeMap<String, String>>>,
     /// Whether GetUser accepted the user's access token afterwards.
     pub token_usable: Probe<bool>,
     /// Whether the user could sign in afterwards.

@@ -67,6 +67,15 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
     } else {
         Probe::NotChecked
     };
+    let other = prepared
+        .bindings
+        .other_username
+        .clone()
+        .filter(|_| then.other_user_state.is_some() || then.error.is_some());
+    let other_before = match &other {
+        Some(name) => read_user(ctx, &prepared, name).await,
+        None => Probe::NotChecked,
+    };
     if let Some(fault) = case.fixture.given.fault
         && let Err(e) =
             control::inject_fault(ctx.provisioner.admin(), case.operation(), fault).await
@@ -87,6 +96,10 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
     } else {
         Probe::NotChecked
     };
+    let other_after = match &other {
+        Some(name) => read_user(ctx, &prepared, name).await,
+        None => Probe::NotChecked,
+    };
     let token_usable = match then.token {
         Some(_) => token_probe(ctx, &prepared).await,
         None => Probe::NotChecked,
@@ -99,6 +112,8 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
         response,
         before,
         after,
+        other_before,
+        other_after,
         token_usable,
         sign_in_works,
     };
@@ -222,10 +237,18 @@ async fn read_state(
     ctx: &RunContext,
     p: &Prepared,
 ) -> Probe<Option<std::collections::BTreeMap<String, String>>> {
+    read_user(ctx, p, &p.user.username).await
+}
+
+async fn read_user(
+    ctx: &RunContext,
+    p: &Prepared,
+    username: &str,
+) -> Probe<Option<std::collections::BTreeMap<String, String>>> {
     if p.pool_deleted {
         return Probe::NotChecked;
     }
-    match ctx.provisioner.read_user(&p.pool, &p.user.username).await {
+    match ctx.provisioner.read_user(&p.pool, username).await {
         Ok(v) => Probe::Seen(v),
         Err(e) => Probe::Unknown(p.redactor.redact(&e.to_string())),
     }
