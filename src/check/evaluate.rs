@@ -91,24 +91,24 @@ pub fn evaluate(operation: &str, then: &Then, observed: &Observed) -> Vec<Mismat
     if let Some(body) = &then.strict.body {
         check_exact_body(body, &resp.body, &mut out);
     }
-    let state = then.state.clone().or_else(|| {
-        then.error
-            .as_ref()
-            .filter(|_| !success)
-            .map(|_| StateExpectation::Simple(SimpleState::Unchanged))
-    });
-    if let Some(expected) = &state {
+    // A rejected call touches nobody: `unchanged` unless the case says otherwise.
+    let rejected = then.error.is_some() && !success;
+    let or_unchanged = |given: &Option<StateExpectation>| {
+        given
+            .clone()
+            .or(rejected.then_some(StateExpectation::Simple(SimpleState::Unchanged)))
+    };
+    if let Some(expected) = &or_unchanged(&then.state) {
         check_state(expected, &observed.before, &observed.after, &mut out);
     }
-    let other = then.other_user_state.clone().or_else(|| {
-        then.error
-            .as_ref()
-            .filter(|_| !success)
-            .map(|_| StateExpectation::Simple(SimpleState::Unchanged))
-    });
-    if let Some(expected) = &other {
+    if let Some(expected) = &or_unchanged(&then.other_user_state) {
         let mut found = Vec::new();
-        check_state(expected, &observed.other_before, &observed.other_after, &mut found);
+        check_state(
+            expected,
+            &observed.other_before,
+            &observed.other_after,
+            &mut found,
+        );
         out.extend(found.into_iter().map(|mut m| {
             m.field = format!("other_user.{}", m.field);
             m
