@@ -1,5 +1,6 @@
 //! Normalisation and redaction of everything the suite shows or stores.
 
 pub mod redact;
+pub mod secrets;
 
 pub use redact::Redactor;

@@ -1,6 +1,7 @@
 //! A target: an endpoint plus what it can do, and everything the suite provisions on it.
 
 pub mod admin;
+pub mod budget;
 pub mod cleanup;
 pub mod control;
 pub mod credentials;
@@ -9,6 +10,6 @@ pub mod launch;
 pub mod provision;
 pub mod token;
 
-pub use admin::{Admin, AdminError};
+pub use admin::{Admin, AdminError, RetryPolicy};
 pub use endpoint::{EndpointError, TargetConfig};
 pub use provision::{Pool, Provisioner, Tokens, UserHandle};
