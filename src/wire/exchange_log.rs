@@ -45,10 +45,15 @@ pub(crate) fn exchange(request: &Request, result: &Result<Response, WireError>, 
     }
 }
 
-/// The body as text, redacted *before* it is cut short: a secret cut in half would no
-/// longer match anything the sink knows.
+/// The body as text. Redaction is the sink's job; only a body that has to be cut short is
+/// redacted here first, because a secret cut in half would no longer match anything the sink
+/// knows.
 fn shown(body: &[u8]) -> String {
-    let text = secrets::global().redact(&String::from_utf8_lossy(body));
+    let text = String::from_utf8_lossy(body);
+    if text.chars().nth(BODY_LOGGED).is_none() {
+        return text.into_owned();
+    }
+    let text = secrets::global().redact(&text);
     match text.char_indices().nth(BODY_LOGGED) {
         Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], body.len()),
         None => text,
