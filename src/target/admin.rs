@@ -206,8 +206,13 @@ impl Admin {
         &self.http
     }
 
-    /// Wait for the request budget (the request under test uses it too).
-    pub async fn pace(&self, operation: &str) {
+    /// Wait for the overall request budget (a call of no known quota category).
+    pub async fn pace(&self) {
+        self.pace_for("").await;
+    }
+
+    /// Wait for the request budget of `operation` (overall and its quota category).
+    pub async fn pace_for(&self, operation: &str) {
         if let Some(b) = &self.budget {
             let waited = b.wait(operation).await;
             if !waited.is_zero() {
@@ -237,7 +242,7 @@ impl Admin {
         input: &Value,
         signed: bool,
     ) -> Result<Response, AdminError> {
-        self.pace(operation).await;
+        self.pace_for(operation).await;
         let mut req = Request::json(operation, input);
         if signed {
             sign_request(
@@ -269,7 +274,7 @@ impl Admin {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            self.pace(&request.operation).await;
+            self.pace_for(&request.operation).await;
             let response = self.http.send(&self.url, request).await;
             let throttled = response.as_ref().ok().and_then(throttling);
             match throttled {
