@@ -157,7 +157,7 @@ pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
             "{url} is real AWS: the run creates user pools (prefix ccf-) in region {region} and deletes them at the end; pass --allow-real-aws to proceed"
         );
     }
-    let creds = credentials::resolve(&env, kind != "aws" && kind != "remote")?;
+    let creds = credentials::resolve_any(&env, &region, kind != "aws" && kind != "remote").await?;
     let settings = WireSettings {
         connect_timeout: Duration::from_secs(a.connect_timeout),
         request_timeout: Duration::from_secs(a.request_timeout),

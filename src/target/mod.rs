@@ -8,6 +8,8 @@ pub mod credentials;
 pub mod endpoint;
 pub mod launch;
 pub mod provision;
+#[cfg(feature = "aws-config")]
+pub mod sdk_credentials;
 pub mod token;
 
 pub use admin::{Admin, AdminError, RetryPolicy};
