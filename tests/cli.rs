@@ -160,6 +160,31 @@ fn bad_flags() {
 }
 
 #[test]
+fn bad_log_settings() {
+    let out = run(&["list", "--log-level", "loud"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = Command::new(BIN)
+        .args(["list"])
+        .env("COGNITO_CONFORMANCE_LOG", "cognito_conformance=loud")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("invalid log filter")
+            && stderr(&out).contains("COGNITO_CONFORMANCE_LOG"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["list", "--log-file", "/nonexistent-dir/x/run.log"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot open the log file /nonexistent-dir/x/run.log"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn unreachable_endpoint() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

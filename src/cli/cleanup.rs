@@ -41,7 +41,8 @@ pub async fn cleanup(a: CleanupArgs) -> anyhow::Result<Outcome> {
             cfg.url
         );
     }
-    let creds = credentials::resolve(&env, endpoint::is_loopback(&cfg.url))?;
+    let creds =
+        credentials::resolve_any(&env, &cfg.region, endpoint::is_loopback(&cfg.url)).await?;
     let admin = Admin::new(
         HttpClient::new(WireSettings::default())?,
         &cfg.url,

@@ -20,6 +20,35 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    log: LogArgs,
+}
+
+/// Diagnostic logging, for every command. (`run --verbose` is about the report: it lists
+/// every case; these flags are about what the harness itself does.)
+#[derive(Debug, clap::Args)]
+struct LogArgs {
+    /// Log the suite's own events at this level and up (dependencies stay at warn); else
+    /// COGNITO_CONFORMANCE_LOG (filter directives such as `cognito_conformance::wire=trace`),
+    /// else warn. Secrets are redacted from every line.
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = cognito_conformance::logging::LEVELS)]
+    log_level: Option<String>,
+    /// Write the log to this file instead of stderr.
+    #[arg(long, global = true, value_name = "FILE")]
+    log_file: Option<PathBuf>,
+}
+
+impl Cli {
+    /// Install the logger the flags and the environment ask for.
+    pub fn init_logging(&self) -> Result<(), cognito_conformance::logging::LogError> {
+        let config = cognito_conformance::logging::LogConfig {
+            level: self.log.log_level.clone(),
+            file: self.log.log_file.clone(),
+            env: None,
+        }
+        .with_env();
+        cognito_conformance::logging::init(&config)
+    }
 }
 
 #[derive(Debug, Subcommand)]

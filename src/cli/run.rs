@@ -18,7 +18,9 @@ use cognito_conformance::report::{
 };
 use cognito_conformance::run::{RunContext, RunOptions, run as run_cases};
 use cognito_conformance::snapshot::{GoldenStore, Goldens, Redactor};
-use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint, launch};
+use cognito_conformance::target::{
+    Admin, Provisioner, budget, control, credentials, endpoint, launch,
+};
 use cognito_conformance::wire::{HttpClient, WireError, WireSettings};
 
 #[derive(Debug, Args)]
@@ -65,6 +67,8 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
     pub max_body: usize,
     /// Request budget in calls per second (default: 5 against real AWS, unlimited elsewhere).
+    /// Against real AWS each Cognito quota category is also held to half its documented
+    /// quota.
     #[arg(long, value_name = "RPS")]
     pub max_rps: Option<f64>,
     /// Known gaps of this target: listed failures become known-gap, a listed gap that passes
@@ -176,29 +180,34 @@ pub(super) async fn run_or_record(
             "{url} is real AWS: the run creates user pools (prefix ccf-) in region {region} and deletes them at the end; pass --allow-real-aws to proceed"
         );
     }
-    let creds = credentials::resolve(&env, kind != "aws" && kind != "remote")?;
+    let creds = credentials::resolve_any(&env, &region, kind != "aws" && kind != "remote").await?;
     let settings = WireSettings {
         connect_timeout: Duration::from_secs(a.connect_timeout),
         request_timeout: Duration::from_secs(a.request_timeout),
         max_body: a.max_body,
     };
     let http = HttpClient::new(settings)?;
-    let max_rps = a.max_rps.or(real_aws.then_some(5.0));
+    let max_rps = a.max_rps.or(real_aws.then_some(budget::REAL_AWS_MAX_RPS));
     let mut redactor = Redactor::new().with(&creds.secret_access_key, "AWS_SECRET_ACCESS_KEY");
     if let Some(t) = &creds.session_token {
         redactor.add(t, "AWS_SESSION_TOKEN");
     }
-    let admin = Admin::new(http, &url, &region, creds, max_rps);
+    let mut admin = Admin::new(http, &url, &region, creds, max_rps);
+    if real_aws {
+        admin = admin.with_budget(budget::Rates::real_aws(
+            max_rps.unwrap_or(budget::REAL_AWS_MAX_RPS),
+        ));
+    }
     probe_reachable(&admin).await?;
     let capabilities = control::discover(&admin).await;
     let provisioner = Provisioner::new(admin);
     redactor.add(provisioner.password(), "PASSWORD");
     if real_aws {
         eprintln!(
-            "plan: region {region}; up to 3 user pools named {}-*, 2 app clients each, {} users; at most {} requests/s; all deleted at the end",
+            "plan: region {region}; up to 3 user pools named {}-*, 2 app clients each, {} users; at most {} requests/s overall and half of Cognito's documented quota per category (app clients 2.5/s); all deleted at the end",
             provisioner.prefix(),
             cases.len() * 2,
-            max_rps.unwrap_or(5.0)
+            max_rps.unwrap_or(budget::REAL_AWS_MAX_RPS)
         );
     }
     let target = TargetInfo {
@@ -324,8 +333,11 @@ fn reporters(a: &RunArgs) -> anyhow::Result<Vec<Box<dyn Reporter>>> {
         "never" => false,
         _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let progress =
-        !a.no_progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    // Logs on stderr would tear a progress bar drawn there.
+    let progress = !a.no_progress
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+        && !cognito_conformance::logging::stderr_busy();
     let opts = TerminalOptions {
         color,
         progress,

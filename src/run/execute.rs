@@ -84,13 +84,19 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
         outcome.reason = Some(format!("cannot inject the fault: {e}"));
         return finish(outcome, start);
     }
-    ctx.provisioner.admin().pace().await;
-    let response = ctx
+    // Throttling injected by the case is what it tests; any other throttling is retried and,
+    // if it persists, makes the case an error rather than a failure of the target.
+    let sent = ctx
         .provisioner
         .admin()
-        .http()
-        .send(ctx.provisioner.admin().url(), &request)
+        .send_under_test(&request, case.fixture.given.fault.is_none())
         .await;
+    if let Some(reason) = sent.still_throttled {
+        outcome.verdict = Verdict::Error;
+        outcome.reason = Some(reason);
+        return finish(outcome, start);
+    }
+    let response = sent.response;
     let after = if check_state {
         read_state(ctx, &prepared).await
     } else {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use crate::case::Case;
 use crate::case::fixture::Capability;
@@ -107,6 +108,8 @@ pub async fn run(
                 b.apply(&mut o, opts.strict);
             }
             summary.add(&o);
+            tracing::info!(case = %o.id, verdict = ?o.verdict, ms = o.duration_ms,
+                reason = o.reason.as_deref(), "case finished");
             outcomes.push(o.clone());
             if let Err(e) = emit(reporters, &Event::CaseFinished(o)) {
                 report_error.get_or_insert(e);
@@ -125,6 +128,9 @@ pub async fn run(
         }
         interrupted
     };
+    if interrupted {
+        tracing::warn!("interrupted: no further case starts; cleaning up");
+    }
     let failures = ctx.provisioner.cleanup().await;
     summary.interrupted = interrupted;
     summary.pools_left = failures
@@ -160,9 +166,14 @@ async fn run_batch(
         set.spawn(async move {
             // A closed semaphore means the run was interrupted: this case never starts.
             let _permit = permits.acquire_owned().await.ok()?;
+            // Every log line of the case carries its id.
+            let span = tracing::info_span!("case", id = %case.id);
+            let run = async {
+                tracing::debug!("case started");
+                execute::execute(&ctx, &case, index).await
+            };
             Some(
-                match tokio::time::timeout(case_timeout, execute::execute(&ctx, &case, index)).await
-                {
+                match tokio::time::timeout(case_timeout, run.instrument(span)).await {
                     Ok(o) => o,
                     Err(_) => timed_out(&case, case_timeout),
                 },

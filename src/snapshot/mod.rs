@@ -10,6 +10,7 @@ pub mod exchange;
 pub mod golden;
 pub mod normalize;
 pub mod redact;
+pub mod secrets;
 
 pub use exchange::{Capture, Exchange};
 pub use golden::{Golden, GoldenError, GoldenStore, Goldens, Info, Provenance};

@@ -9,8 +9,16 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+/// A JWE (five parts: header, encrypted key, IV, ciphertext, tag; Cognito's refresh tokens)
+/// or a JWS/JWT (three parts). The JWE alternative comes first so that a refresh token is
+/// replaced whole: the three-part shape alone would leave `.<ciphertext>.<tag>` behind. The
+/// encrypted key may be empty (`alg: dir`); the tag never is.
 static JWT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*").expect("jwt regex")
+    Regex::new(concat!(
+        r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+",
+        r"|eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"
+    ))
+    .expect("jwt regex")
 });
 
 /// Replaces secrets with bracketed placeholders (`[ACCESS_TOKEN]`, `[PASSWORD]`, `[JWT]`).
@@ -71,6 +79,25 @@ mod tests {
         let text = "pw Aa1!secretpassword rt opaque-refresh-token-123 jwt eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
         let out = r.redact(text);
         assert_eq!(out, "pw [PASSWORD] rt [REFRESH_TOKEN] jwt [JWT]");
+    }
+
+    #[test]
+    fn five_part_jwe_refresh_tokens_are_replaced_whole() {
+        // The shape of a Cognito refresh token: RSA-OAEP/A256GCM JWE.
+        let jwe = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.\
+                   a2V5a2V5a2V5a2V5.aXZpdml2aXZp.Y2lwaGVydGV4dGNpcGhlcnRleHQ.dGFndGFndGFn";
+        assert_eq!(
+            Redactor::new().redact(&format!("rt {jwe} end")),
+            "rt [JWT] end"
+        );
+        // `alg: dir` leaves the encrypted key empty.
+        let dir = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXZpdml2.Y2lwaGVy.dGFndGFn";
+        assert_eq!(Redactor::new().redact(dir), "[JWT]");
+        // Three-part tokens are unchanged, and so is the sentence after them.
+        assert_eq!(
+            Redactor::new().redact("t eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln. Next"),
+            "t [JWT]. Next"
+        );
     }
 
     #[test]

@@ -1,16 +1,21 @@
 //! Calls the suite makes to provision and read back: signed admin operations and the unsigned
 //! user operations (sign-in, GetUser, GlobalSignOut), retried on throttling.
 //!
-//! Throttling during set-up is never counted against the target: set-up calls back off
-//! exponentially with jitter and retry; only the request under test is judged.
+//! Throttling is never counted against the target. Set-up calls that are throttled back off
+//! (exponential, full jitter) and retry; when they are still throttled after
+//! [`RetryPolicy::max_attempts`] the case ends in `error` ("throttled after K attempts"), never
+//! `fail`. The request under test is retried the same way, unless the case injected the
+//! throttling on purpose; see [`Admin::send_under_test`].
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rand::Rng;
 use serde_json::Value;
-use tokio::sync::Mutex;
+use tracing::{debug, info, trace, warn};
 
+use super::budget::{Budget, Rates};
+use crate::snapshot::secrets;
 use crate::wire::sigv4::{AwsCredentials, SignError, sign_request};
 use crate::wire::{HttpClient, Request, Response, WireError};
 
@@ -47,6 +52,18 @@ pub enum AdminError {
         /// What was wrong.
         reason: String,
     },
+    /// The target kept throttling a set-up call; the retries ran out.
+    #[error(
+        "{operation} throttled after {attempts} attempts ({error_type}): the target's rate limit, not a conformance gap; lower --max-rps or run again later"
+    )]
+    Throttled {
+        /// Operation called.
+        operation: String,
+        /// Attempts made, the first included.
+        attempts: u32,
+        /// The throttling error type of the last answer (or `HTTP 429`).
+        error_type: String,
+    },
     /// Signing failed.
     #[error("{operation}: {source}")]
     Sign {
@@ -62,10 +79,63 @@ impl AdminError {
     /// The resolved error type, for service errors.
     pub fn error_type(&self) -> Option<&str> {
         match self {
-            AdminError::Service { error_type, .. } => Some(error_type),
+            AdminError::Service { error_type, .. } | AdminError::Throttled { error_type, .. } => {
+                Some(error_type)
+            }
             _ => None,
         }
     }
+}
+
+/// How throttled calls are retried: full-jitter exponential backoff, the delay before retry
+/// `k` (from 1) uniform in `[0, min(cap, base * 2^k)]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// Base delay.
+    pub base: Duration,
+    /// Largest delay.
+    pub cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Six attempts, 200 ms base, 20 s cap: at most 12.4 s of back-off per call, well past
+    /// the one-second windows Cognito's per-second quotas are counted in.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 6,
+            base: Duration::from_millis(200),
+            cap: Duration::from_secs(20),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The upper bound of the delay before retry `retry` (1-based).
+    pub fn ceiling(&self, retry: u32) -> Duration {
+        let factor = 1u32 << retry.min(20);
+        self.base.saturating_mul(factor).min(self.cap)
+    }
+
+    /// A delay before retry `retry`, drawn uniformly from `[0, ceiling]` ("full jitter": many
+    /// throttled callers spread out instead of retrying in lockstep).
+    pub fn delay(&self, retry: u32, rng: &mut impl Rng) -> Duration {
+        let ceiling = self.ceiling(retry).as_micros() as u64;
+        Duration::from_micros(rng.random_range(0..=ceiling))
+    }
+}
+
+/// What came of the request under test.
+#[derive(Debug)]
+pub struct UnderTest {
+    /// The last answer (or why there was none).
+    pub response: Result<Response, WireError>,
+    /// Attempts made (1 unless throttled).
+    pub attempts: u32,
+    /// Set when the last answer was still throttling after every retry: the case cannot be
+    /// judged (`error`, not `fail`).
+    pub still_throttled: Option<String>,
 }
 
 /// Client for set-up and read-back calls.
@@ -75,30 +145,16 @@ pub struct Admin {
     url: String,
     region: String,
     credentials: AwsCredentials,
-    pacer: Option<Arc<Pacer>>,
-    max_retries: u32,
-}
-
-/// Spaces calls at least `interval` apart (a request budget under Cognito's quotas).
-#[derive(Debug)]
-struct Pacer {
-    interval: Duration,
-    next: Mutex<tokio::time::Instant>,
-}
-
-impl Pacer {
-    async fn wait(&self) {
-        let mut next = self.next.lock().await;
-        let now = tokio::time::Instant::now();
-        if *next > now {
-            tokio::time::sleep_until(*next).await;
-        }
-        *next = tokio::time::Instant::now() + self.interval;
-    }
+    budget: Option<Arc<Budget>>,
+    retry: RetryPolicy,
 }
 
 impl Admin {
-    /// A client for `url`. `max_rps`: optional request budget shared by every clone.
+    /// A client for `url`. `max_rps`: optional overall request budget shared by every clone
+    /// (see [`Admin::with_budget`] for per-category budgets).
+    ///
+    /// The credentials' secret key and session token are registered as secrets here, the one
+    /// place every credential the suite signs with passes through.
     pub fn new(
         http: HttpClient,
         url: &str,
@@ -106,20 +162,38 @@ impl Admin {
         credentials: AwsCredentials,
         max_rps: Option<f64>,
     ) -> Admin {
-        let pacer = max_rps.filter(|r| *r > 0.0).map(|r| {
-            Arc::new(Pacer {
-                interval: Duration::from_secs_f64(1.0 / r),
-                next: Mutex::new(tokio::time::Instant::now()),
-            })
-        });
+        let registry = secrets::global();
+        registry.register(&credentials.secret_access_key, "AWS_SECRET_ACCESS_KEY");
+        if let Some(t) = &credentials.session_token {
+            registry.register(t, "AWS_SESSION_TOKEN");
+        }
         Admin {
             http,
             url: url.to_string(),
             region: region.to_string(),
             credentials,
-            pacer,
-            max_retries: 5,
+            budget: max_rps
+                .filter(|r| *r > 0.0)
+                .map(|r| Arc::new(Budget::new(Rates::overall(r)))),
+            retry: RetryPolicy::default(),
         }
+    }
+
+    /// Replace the request budget (shared by every clone made afterwards).
+    pub fn with_budget(mut self, rates: Rates) -> Admin {
+        self.budget = Some(Arc::new(Budget::new(rates)));
+        self
+    }
+
+    /// Replace the retry policy for throttled calls.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Admin {
+        self.retry = retry;
+        self
+    }
+
+    /// The rates in force, if any.
+    pub fn rates(&self) -> Option<&Rates> {
+        self.budget.as_deref().map(Budget::rates)
     }
 
     /// The endpoint URL.
@@ -132,10 +206,22 @@ impl Admin {
         &self.http
     }
 
-    /// Wait for the request budget (the request under test uses it too).
+    /// Wait for the overall request budget (a call of no known quota category).
     pub async fn pace(&self) {
-        if let Some(p) = &self.pacer {
-            p.wait().await;
+        self.pace_for("").await;
+    }
+
+    /// Wait for the request budget of `operation` (overall and its quota category).
+    pub async fn pace_for(&self, operation: &str) {
+        if let Some(b) = &self.budget {
+            let waited = b.wait(operation).await;
+            if !waited.is_zero() {
+                trace!(
+                    operation,
+                    waited_ms = waited.as_millis() as u64,
+                    "request budget"
+                );
+            }
         }
     }
 
@@ -156,7 +242,7 @@ impl Admin {
         input: &Value,
         signed: bool,
     ) -> Result<Response, AdminError> {
-        self.pace().await;
+        self.pace_for(operation).await;
         let mut req = Request::json(operation, input);
         if signed {
             sign_request(
@@ -180,41 +266,104 @@ impl Admin {
             })
     }
 
+    /// Send the request under test within the budget. A throttled answer is retried with the
+    /// set-up back-off when `retry_throttling` (the case did not inject the throttling
+    /// itself): Cognito rejects a throttled call before acting on it, so sending it again
+    /// judges the same request, and the target's rate limit is not a conformance gap.
+    pub async fn send_under_test(&self, request: &Request, retry_throttling: bool) -> UnderTest {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            self.pace_for(&request.operation).await;
+            let response = self.http.send(&self.url, request).await;
+            let throttled = response.as_ref().ok().and_then(throttling);
+            match throttled {
+                Some(kind) if retry_throttling && attempts < self.retry.max_attempts => {
+                    self.back_off(&request.operation, attempts, &kind).await;
+                }
+                Some(kind) if retry_throttling => {
+                    warn!(operation = %request.operation, attempts, error_type = %kind,
+                        "the request under test is still throttled; not judged");
+                    return UnderTest {
+                        response,
+                        attempts,
+                        still_throttled: Some(format!(
+                            "the request under test was throttled {attempts} times in a row ({kind}): the target's rate limit is not a conformance gap, so the case was not judged; lower --max-rps or run again later"
+                        )),
+                    };
+                }
+                _ => {
+                    return UnderTest {
+                        response,
+                        attempts,
+                        still_throttled: None,
+                    };
+                }
+            }
+        }
+    }
+
+    async fn back_off(&self, operation: &str, attempt: u32, kind: &str) {
+        let delay = self.retry.delay(attempt, &mut rand::rng());
+        info!(
+            operation,
+            attempt,
+            max_attempts = self.retry.max_attempts,
+            error_type = kind,
+            delay_ms = delay.as_millis() as u64,
+            "throttled; backing off"
+        );
+        tokio::time::sleep(delay).await;
+    }
+
     async fn call(
         &self,
         operation: &str,
         input: &Value,
         signed: bool,
     ) -> Result<Value, AdminError> {
-        let mut attempt = 0;
+        let mut attempts = 0;
         loop {
+            attempts += 1;
             let resp = self.raw(operation, input, signed).await?;
-            match interpret(operation, &resp) {
-                Err(AdminError::Service { ref error_type, .. })
-                    if is_throttling(error_type) && attempt < self.max_retries =>
-                {
-                    attempt += 1;
-                    tokio::time::sleep(backoff(attempt)).await;
+            let Some(kind) = throttling(&resp) else {
+                let out = interpret(operation, &resp);
+                if let Err(e) = &out {
+                    debug!(operation, error = %e, "set-up call failed");
                 }
-                other => return other,
+                return out;
+            };
+            if attempts >= self.retry.max_attempts {
+                warn!(operation, attempts, error_type = %kind, "set-up call still throttled; giving up");
+                return Err(AdminError::Throttled {
+                    operation: operation.into(),
+                    attempts,
+                    error_type: kind,
+                });
             }
+            self.back_off(operation, attempts, &kind).await;
         }
     }
 }
 
-fn is_throttling(error_type: &str) -> bool {
-    matches!(
-        error_type,
-        "TooManyRequestsException" | "ThrottlingException" | "LimitExceededException"
-    )
-}
-
-/// Full-jitter exponential backoff: uniform in [0, min(20 s, 200 ms * 2^attempt)].
-fn backoff(attempt: u32) -> Duration {
-    let cap = Duration::from_millis(200u64.saturating_mul(1 << attempt.min(10)))
-        .min(Duration::from_secs(20));
-    let ms = rand::rng().random_range(0..=cap.as_millis() as u64);
-    Duration::from_millis(ms)
+/// The throttling error of a response, if it is one: a throttling error type (Cognito sends
+/// HTTP 400 `TooManyRequestsException`) or HTTP 429 whatever the body says.
+pub fn throttling(resp: &Response) -> Option<String> {
+    if !(400..500).contains(&resp.status) {
+        return None;
+    }
+    match resp.error_type() {
+        Some(t)
+            if matches!(
+                t.as_str(),
+                "TooManyRequestsException" | "ThrottlingException"
+            ) =>
+        {
+            Some(t)
+        }
+        _ if resp.status == 429 => Some("HTTP 429".into()),
+        _ => None,
+    }
 }
 
 /// Turn a response into output JSON or a typed error.
@@ -247,11 +396,54 @@ pub fn interpret(operation: &str, resp: &Response) -> Result<Value, AdminError> 
 mod tests {
     use super::*;
 
-    #[test]
-    fn backoff_is_bounded() {
-        for a in 0..40 {
-            assert!(backoff(a) <= Duration::from_secs(20));
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn resp(status: u16, body: &str) -> Response {
+        Response {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+            elapsed: Duration::ZERO,
         }
+    }
+
+    #[test]
+    fn backoff_ceilings_double_up_to_the_cap() {
+        let p = RetryPolicy::default();
+        let ceilings: Vec<u64> = (1..=8).map(|k| p.ceiling(k).as_millis() as u64).collect();
+        assert_eq!(ceilings, [400, 800, 1600, 3200, 6400, 12800, 20000, 20000]);
+        assert_eq!(p.ceiling(u32::MAX), Duration::from_secs(20));
+    }
+
+    #[test]
+    fn backoff_is_full_jitter_within_each_ceiling() {
+        let p = RetryPolicy::default();
+        let mut rng = StdRng::seed_from_u64(1);
+        for k in 1..=6 {
+            let draws: Vec<Duration> = (0..500).map(|_| p.delay(k, &mut rng)).collect();
+            let ceiling = p.ceiling(k);
+            assert!(draws.iter().all(|d| *d <= ceiling));
+            // Full jitter spreads over the whole range, not just near the ceiling.
+            assert!(draws.iter().any(|d| *d < ceiling / 4), "retry {k}");
+            assert!(draws.iter().any(|d| *d > ceiling * 3 / 4), "retry {k}");
+        }
+    }
+
+    #[test]
+    fn throttling_is_recognised_by_type_or_429_only() {
+        let t = |s, b| throttling(&resp(s, b));
+        assert_eq!(
+            t(
+                400,
+                r#"{"__type":"TooManyRequestsException","message":"Rate exceeded"}"#
+            ),
+            Some("TooManyRequestsException".into())
+        );
+        assert_eq!(t(429, "<html>slow down</html>"), Some("HTTP 429".into()));
+        assert_eq!(t(400, r#"{"__type":"LimitExceededException"}"#), None);
+        assert_eq!(t(400, r#"{"__type":"NotAuthorizedException"}"#), None);
+        assert_eq!(t(200, r#"{"__type":"TooManyRequestsException"}"#), None);
     }
 
     #[test]

@@ -19,6 +19,14 @@ pub enum CredentialsError {
         /// Files that were searched.
         files: String,
     },
+    /// The AWS SDK chain (feature `aws-config`) could not provide credentials.
+    #[error("the AWS SDK credential chain (profile {profile:?}) failed: {reason}")]
+    Provider {
+        /// Profile asked for.
+        profile: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// The profile exists but is incomplete.
     #[error("profile {profile:?} in {file} has no aws_access_key_id/aws_secret_access_key")]
     Incomplete {
@@ -29,8 +37,35 @@ pub enum CredentialsError {
     },
 }
 
-/// Resolve credentials. `allow_placeholder`: the target is an emulator on loopback, which
-/// accepts any signature.
+/// Resolve credentials, also through the AWS SDK's chain (SSO, assume-role,
+/// `credential_process`…) when built with the `aws-config` feature and neither the environment
+/// nor the shared files hold static keys. Loopback targets (`allow_placeholder`) never wait for
+/// the chain: they accept any signature.
+pub async fn resolve_any(
+    env: &BTreeMap<String, String>,
+    region: &str,
+    allow_placeholder: bool,
+) -> Result<AwsCredentials, CredentialsError> {
+    #[cfg(feature = "aws-config")]
+    if !allow_placeholder && resolve(env, false).is_err() {
+        return super::sdk_credentials::load(env, region).await;
+    }
+    #[cfg(not(feature = "aws-config"))]
+    let _ = region;
+    resolve(env, allow_placeholder)
+}
+
+fn placeholder() -> AwsCredentials {
+    AwsCredentials {
+        access_key_id: "cognitoconformance".into(),
+        secret_access_key: "loopback-placeholder".into(),
+        session_token: None,
+        source: "loopback placeholder".into(),
+    }
+}
+
+/// Resolve credentials from the environment and static keys in the shared files.
+/// `allow_placeholder`: the target is an emulator on loopback, which accepts any signature.
 pub fn resolve(
     env: &BTreeMap<String, String>,
     allow_placeholder: bool,
@@ -93,12 +128,7 @@ pub fn resolve(
         }
     }
     if allow_placeholder {
-        return Ok(AwsCredentials {
-            access_key_id: "cognitoconformance".into(),
-            secret_access_key: "loopback-placeholder".into(),
-            session_token: None,
-            source: "loopback placeholder".into(),
-        });
+        return Ok(placeholder());
     }
     Err(CredentialsError::Missing {
         files: files

@@ -91,6 +91,7 @@ pub struct Launched {
 impl Launched {
     /// Stop the emulator and wait for it to exit.
     pub async fn stop(mut self) {
+        tracing::info!(emulator = %self.label, "stopping emulator");
         let _ = self.child.kill().await;
     }
 }
@@ -191,6 +192,7 @@ pub async fn launch_from(
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true);
+    tracing::info!(emulator = name, version = %pin.version, %url, "starting emulator");
     let child = cmd.spawn().map_err(|source| LaunchError::Spawn {
         name: name.into(),
         source,
@@ -202,6 +204,7 @@ pub async fn launch_from(
         _workdir: workdir,
     };
     wait_ready(&mut launched, name, Duration::from_secs(60)).await?;
+    tracing::info!(emulator = name, %url, "emulator answers");
     Ok(launched)
 }
 

@@ -12,9 +12,11 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
+use tracing::{debug, info, warn};
 
 use super::admin::{Admin, AdminError};
 use crate::case::fixture::{ClientKind, PoolKind};
+use crate::snapshot::secrets;
 
 /// The tag every provisioned pool carries (value: the run prefix).
 pub const RUN_TAG: &str = "cognito-conformance-run";
@@ -97,11 +99,13 @@ impl Provisioner {
             .take(20)
             .map(char::from)
             .collect();
+        // Meets every password policy: upper, lower, digit, symbol, length >= 8.
+        let password = format!("Aa1!{tail}");
+        secrets::global().register(&password, "PASSWORD");
         Provisioner {
             admin,
             prefix: format!("{NAME_PREFIX}-{secs}-{rand}"),
-            // Meets every password policy: upper, lower, digit, symbol, length >= 8.
-            password: format!("Aa1!{tail}"),
+            password,
             pools: Mutex::new(HashMap::new()),
             created: Mutex::new(Vec::new()),
             deleted: std::sync::atomic::AtomicUsize::new(0),
@@ -199,8 +203,9 @@ impl Provisioner {
             PoolKind::Default => "default",
             PoolKind::VerifyBeforeUpdate => "verify-before-update",
         };
+        let name = format!("{}-{kind_name}-{label}", self.prefix);
         let mut input = json!({
-            "PoolName": format!("{}-{kind_name}-{label}", self.prefix),
+            "PoolName": name,
             "AliasAttributes": ["email"],
             "AutoVerifiedAttributes": ["email"],
             "Schema": [
@@ -223,6 +228,7 @@ impl Provisioner {
         if let Ok(mut c) = self.created.lock() {
             c.push(id.clone());
         }
+        info!(pool = %id, %name, "created user pool");
         let full = self.create_client(&id, "full", None).await?;
         let restricted = self
             .create_client(
@@ -254,11 +260,13 @@ impl Provisioner {
             input["WriteAttributes"] = w;
         }
         let out = self.admin.signed("CreateUserPoolClient", &input).await?;
-        str_at(
+        let id = str_at(
             &out,
             &["UserPoolClient", "ClientId"],
             "CreateUserPoolClient",
-        )
+        )?;
+        debug!(pool, client = %id, kind = name, "created app client");
+        Ok(id)
     }
 
     /// A username for a case: `<prefix>-<tag>`.
@@ -290,6 +298,7 @@ impl Provisioner {
                 &json!({"UserPoolId": pool.id, "Username": username, "Password": self.password, "Permanent": true}),
             )
             .await?;
+        debug!(pool = %pool.id, username, "created confirmed user");
         Ok(UserHandle {
             username: username.to_string(),
             attributes: attributes.clone(),
@@ -314,21 +323,28 @@ impl Provisioner {
                 &json!({"ClientId": pool.full_client, "Username": username, "Password": self.password, "UserAttributes": attrs}),
             )
             .await?;
+        debug!(pool = %pool.id, username, "signed up unconfirmed user");
         Ok(UserHandle {
             username: username.to_string(),
             attributes: attributes.clone(),
         })
     }
 
-    /// Sign in with USER_PASSWORD_AUTH.
+    /// Sign in with USER_PASSWORD_AUTH. The tokens are registered as secrets at once.
     pub async fn sign_in(&self, client_id: &str, username: &str) -> Result<Tokens, AdminError> {
         let out = self.sign_in_raw(client_id, username).await?;
         let get = |k: &str| str_at(&out, &["AuthenticationResult", k], "InitiateAuth");
-        Ok(Tokens {
+        let tokens = Tokens {
             access: get("AccessToken")?,
             id: get("IdToken")?,
             refresh: get("RefreshToken")?,
-        })
+        };
+        let registry = secrets::global();
+        registry.register(&tokens.access, "ACCESS_TOKEN");
+        registry.register(&tokens.id, "ID_TOKEN");
+        registry.register(&tokens.refresh, "REFRESH_TOKEN");
+        debug!(username, "signed in");
+        Ok(tokens)
     }
 
     /// The InitiateAuth output, or the error (used to check that sign-in fails).
@@ -391,6 +407,7 @@ impl Provisioner {
         }
         self.deleted
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        info!(pool = pool_id, "deleted user pool");
         Ok(())
     }
 
@@ -402,6 +419,7 @@ impl Provisioner {
     pub async fn cleanup(&self) -> Vec<(String, AdminError)> {
         let mut failures = Vec::new();
         let mut ids = self.created_pools();
+        let recorded = ids.len();
         if self.create_attempted() {
             ids.extend(
                 self.sweep()
@@ -411,15 +429,25 @@ impl Provisioner {
                     .collect::<Vec<_>>(),
             );
         }
+        info!(
+            prefix = %self.prefix,
+            recorded,
+            swept = ids.len() - recorded,
+            "cleanup: deleting the run's pools"
+        );
         for id in ids {
             match self.delete_pool(&id).await {
                 Ok(()) => {}
                 Err(e) if e.error_type() == Some("ResourceNotFoundException") => {
+                    debug!(pool = %id, "already gone");
                     if let Ok(mut c) = self.created.lock() {
                         c.retain(|p| p != &id);
                     }
                 }
-                Err(e) => failures.push((id, e)),
+                Err(e) => {
+                    warn!(pool = %id, error = %e, "could not delete user pool");
+                    failures.push((id, e));
+                }
             }
         }
         failures

@@ -128,10 +128,13 @@ impl HttpClient {
     /// `POST` the request to `url` and read the whole response within the limits.
     pub async fn send(&self, url: &str, request: &Request) -> Result<Response, WireError> {
         let timeout = self.settings.request_timeout;
-        match tokio::time::timeout(timeout, self.exchange(url, request)).await {
+        let start = Instant::now();
+        let result = match tokio::time::timeout(timeout, self.exchange(url, request)).await {
             Ok(result) => result,
             Err(_) => Err(WireError::Timeout(timeout)),
-        }
+        };
+        super::exchange_log::exchange(request, &result, start.elapsed());
+        result
     }
 
     async fn exchange(&self, url: &str, request: &Request) -> Result<Response, WireError> {

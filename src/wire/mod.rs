@@ -4,6 +4,7 @@
 pub mod client;
 pub mod curl;
 pub mod error_type;
+mod exchange_log;
 pub mod request;
 pub mod sigv4;
 

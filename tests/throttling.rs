@@ -1,0 +1,340 @@
+//! Throttling is never counted against a target. A local stand-in (wiremock on 127.0.0.1)
+//! answers `TooManyRequestsException` (HTTP 400, `__type`) a given number of times:
+//! - set-up calls retry with exponential back-off and full jitter, then succeed;
+//! - a stand-in that never stops throttling set-up gives `error` ("throttled after K
+//!   attempts"), never `fail`;
+//! - the request under test is retried the same way; if it stays throttled the case is an
+//!   `error`, and a throttle the case injected on purpose is judged, not retried.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tracing::Instrument;
+use tracing_subscriber::fmt::MakeWriter;
+use wiremock::matchers::{header, header_regex, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use cognito_conformance::case::fixture::Capability;
+use cognito_conformance::case::load::parse_case;
+use cognito_conformance::check::Verdict;
+use cognito_conformance::logging::{self, LogConfig};
+use cognito_conformance::report::{CaseOutcome, TargetInfo};
+use cognito_conformance::run::RunContext;
+use cognito_conformance::run::execute::execute;
+use cognito_conformance::snapshot::Redactor;
+use cognito_conformance::target::{Admin, AdminError, Provisioner, RetryPolicy, credentials};
+use cognito_conformance::wire::{HttpClient, WireSettings};
+
+const CT: &str = "application/x-amz-json-1.1";
+const TOKEN: &str =
+    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtb2NrIiwidG9rZW5fdXNlIjoiYWNjZXNzIn0.c2lnbmF0dXJlc2lnbmF0dXJl";
+
+/// Short delays so the test is quick; the shape (doubling ceilings, full jitter) is the real
+/// one and is unit-tested in `target::admin`.
+const FAST: RetryPolicy = RetryPolicy {
+    max_attempts: 4,
+    base: Duration::from_millis(1),
+    cap: Duration::from_millis(8),
+};
+
+fn op(name: &str) -> wiremock::matchers::HeaderExactMatcher {
+    header(
+        "x-amz-target",
+        format!("AWSCognitoIdentityProviderService.{name}").as_str(),
+    )
+}
+
+fn ok(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.to_string(), CT)
+}
+
+fn throttled() -> ResponseTemplate {
+    ResponseTemplate::new(400).set_body_raw(
+        json!({"__type": "TooManyRequestsException", "message": "Too many requests"}).to_string(),
+        CT,
+    )
+}
+
+/// A conforming stand-in for the whole case path. `throttle` names an operation answered
+/// `TooManyRequestsException` `times` times (`None`: for ever) before it behaves.
+async fn stand_in(throttle: &str, times: Option<u64>) -> MockServer {
+    log();
+    let server = MockServer::start().await;
+    let throttling = Mock::given(method("POST"))
+        .and(op(throttle))
+        .respond_with(throttled())
+        .with_priority(1);
+    match times {
+        Some(n) => throttling.up_to_n_times(n).mount(&server).await,
+        None => throttling.mount(&server).await,
+    }
+    for (name, body) in [
+        (
+            "CreateUserPool",
+            json!({"UserPool": {"Id": "us-east-1_throttle"}}),
+        ),
+        (
+            "CreateUserPoolClient",
+            json!({"UserPoolClient": {"ClientId": "client-throttle"}}),
+        ),
+        ("AdminCreateUser", json!({"User": {"Username": "u"}})),
+        ("AdminSetUserPassword", json!({})),
+        ("DeleteUserPool", json!({})),
+        // An error must leave the user unchanged; this user never changes.
+        (
+            "AdminGetUser",
+            json!({"Username": "u", "UserAttributes": [{"Name": "email", "Value": "u@example.com"}]}),
+        ),
+        (
+            "InitiateAuth",
+            json!({"AuthenticationResult": {"AccessToken": TOKEN, "IdToken": TOKEN, "RefreshToken": "refresh-token-opaque"}}),
+        ),
+        // The garbage-token case expects exactly this.
+        ("DeleteUser", json!({})),
+    ] {
+        let m = Mock::given(method("POST")).and(op(name));
+        let m = if name == "DeleteUser" {
+            m.respond_with(
+                ResponseTemplate::new(400).set_body_raw(
+                    json!({"__type": "NotAuthorizedException", "message": "Invalid Access Token"})
+                        .to_string(),
+                    CT,
+                ),
+            )
+        } else {
+            m.respond_with(ok(body))
+        };
+        m.with_priority(5).mount(&server).await;
+    }
+    // The reference's test-control extension, for the injected-fault case.
+    Mock::given(method("POST"))
+        .and(header_regex(
+            "x-amz-target",
+            "^CognitoConformanceReference\\.",
+        ))
+        .respond_with(ok(json!({})))
+        .with_priority(5)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn admin(server: &MockServer) -> Admin {
+    let settings = WireSettings {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(2),
+        max_body: 64 * 1024,
+    };
+    let creds = credentials::resolve(&Default::default(), true).unwrap();
+    Admin::new(
+        HttpClient::new(settings).unwrap(),
+        &server.uri(),
+        "us-east-1",
+        creds,
+        None,
+    )
+    .with_retry(FAST)
+}
+
+async fn count(server: &MockServer, name: &str) -> usize {
+    let target = format!("AWSCognitoIdentityProviderService.{name}");
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| {
+            r.headers
+                .get("x-amz-target")
+                .is_some_and(|v| v.as_bytes() == target.as_bytes())
+        })
+        .count()
+}
+
+const GARBAGE: &str = r#"title = "garbage token"
+requirement = "r"
+evidence = { level = "observed", source = "s" }
+[given]
+token = "garbage"
+[when]
+operation = "DeleteUser"
+body = { AccessToken = "{{access_token}}" }
+[then]
+status = 400
+error = "NotAuthorizedException"
+"#;
+
+const INJECTED: &str = r#"title = "injected throttling"
+requirement = "r"
+evidence = { level = "observed", source = "s" }
+needs = ["fault-injection"]
+[given]
+fault = "throttling"
+[when]
+operation = "DeleteUser"
+body = { AccessToken = "{{access_token}}" }
+[then]
+status = 400
+error = "TooManyRequestsException"
+"#;
+
+async fn run_case(server: &MockServer, fixture: &str) -> CaseOutcome {
+    let id = "delete-user/throttle/case";
+    let case = parse_case(Path::new(&format!("fixtures/{id}.toml")), id, fixture).unwrap();
+    let ctx = RunContext {
+        provisioner: Provisioner::new(admin(server)),
+        capabilities: BTreeSet::from([Capability::FaultInjection]),
+        redactor: Redactor::new(),
+        target: TargetInfo {
+            name: "throttling stand-in".into(),
+            url: server.uri(),
+            kind: "loopback".into(),
+            capabilities: vec![],
+        },
+        goldens: cognito_conformance::snapshot::Goldens::none(),
+    };
+    execute(&ctx, &case, 0).await
+}
+
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Log {
+    type Writer = Log;
+    fn make_writer(&'a self) -> Log {
+        self.clone()
+    }
+}
+
+/// The log of this test binary, installed once as the global subscriber before any test
+/// touches the suite. (A per-test `set_default` races with tracing's per-callsite interest
+/// cache when tests run in parallel, and loses events.) Tests tell their lines apart by span.
+fn log() -> &'static Log {
+    static LOG: std::sync::OnceLock<Log> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Log::default();
+        let filter = LogConfig {
+            level: Some("info".into()),
+            ..Default::default()
+        }
+        .filter()
+        .unwrap();
+        tracing::subscriber::set_global_default(logging::subscriber(filter, log.clone(), false))
+            .unwrap();
+        log
+    })
+}
+
+#[tokio::test]
+async fn throttled_set_up_calls_back_off_and_then_succeed() {
+    let server = stand_in("CreateUserPool", Some(3)).await;
+    let out = admin(&server)
+        .signed("CreateUserPool", &json!({"PoolName": "p"}))
+        // The span's target passes the `cognito_conformance=info` filter.
+        .instrument(tracing::info_span!(target: "cognito_conformance::tests", "backoff_probe"))
+        .await
+        .expect("the fourth attempt succeeds");
+    assert_eq!(out["UserPool"]["Id"], "us-east-1_throttle");
+    assert_eq!(count(&server, "CreateUserPool").await, 4);
+    // One back-off per throttled answer, each drawn under its doubling ceiling.
+    let text = String::from_utf8(log().0.lock().unwrap().clone()).unwrap();
+    let backoffs: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("backoff_probe") && l.contains("throttled; backing off"))
+        .collect();
+    assert_eq!(backoffs.len(), 3, "{text}");
+    for (k, line) in backoffs.iter().enumerate() {
+        let attempt = k as u32 + 1;
+        assert!(line.contains(&format!("attempt={attempt}")), "{line}");
+        let delay: u64 = line
+            .split("delay_ms=")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|d| d.parse().ok())
+            .unwrap();
+        assert!(
+            Duration::from_millis(delay) <= FAST.ceiling(attempt),
+            "{line}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_set_up_call_throttled_for_ever_is_a_typed_error() {
+    let server = stand_in("CreateUserPool", None).await;
+    let err = admin(&server)
+        .signed("CreateUserPool", &json!({"PoolName": "p"}))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AdminError::Throttled { attempts: 4, .. }),
+        "{err:?}"
+    );
+    assert_eq!(count(&server, "CreateUserPool").await, 4);
+}
+
+#[tokio::test]
+async fn endless_set_up_throttling_makes_the_case_an_error_not_a_failure() {
+    let server = stand_in("AdminCreateUser", None).await;
+    let o = run_case(&server, GARBAGE).await;
+    assert_eq!(o.verdict, Verdict::Error, "{o:?}");
+    let reason = o.reason.unwrap_or_default();
+    assert!(
+        reason.starts_with("set-up failed")
+            && reason.contains("AdminCreateUser throttled after 4 attempts")
+            && reason.contains("not a conformance gap"),
+        "{reason}"
+    );
+    assert_eq!(count(&server, "AdminCreateUser").await, 4);
+    assert_eq!(count(&server, "DeleteUser").await, 0, "nothing was judged");
+}
+
+#[tokio::test]
+async fn set_up_throttling_that_stops_does_not_change_the_verdict() {
+    let server = stand_in("AdminCreateUser", Some(2)).await;
+    let o = run_case(&server, GARBAGE).await;
+    assert_eq!(o.verdict, Verdict::Pass, "{o:?}");
+    assert_eq!(count(&server, "AdminCreateUser").await, 3);
+}
+
+#[tokio::test]
+async fn the_request_under_test_is_retried_when_throttled() {
+    let server = stand_in("DeleteUser", Some(2)).await;
+    let o = run_case(&server, GARBAGE).await;
+    assert_eq!(o.verdict, Verdict::Pass, "{o:?}");
+    assert_eq!(count(&server, "DeleteUser").await, 3);
+}
+
+#[tokio::test]
+async fn a_request_under_test_throttled_for_ever_is_an_error_not_a_failure() {
+    let server = stand_in("DeleteUser", None).await;
+    let o = run_case(&server, GARBAGE).await;
+    assert_eq!(o.verdict, Verdict::Error, "{o:?}");
+    let reason = o.reason.unwrap_or_default();
+    assert!(
+        reason.contains("throttled 4 times in a row") && reason.contains("not judged"),
+        "{reason}"
+    );
+    assert_eq!(count(&server, "DeleteUser").await, 4);
+}
+
+#[tokio::test]
+async fn injected_throttling_is_judged_not_retried() {
+    let server = stand_in("DeleteUser", None).await;
+    let o = run_case(&server, INJECTED).await;
+    assert_eq!(o.verdict, Verdict::Pass, "{o:?}");
+    assert_eq!(count(&server, "DeleteUser").await, 1);
+}
