@@ -256,3 +256,41 @@ fn reference_run_is_conformant_and_writes_reports() {
             .contains("<testsuite")
     );
 }
+
+#[test]
+fn missing_or_unknown_emulator_says_what_to_do() {
+    let empty = tempfile::tempdir().unwrap();
+    let launch = |name: &str| {
+        Command::new(BIN)
+            .args(["run", "--launch", name, "--no-progress"])
+            .env("COGNITO_CONFORMANCE_EMULATORS", empty.path())
+            .env("PATH", empty.path())
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+            .output()
+            .unwrap()
+    };
+    for (name, install) in [
+        ("ministack", "bin/pip install 'ministack==1.5.33'"),
+        (
+            "fakecloud",
+            "cargo install fakecloud --version 0.51.0 --locked --root .emulators/fakecloud",
+        ),
+    ] {
+        let out = launch(name);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{name} ")) && err.contains("is not installed"),
+            "{err}"
+        );
+        assert!(err.contains(install), "{err}");
+    }
+    let out = launch("localstack");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unknown emulator") && err.contains("ministack") && err.contains("fakecloud"),
+        "{err}"
+    );
+}

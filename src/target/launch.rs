@@ -22,7 +22,7 @@ pub struct Pin {
     pub version: String,
     /// Package name in its registry.
     pub package: String,
-    /// `pypi` or `npm`.
+    /// `pypi`, `npm` or `crates.io`.
     pub registry: String,
     /// The command that installs it where the suite looks.
     pub install: String,
@@ -64,7 +64,7 @@ pub enum LaunchError {
         source: std::io::Error,
     },
     /// It started but never answered.
-    #[error("{name} did not answer on {url} within {waited:?}{exit}")]
+    #[error("{name} did not answer on {url} within {waited:?}{exit}{log}")]
     NotReady {
         /// Emulator.
         name: String,
@@ -74,6 +74,8 @@ pub enum LaunchError {
         waited: Duration,
         /// Exit status, if it died.
         exit: String,
+        /// The last lines it printed, so a failed start explains itself.
+        log: String,
     },
 }
 
@@ -85,7 +87,9 @@ pub struct Launched {
     /// `name version`.
     pub label: String,
     child: Child,
-    _workdir: Option<tempfile::TempDir>,
+    // Declared after `child`: the working directory (its log, cognito-local's config,
+    // ministack's pid file) outlives the process and is removed once it is gone.
+    workdir: tempfile::TempDir,
 }
 
 impl Launched {
@@ -94,6 +98,90 @@ impl Launched {
         tracing::info!(emulator = %self.label, "stopping emulator");
         let _ = self.child.kill().await;
     }
+}
+
+/// How the suite knows a started emulator is ready for requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ready {
+    /// The port accepts connections (the server binds only once it can serve).
+    Listening,
+    /// `GET path` answers 2xx: the port opens before the server is ready to serve.
+    Http(&'static str),
+}
+
+/// How to start one emulator: executable, arguments and environment for a given port.
+struct Recipe {
+    /// Where the installed executable lives under the emulator root.
+    candidates: Vec<PathBuf>,
+    /// Its name on `PATH`.
+    on_path: &'static str,
+    ready: Ready,
+    /// Fills in the command for `port`, with `dir` as its private working directory.
+    configure: fn(&mut Command, u16, &Path) -> std::io::Result<()>,
+}
+
+fn recipe(name: &str, root: &Path) -> Option<Recipe> {
+    Some(match name {
+        "moto" => Recipe {
+            candidates: vec![root.join("moto/bin/moto_server")],
+            on_path: "moto_server",
+            ready: Ready::Listening,
+            configure: |cmd, port, _| {
+                cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+                Ok(())
+            },
+        },
+        "cognito-local" => Recipe {
+            candidates: vec![root.join("cognito-local/node_modules/.bin/cognito-local")],
+            on_path: "cognito-local",
+            ready: Ready::Listening,
+            configure: |cmd, port, dir| {
+                // Its default config forces e-mail usernames; the suite uses plain ones.
+                let cfg = dir.join(".cognito");
+                std::fs::create_dir_all(&cfg)?;
+                std::fs::write(
+                    cfg.join("config.json"),
+                    r#"{"UserPoolDefaults":{"UsernameAttributes":[]}}"#,
+                )?;
+                cmd.current_dir(dir)
+                    .env("HOST", "127.0.0.1")
+                    .env("PORT", port.to_string());
+                Ok(())
+            },
+        },
+        // ministack (app.py `main`): GATEWAY_PORT and BIND_HOST choose the listener (default
+        // 0.0.0.0:4566). Its extra listeners (SFTP, IoT mTLS on 8883) are switched off so
+        // concurrent runs cannot collide, and its pid file goes to TMPDIR, our private
+        // directory. `/_ministack/ready` answers 200 once start-up (init scripts) is done.
+        "ministack" => Recipe {
+            candidates: vec![root.join("ministack/bin/ministack")],
+            on_path: "ministack",
+            ready: Ready::Http("/_ministack/ready"),
+            configure: |cmd, port, dir| {
+                cmd.current_dir(dir)
+                    .env("BIND_HOST", "127.0.0.1")
+                    .env("GATEWAY_PORT", port.to_string())
+                    .env("SFTP_ENABLED", "0")
+                    .env("IOT_MTLS_ENABLED", "0")
+                    .env("TMPDIR", dir);
+                Ok(())
+            },
+        },
+        // fakecloud (cli.rs): `--addr HOST:PORT` (default 0.0.0.0:4566), in-memory state by
+        // default; `/_fakecloud/health` is what its own `healthcheck` subcommand probes.
+        "fakecloud" => Recipe {
+            candidates: vec![root.join("fakecloud/bin/fakecloud")],
+            on_path: "fakecloud",
+            ready: Ready::Http("/_fakecloud/health"),
+            configure: |cmd, port, dir| {
+                cmd.current_dir(dir)
+                    .args(["--addr", &format!("127.0.0.1:{port}")])
+                    .args(["--log-level", "warn"]);
+                Ok(())
+            },
+        },
+        _ => return None,
+    })
 }
 
 fn emulator_root() -> PathBuf {
@@ -128,58 +216,20 @@ pub async fn launch_from(
     path: Option<&std::ffi::OsStr>,
 ) -> Result<Launched, LaunchError> {
     let pins = pins();
-    let pin = pins.get(name).ok_or_else(|| {
-        LaunchError::Unknown(
-            name.into(),
-            pins.keys().cloned().collect::<Vec<_>>().join(", "),
-        )
-    })?;
-    let port = free_port().map_err(|source| LaunchError::Spawn {
-        name: name.into(),
-        source,
-    })?;
-    let url = format!("http://127.0.0.1:{port}/");
-    let (mut cmd, workdir, candidates) = match name {
-        "moto" => {
-            let c = vec![root.join("moto/bin/moto_server")];
-            let exe = find(&c, "moto_server", path);
-            let mut cmd = Command::new(exe.clone().unwrap_or_default());
-            cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
-            (exe.map(|_| cmd), None, c)
-        }
-        "cognito-local" => {
-            let c = vec![root.join("cognito-local/node_modules/.bin/cognito-local")];
-            let exe =
-                find(&c, "cognito-local", path).map(|p| std::fs::canonicalize(&p).unwrap_or(p));
-            let dir = tempfile::tempdir().map_err(|source| LaunchError::Spawn {
-                name: name.into(),
-                source,
-            })?;
-            let cfg = dir.path().join(".cognito");
-            std::fs::create_dir_all(&cfg)
-                .and_then(|_| {
-                    std::fs::write(
-                        cfg.join("config.json"),
-                        r#"{"UserPoolDefaults":{"UsernameAttributes":[]}}"#,
-                    )
-                })
-                .map_err(|source| LaunchError::Spawn {
-                    name: name.into(),
-                    source,
-                })?;
-            let mut cmd = Command::new(exe.clone().unwrap_or_default());
-            cmd.current_dir(dir.path())
-                .env("HOST", "127.0.0.1")
-                .env("PORT", port.to_string());
-            (exe.map(|_| cmd), Some(dir), c)
-        }
-        _ => (None, None, vec![]),
-    };
-    let Some(cmd) = cmd.as_mut() else {
+    let known = || pins.keys().cloned().collect::<Vec<_>>().join(", ");
+    let pin = pins
+        .get(name)
+        .ok_or_else(|| LaunchError::Unknown(name.into(), known()))?;
+    let recipe = recipe(name, root).ok_or_else(|| LaunchError::Unknown(name.into(), known()))?;
+    // Canonical, so a relative root still works after `current_dir` moves the child.
+    let Some(exe) = find(&recipe.candidates, recipe.on_path, path)
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+    else {
         return Err(LaunchError::NotInstalled {
             name: name.into(),
             version: pin.version.clone(),
-            looked: candidates
+            looked: recipe
+                .candidates
                 .iter()
                 .map(|p| p.display().to_string())
                 .chain(["PATH".to_string()])
@@ -188,23 +238,33 @@ pub async fn launch_from(
             install: pin.install.clone(),
         });
     };
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
-    tracing::info!(emulator = name, version = %pin.version, %url, "starting emulator");
-    let child = cmd.spawn().map_err(|source| LaunchError::Spawn {
+    let spawn_err = |source| LaunchError::Spawn {
         name: name.into(),
         source,
-    })?;
+    };
+    let port = free_port().map_err(spawn_err)?;
+    let url = format!("http://127.0.0.1:{port}/");
+    let workdir = tempfile::Builder::new()
+        .prefix(&format!("ccf-{name}-"))
+        .tempdir()
+        .map_err(spawn_err)?;
+    let log = std::fs::File::create(workdir.path().join("emulator.log")).map_err(spawn_err)?;
+    let mut cmd = Command::new(&exe);
+    (recipe.configure)(&mut cmd, port, workdir.path()).map_err(spawn_err)?;
+    cmd.stdin(Stdio::null())
+        .stdout(log.try_clone().map_err(spawn_err)?)
+        .stderr(log)
+        .kill_on_drop(true);
+    let child = cmd.spawn().map_err(spawn_err)?;
     let mut launched = Launched {
-        url: url.clone(),
+        url,
         label: format!("{name} {}", pin.version),
         child,
-        _workdir: workdir,
+        workdir,
     };
-    wait_ready(&mut launched, name, Duration::from_secs(60)).await?;
-    tracing::info!(emulator = name, %url, "emulator answers");
+    tracing::info!(emulator = name, version = %pin.version, url = %launched.url, "starting emulator");
+    wait_ready(&mut launched, name, recipe.ready, Duration::from_secs(60)).await?;
+    tracing::info!(emulator = name, url = %launched.url, "emulator answers");
     Ok(launched)
 }
 
@@ -213,45 +273,108 @@ fn free_port() -> std::io::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-async fn wait_ready(l: &mut Launched, name: &str, limit: Duration) -> Result<(), LaunchError> {
+/// The last lines of the emulator's output, indented, for a start-up failure.
+fn log_tail(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("emulator.log")).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = &lines[lines.len().saturating_sub(15)..];
+    if tail.is_empty() {
+        return String::new();
+    }
+    format!("; its last output:\n    {}", tail.join("\n    "))
+}
+
+async fn answers(url: &str, ready: Ready, client: &reqwest::Client) -> bool {
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    match ready {
+        Ready::Listening => tokio::net::TcpStream::connect(addr).await.is_ok(),
+        Ready::Http(path) => client
+            .get(format!("http://{addr}{path}"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success()),
+    }
+}
+
+async fn wait_ready(
+    l: &mut Launched,
+    name: &str,
+    ready: Ready,
+    limit: Duration,
+) -> Result<(), LaunchError> {
     let start = Instant::now();
-    let addr = l
-        .url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap_or_default();
+    let not_ready = |l: &Launched, waited, exit| LaunchError::NotReady {
+        name: name.into(),
+        url: l.url.clone(),
+        waited,
+        exit,
+        log: log_tail(l.workdir.path()),
+    };
     while start.elapsed() < limit {
         if let Ok(Some(status)) = l.child.try_wait() {
-            return Err(LaunchError::NotReady {
-                name: name.into(),
-                url: l.url.clone(),
-                waited: start.elapsed(),
-                exit: format!(" (it exited: {status})"),
-            });
+            return Err(not_ready(
+                l,
+                start.elapsed(),
+                format!(" (it exited: {status})"),
+            ));
         }
-        if tokio::net::TcpStream::connect(&addr).await.is_ok() {
+        if answers(&l.url, ready, &client).await {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    Err(LaunchError::NotReady {
-        name: name.into(),
-        url: l.url.clone(),
-        waited: limit,
-        exit: String::new(),
-    })
+    Err(not_ready(l, limit, String::new()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn pins_are_one_place_and_parse() {
         let p = pins();
         assert_eq!(p["moto"].version, "5.2.5");
         assert_eq!(p["cognito-local"].version, "5.3.0");
-        assert!(p["moto"].install.contains("5.2.5"));
+        assert_eq!(p["ministack"].version, "1.5.33");
+        assert_eq!(p["fakecloud"].version, "0.51.0");
+        assert_eq!(p["fakecloud"].registry, "crates.io");
+        for (name, pin) in &p {
+            assert!(
+                pin.install.contains(&pin.version),
+                "{name}: {}",
+                pin.install
+            );
+            assert!(
+                pin.install.contains(&pin.package),
+                "{name}: {}",
+                pin.install
+            );
+            assert!(
+                pin.install.contains(&format!(".emulators/{name}")),
+                "{name} must install where the suite looks: {}",
+                pin.install
+            );
+        }
+    }
+
+    #[test]
+    fn every_pin_has_a_recipe_and_every_recipe_a_pin() {
+        let root = Path::new(".emulators");
+        for name in pins().keys() {
+            assert!(
+                recipe(name, root).is_some(),
+                "{name} is pinned but cannot be launched"
+            );
+        }
+        for name in ["moto", "cognito-local", "ministack", "fakecloud"] {
+            assert!(pins().contains_key(name), "{name} has no pin");
+        }
     }
 
     #[tokio::test]
@@ -261,13 +384,118 @@ mod tests {
             Err(LaunchError::Unknown(..))
         ));
         let dir = tempfile::tempdir().unwrap();
-        let e = launch_from("moto", dir.path(), Some(dir.path().as_os_str()))
+        for (name, install) in [
+            ("moto", "pip install 'moto[server]==5.2.5'"),
+            (
+                "ministack",
+                "python3 -m venv .emulators/ministack && .emulators/ministack/bin/pip install 'ministack==1.5.33'",
+            ),
+            (
+                "fakecloud",
+                "cargo install fakecloud --version 0.51.0 --locked --root .emulators/fakecloud",
+            ),
+        ] {
+            let e = launch_from(name, dir.path(), Some(dir.path().as_os_str()))
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("not installed") && e.contains(install), "{e}");
+            assert!(
+                e.contains(&format!("{name}/bin/")),
+                "says where it looked: {e}"
+            );
+        }
+    }
+
+    /// An executable script at `root/rel`.
+    fn script(root: &Path, rel: &str, body: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    #[tokio::test]
+    async fn ministack_is_started_on_loopback_and_probed_on_its_ready_path() {
+        // A stand-in that serves its working directory with the port and host ministack is
+        // given: it is ready only if the launcher passed them and probes `/_ministack/ready`.
+        let root = tempfile::tempdir().unwrap();
+        script(
+            root.path(),
+            "ministack/bin/ministack",
+            r#"[ "$SFTP_ENABLED" = 0 ] && [ "$IOT_MTLS_ENABLED" = 0 ] || exit 3
+mkdir -p _ministack && echo '{}' > _ministack/ready
+exec python3 -m http.server --bind "$BIND_HOST" "$GATEWAY_PORT""#,
+        );
+        let l = launch_from("ministack", root.path(), None).await.unwrap();
+        assert!(l.url.starts_with("http://127.0.0.1:"), "{}", l.url);
+        assert_eq!(l.label, "ministack 1.5.33");
+        let addr = l
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        l.stop().await;
+        assert!(
+            tokio::net::TcpStream::connect(&addr).await.is_err(),
+            "stopped emulator still listens"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_listening_port_without_the_ready_path_is_not_ready() {
+        let root = tempfile::tempdir().unwrap();
+        script(
+            root.path(),
+            "fakecloud/bin/fakecloud",
+            // Serves 404 for /_fakecloud/health: listening, never healthy.
+            r#"exec python3 -m http.server --bind 127.0.0.1 "${2##*:}""#,
+        );
+        let r = recipe("fakecloud", root.path()).unwrap();
+        let port = free_port().unwrap();
+        let workdir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(&r.candidates[0]);
+        (r.configure)(&mut cmd, port, workdir.path()).unwrap();
+        let mut l = Launched {
+            url: format!("http://127.0.0.1:{port}/"),
+            label: "fakecloud".into(),
+            child: cmd
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .unwrap(),
+            workdir,
+        };
+        let e = wait_ready(&mut l, "fakecloud", r.ready, Duration::from_secs(3))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, LaunchError::NotReady { .. }), "{e}");
+        assert!(
+            tokio::net::TcpStream::connect(format!("127.0.0.1:{port}"))
+                .await
+                .is_ok(),
+            "the stand-in should have been listening"
+        );
+        l.stop().await;
+    }
+
+    #[tokio::test]
+    async fn an_emulator_that_dies_at_start_shows_its_output() {
+        let root = tempfile::tempdir().unwrap();
+        script(
+            root.path(),
+            "moto/bin/moto_server",
+            "echo 'ImportError: no module named werkzeug' >&2; exit 7",
+        );
+        let e = launch_from("moto", root.path(), None)
             .await
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("not installed") && e.contains("pip install 'moto[server]==5.2.5'"),
+            e.contains("did not answer") && e.contains("it exited"),
             "{e}"
         );
+        assert!(e.contains("ImportError: no module named werkzeug"), "{e}");
     }
 }
