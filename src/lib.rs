@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod case;
 pub mod check;
 pub mod contract;
+pub mod generate;
 pub mod reference;
 pub mod report;
 pub mod run;

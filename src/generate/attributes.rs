@@ -1,0 +1,389 @@
+//! User attributes for a pool's schema: values each attribute accepts, writes an app client
+//! may make, and writes that break exactly one rule of `contract::rules`.
+//!
+//! Names come from the [`PoolSchema`] and the client's [`WriteScope`]; value lengths from the
+//! schema's string constraints and the model's `AttributeValueType` (max 2048); e-mail and
+//! phone formats from the rules (`is_email`, `is_phone`). Valid values are conservative where
+//! the evidence is thin: ASCII e-mail addresses and North-American E.164 numbers, printable
+//! text elsewhere. The `*_verified` flags are never written: whether an app client may set
+//! them is contested (evidence.md, conflicting reports), so no generated case depends on it.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::USERNAME;
+use super::shape::{bounds, valid};
+use super::text::{regex, within};
+use crate::contract::Model;
+use crate::contract::rules::{is_email, is_phone};
+use crate::contract::schema::{AttributeDef, DataType, PoolSchema, WriteScope};
+
+/// One `{Name, Value}` of a write; `None` leaves `Value` out.
+pub type Write = (String, Option<String>);
+
+/// Longest value the model allows (`AttributeValueType`).
+fn model_value_max() -> Option<usize> {
+    Model::get()
+        .shape("AttributeValueType")
+        .and_then(|s| bounds(s).1)
+}
+
+/// Attributes a client may write through the self-service operations: mutable, in its scope,
+/// not `sub`, not a `*_verified` flag.
+pub fn writable<'s>(schema: &'s PoolSchema, scope: &WriteScope) -> Vec<&'s AttributeDef> {
+    schema
+        .attributes()
+        .filter(|d| d.mutable && d.name != "sub" && !d.name.ends_with("_verified"))
+        .filter(|d| scope.allows(&d.name))
+        .collect()
+}
+
+/// Attributes a client may delete: writable and not required.
+pub fn deletable<'s>(schema: &'s PoolSchema, scope: &WriteScope) -> Vec<&'s AttributeDef> {
+    writable(schema, scope)
+        .into_iter()
+        .filter(|d| !d.required)
+        .collect()
+}
+
+/// Non-blank values `def` accepts.
+pub fn value(def: &AttributeDef) -> BoxedStrategy<String> {
+    match (def.name.as_str(), def.data_type) {
+        (_, DataType::Boolean) => prop_oneof![Just("true"), Just("false")]
+            .prop_map(String::from)
+            .boxed(),
+        (_, DataType::Number) => regex("[1-9][0-9]{0,9}").boxed(),
+        ("email", _) => (
+            regex("[a-z0-9]{1,12}"),
+            regex("[a-z]{1,10}"),
+            prop_oneof![Just("com"), Just("org"), Just("net")],
+        )
+            .prop_map(|(local, domain, tld)| format!("{local}.{USERNAME}@{domain}.{tld}"))
+            .boxed(),
+        ("phone_number", _) => regex("\\+1[2-9][0-9]{9}").boxed(),
+        _ => {
+            let min = def.min_length.unwrap_or(0).max(1);
+            let max = match (def.max_length, model_value_max()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            within(None, min, max)
+        }
+    }
+}
+
+/// Attributes a new user may start with (set by an administrator, so immutable ones too):
+/// up to four optional string attributes besides the default e-mail, with valid values.
+pub fn initial(schema: &PoolSchema) -> BoxedStrategy<BTreeMap<String, String>> {
+    let candidates: Vec<(String, BoxedStrategy<String>)> = schema
+        .attributes()
+        .filter(|d| !d.required && d.data_type == DataType::String)
+        .filter(|d| !matches!(d.name.as_str(), "email" | "sub"))
+        .map(|d| (d.name.clone(), value(d)))
+        .collect();
+    pick(candidates, 0, 4)
+}
+
+/// `lo..=hi` distinct entries of `candidates`, each with a value from its strategy.
+fn pick(
+    candidates: Vec<(String, BoxedStrategy<String>)>,
+    lo: usize,
+    hi: usize,
+) -> BoxedStrategy<BTreeMap<String, String>> {
+    let n = candidates.len();
+    let hi = hi.min(n);
+    let lo = lo.min(hi);
+    proptest::sample::subsequence((0..n).collect::<Vec<_>>(), lo..=hi)
+        .prop_flat_map(move |idx| {
+            let chosen: Vec<BoxedStrategy<(String, String)>> = idx
+                .iter()
+                .map(|i| {
+                    let (name, s) = &candidates[*i];
+                    let name = name.clone();
+                    s.clone().prop_map(move |v| (name.clone(), v)).boxed()
+                })
+                .collect();
+            chosen.prop_map(|pairs| pairs.into_iter().collect::<BTreeMap<_, _>>())
+        })
+        .boxed()
+}
+
+/// One to three valid writes of distinct attributes: a new value, or (for an optional
+/// attribute) the blank value that deletes it.
+pub fn valid_writes(schema: &PoolSchema, scope: &WriteScope) -> BoxedStrategy<Vec<Write>> {
+    let candidates: Vec<(String, BoxedStrategy<String>)> = writable(schema, scope)
+        .into_iter()
+        .map(|d| {
+            let v = value(d);
+            let s = if d.required {
+                v
+            } else {
+                prop_oneof![6 => v, 1 => Just(String::new())].boxed()
+            };
+            (d.name.clone(), s)
+        })
+        .collect();
+    pick(candidates, 1, 3)
+        .prop_map(|m| m.into_iter().map(|(k, v)| (k, Some(v))).collect())
+        .boxed()
+}
+
+/// A write that breaks exactly one attribute rule: an attribute the schema lacks (or a custom
+/// one without its `custom:` prefix), `sub`, an immutable attribute, one outside the client's
+/// scope, a blank required attribute, a custom string out of its length bounds, a malformed
+/// e-mail address or phone number, or a missing value.
+pub fn faulty_write(schema: &PoolSchema, scope: &WriteScope) -> BoxedStrategy<Write> {
+    let mut options: Vec<BoxedStrategy<Write>> = Vec::new();
+    let printable = within(None, 1, Some(20));
+    if let Some(names) = valid("AttributeNameType") {
+        let s = schema.clone();
+        let unknown = names
+            .prop_map(|v| v.as_str().unwrap_or_default().to_string())
+            .prop_filter("not in the schema", move |n| {
+                s.get(n).is_none() && n != "sub"
+            });
+        options.push(
+            (unknown, printable.clone())
+                .prop_map(|(n, v)| (n, Some(v)))
+                .boxed(),
+        );
+    }
+    let bare: Vec<String> = schema
+        .attributes()
+        .filter_map(|d| d.name.strip_prefix("custom:"))
+        .filter(|b| schema.get(b).is_none())
+        .map(str::to_string)
+        .collect();
+    let immutable: Vec<String> = schema
+        .attributes()
+        .filter(|d| !d.mutable)
+        .map(|d| d.name.clone())
+        .collect();
+    let out_of_scope: Vec<String> = schema
+        .attributes()
+        .filter(|d| d.mutable && !scope.allows(&d.name) && !d.name.ends_with("_verified"))
+        .map(|d| d.name.clone())
+        .collect();
+    for names in [bare, immutable, out_of_scope] {
+        if !names.is_empty() {
+            options.push(
+                (proptest::sample::select(names), printable.clone())
+                    .prop_map(|(n, v)| (n, Some(v)))
+                    .boxed(),
+            );
+        }
+    }
+    let mine = writable(schema, scope);
+    let required: Vec<String> = mine
+        .iter()
+        .filter(|d| d.required)
+        .map(|d| d.name.clone())
+        .collect();
+    if !required.is_empty() {
+        options.push(
+            proptest::sample::select(required)
+                .prop_map(|n| (n, Some(String::new())))
+                .boxed(),
+        );
+    }
+    for d in mine.iter().filter(|d| d.name.starts_with("custom:")) {
+        let name = d.name.clone();
+        if let Some(min) = d.min_length.filter(|m| *m > 1) {
+            let n = name.clone();
+            options.push(
+                (1..min)
+                    .prop_map(move |len| (n.clone(), Some("a".repeat(len))))
+                    .boxed(),
+            );
+        }
+        if let Some(max) = d
+            .max_length
+            .filter(|m| model_value_max().is_none_or(|mv| m < &mv))
+        {
+            options.push(
+                (1..=3usize)
+                    .prop_map(move |extra| (name.clone(), Some("a".repeat(max + extra))))
+                    .boxed(),
+            );
+        }
+    }
+    if mine.iter().any(|d| d.name == "email") {
+        let bad = prop_oneof![
+            regex("[a-z0-9]{1,12}"),
+            regex("[a-z0-9]{1,8}@[a-z0-9]{1,8}@[a-z]{1,8}"),
+            regex("[a-z0-9]{1,8} [a-z0-9]{0,8}@[a-z]{1,8}\\.com"),
+            regex("@[a-z]{1,8}\\.com"),
+        ]
+        .prop_filter("not an e-mail address", |s| !is_email(s));
+        options.push(bad.prop_map(|v| ("email".to_string(), Some(v))).boxed());
+    }
+    if mine.iter().any(|d| d.name == "phone_number") {
+        let bad = prop_oneof![
+            regex("[0-9]{3}-[0-9]{4}"),
+            regex("[1-9][0-9]{9}"),
+            regex("\\+[0-9]{16,18}"),
+            regex("\\+1 [0-9]{3} [0-9]{7}"),
+        ]
+        .prop_filter("not E.164", |s| !is_phone(s));
+        options.push(
+            bad.prop_map(|v| ("phone_number".to_string(), Some(v)))
+                .boxed(),
+        );
+    }
+    let names: Vec<String> = mine.iter().map(|d| d.name.clone()).collect();
+    if !names.is_empty() {
+        options.push(
+            proptest::sample::select(names)
+                .prop_map(|n| (n, None))
+                .boxed(),
+        );
+    }
+    proptest::strategy::Union::new(options).boxed()
+}
+
+/// A name DeleteUserAttributes must refuse: not in the schema, `sub`, immutable, required, or
+/// outside the client's scope.
+pub fn faulty_delete(schema: &PoolSchema, scope: &WriteScope) -> BoxedStrategy<String> {
+    let mut options: Vec<BoxedStrategy<String>> = Vec::new();
+    if let Some(names) = valid("AttributeNameType") {
+        let s = schema.clone();
+        options.push(
+            names
+                .prop_map(|v| v.as_str().unwrap_or_default().to_string())
+                .prop_filter("not in the schema", move |n| {
+                    s.get(n).is_none() && n != "sub"
+                })
+                .boxed(),
+        );
+    }
+    let refused: Vec<String> = schema
+        .attributes()
+        .filter(|d| {
+            !d.mutable || d.required || (!scope.allows(&d.name) && !d.name.ends_with("_verified"))
+        })
+        .map(|d| d.name.clone())
+        .collect();
+    if !refused.is_empty() {
+        options.push(proptest::sample::select(refused).boxed());
+    }
+    proptest::strategy::Union::new(options).boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    use super::*;
+    use crate::case::fixture::PoolKind;
+    use crate::contract::rules::{Actor, Change, plan_delete, plan_update};
+    use crate::generate::concretize;
+    use crate::target::provision::{RESTRICTED_WRITE_ATTRIBUTES, pool_definition};
+
+    fn pool() -> PoolSchema {
+        let def = pool_definition("p", PoolKind::Default, "t");
+        PoolSchema::from_create_input(def.as_object().unwrap()).unwrap()
+    }
+
+    fn scopes() -> [WriteScope; 2] {
+        [
+            WriteScope::All,
+            WriteScope::Only(
+                RESTRICTED_WRITE_ATTRIBUTES
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            ),
+        ]
+    }
+
+    fn user() -> BTreeMap<String, String> {
+        [("email", "u@example.com"), ("email_verified", "true")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into()
+    }
+
+    fn changes(w: &[Write]) -> Vec<Change> {
+        w.iter()
+            .map(|(n, v)| Change {
+                name: n.clone(),
+                value: v.as_deref().map(concretize),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn valid_writes_are_accepted_and_faulty_ones_refused_by_the_rules() {
+        let schema = pool();
+        let mut runner = TestRunner::deterministic();
+        let nobody: &dyn Fn(&str, &str) -> bool = &|_, _| false;
+        for scope in scopes() {
+            let good = valid_writes(&schema, &scope);
+            let bad = faulty_write(&schema, &scope);
+            for _ in 0..300 {
+                let w = good.new_tree(&mut runner).unwrap().current();
+                let r = plan_update(
+                    &schema,
+                    Actor::Client(&scope),
+                    &user(),
+                    &changes(&w),
+                    nobody,
+                );
+                assert!(r.is_ok(), "{w:?}: {r:?}");
+                let f = bad.new_tree(&mut runner).unwrap().current();
+                let mut all = w.clone();
+                all.retain(|(n, _)| *n != f.0);
+                all.push(f.clone());
+                let r = plan_update(
+                    &schema,
+                    Actor::Client(&scope),
+                    &user(),
+                    &changes(&all),
+                    nobody,
+                );
+                assert!(r.is_err(), "{all:?} accepted");
+            }
+        }
+    }
+
+    #[test]
+    fn deletable_and_faulty_deletes() {
+        let schema = pool();
+        let mut runner = TestRunner::deterministic();
+        for scope in scopes() {
+            let names: Vec<String> = deletable(&schema, &scope)
+                .iter()
+                .map(|d| d.name.clone())
+                .collect();
+            assert!(plan_delete(&schema, Actor::Client(&scope), &user(), &names).is_ok());
+            let bad = faulty_delete(&schema, &scope);
+            for _ in 0..200 {
+                let n = bad.new_tree(&mut runner).unwrap().current();
+                assert!(
+                    plan_delete(&schema, Actor::Client(&scope), &user(), &[n.clone()]).is_err(),
+                    "{n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn initial_attributes_can_be_created() {
+        let schema = pool();
+        let mut runner = TestRunner::deterministic();
+        let s = initial(&schema);
+        for _ in 0..200 {
+            let attrs = s.new_tree(&mut runner).unwrap().current();
+            let mut all: Vec<Change> = changes(
+                &attrs
+                    .into_iter()
+                    .map(|(k, v)| (k, Some(v)))
+                    .collect::<Vec<_>>(),
+            );
+            all.push(Change::set("email", "u@example.com"));
+            let r = crate::contract::rules::plan_create(&schema, Actor::Admin, &all, &|_, _| false);
+            assert!(r.is_ok(), "{all:?}: {r:?}");
+        }
+    }
+}
