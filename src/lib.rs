@@ -10,6 +10,7 @@ pub mod case;
 pub mod check;
 pub mod contract;
 pub mod generate;
+pub mod property;
 pub mod reference;
 pub mod report;
 pub mod run;

@@ -168,7 +168,7 @@ pub enum TokenState {
 pub struct UserSpec {
     /// Attributes at creation, on top of the defaults (a unique `email` with
     /// `email_verified = "true"`). A value of `""` removes a default.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
 }
 
@@ -212,7 +212,7 @@ pub struct Then {
     /// Whether the user can still sign in afterwards (InitiateAuth).
     pub sign_in: Option<SignInAfter>,
     /// Detail that real Cognito shows but that the contract does not guarantee.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Strict::is_empty")]
     pub strict: Strict,
 }
 
@@ -228,6 +228,16 @@ pub struct Strict {
     pub message: Option<String>,
     /// The exact response body: `""` for an empty body, otherwise JSON text compared as JSON.
     pub body: Option<String>,
+}
+
+impl Strict {
+    /// Whether no strict detail is expected.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.error.is_none()
+            && self.message.is_none()
+            && self.body.is_none()
+    }
 }
 
 /// One value or a list of acceptable values.
@@ -289,14 +299,14 @@ pub enum SimpleState {
 #[serde(deny_unknown_fields)]
 pub struct AttributeState {
     /// Attributes that must have exactly these values (placeholders allowed).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
     /// Attributes that must be absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absent: Vec<String>,
     /// Attributes whose value the call may legitimately change (e.g. `email_verified` where the
     /// evidence conflicts); every other attribute must be unchanged.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub may_change: Vec<String>,
 }
 

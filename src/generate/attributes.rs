@@ -73,6 +73,19 @@ pub fn value(def: &AttributeDef) -> BoxedStrategy<String> {
     }
 }
 
+/// Plain values first (short ASCII words, which shrink fast), any valid value otherwise.
+fn simple_first(def: &AttributeDef) -> BoxedStrategy<String> {
+    let (min, max) = (def.min_length.unwrap_or(0).max(1), def.max_length);
+    let plain = regex("[a-z][a-z0-9]{0,11}")
+        .prop_filter("within the attribute's bounds", move |s| {
+            s.len() >= min && max.is_none_or(|m| s.len() <= m)
+        });
+    match (def.name.as_str(), def.data_type) {
+        ("email" | "phone_number", _) | (_, DataType::Boolean | DataType::Number) => value(def),
+        _ => prop_oneof![1 => plain, 1 => value(def)].boxed(),
+    }
+}
+
 /// Attributes a new user may start with (set by an administrator, so immutable ones too):
 /// up to four optional string attributes besides the default e-mail, with valid values.
 pub fn initial(schema: &PoolSchema) -> BoxedStrategy<BTreeMap<String, String>> {
@@ -80,7 +93,7 @@ pub fn initial(schema: &PoolSchema) -> BoxedStrategy<BTreeMap<String, String>> {
         .attributes()
         .filter(|d| !d.required && d.data_type == DataType::String)
         .filter(|d| !matches!(d.name.as_str(), "email" | "sub"))
-        .map(|d| (d.name.clone(), value(d)))
+        .map(|d| (d.name.clone(), simple_first(d)))
         .collect();
     pick(candidates, 0, 4)
 }
@@ -115,7 +128,7 @@ pub fn valid_writes(schema: &PoolSchema, scope: &WriteScope) -> BoxedStrategy<Ve
     let candidates: Vec<(String, BoxedStrategy<String>)> = writable(schema, scope)
         .into_iter()
         .map(|d| {
-            let v = value(d);
+            let v = simple_first(d);
             let s = if d.required {
                 v
             } else {

@@ -15,13 +15,16 @@
 
 use std::fmt;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proptest::prelude::*;
+use proptest::sample::Index;
 use serde_json::{Value, json};
 
 use super::shape::bounds;
-use super::text::{replace_char, violating_char, within};
+use super::text::{regex, replace_char, violating_char, within};
 use crate::contract::Model;
-use crate::contract::model::Shape;
+use crate::contract::pattern::full_match;
 use crate::contract::validate::member_path_segment;
 
 /// How a site is broken.
@@ -266,140 +269,208 @@ fn shape_faults(
     }
 }
 
-/// One invalid variant of a valid `body` of `operation`: a site and a fault of one of `kinds`
-/// chosen at random, then the broken value. When the body has no such site the strategy
-/// rejects, and proptest draws another body.
-pub fn mutate(operation: &str, body: Value, kinds: &[Fault]) -> BoxedStrategy<Mutation> {
-    let choices: Vec<(Site, Fault)> = sites(operation, &body)
+/// The random choices behind one invalid variant, drawn independently of the body so that
+/// shrinking simplifies each of them on its own (no regeneration when the body shrinks).
+#[derive(Debug, Clone)]
+pub struct Knobs {
+    /// Which site, among those of the wanted fault kinds.
+    site: Index,
+    /// Which other JSON type, for a wrong-type fault.
+    other_type: Index,
+    /// A number, boolean, string, object key and list for a wrong-type fault.
+    number: i32,
+    boolean: bool,
+    text: String,
+    key: String,
+    items: Vec<String>,
+    /// Per patterned string shape of the input: a valid value and a character it refuses.
+    patterned: BTreeMap<String, (String, char)>,
+    /// Where the refused character goes (or before/after a placeholder).
+    at: Index,
+    before: bool,
+    /// Use the empty string for a pattern violation where that breaks the pattern alone.
+    empty: bool,
+    /// How far past `max` (1..=3), and how far under `min`.
+    extra: usize,
+    short: Index,
+}
+
+/// Every string shape with a pattern in the input of `operation`.
+fn patterned_shapes(operation: &str) -> Vec<String> {
+    fn walk(model: &Model, name: &str, depth: usize, out: &mut BTreeSet<String>) {
+        let Some(shape) = model.shape(name).filter(|_| depth < 8) else {
+            return;
+        };
+        if shape.kind == "string" && shape.pattern.is_some() {
+            out.insert(name.to_string());
+        }
+        let nested = shape
+            .member
+            .iter()
+            .chain(shape.key.iter())
+            .chain(shape.value.iter());
+        for m in nested {
+            walk(model, &m.shape, depth + 1, out);
+        }
+        for (_, m) in shape.members.iter() {
+            walk(model, &m.shape, depth + 1, out);
+        }
+    }
+    let model = Model::get();
+    let mut out = BTreeSet::new();
+    if let Some(input) = model.operation(operation).and_then(|o| o.input.as_deref()) {
+        walk(model, input, 0, &mut out);
+    }
+    out.into_iter().collect()
+}
+
+/// The knobs for invalid variants of `operation`'s input.
+pub fn knobs(operation: &str) -> BoxedStrategy<Knobs> {
+    let model = Model::get();
+    let patterned: Vec<BoxedStrategy<(String, (String, char))>> = patterned_shapes(operation)
+        .into_iter()
+        .filter_map(|name| {
+            let shape = model.shape(&name)?;
+            let pattern = shape.pattern.clone()?;
+            let (min, max) = bounds(shape);
+            Some(
+                (
+                    within(Some(&pattern), min.max(1), max),
+                    violating_char(&pattern),
+                )
+                    .prop_map(move |pair| (name.clone(), pair))
+                    .boxed(),
+            )
+        })
+        .collect();
+    let scalars = (
+        any::<Index>(),
+        any::<Index>(),
+        any::<i32>(),
+        any::<bool>(),
+        regex("[a-z]{0,8}"),
+        regex("[a-z]{1,8}"),
+        proptest::collection::vec(regex("[a-z]{1,8}"), 0..=2),
+    );
+    let placement = (
+        any::<Index>(),
+        any::<bool>(),
+        any::<bool>(),
+        1..=3usize,
+        any::<Index>(),
+    );
+    (scalars, patterned, placement)
+        .prop_map(
+            |(
+                (site, other_type, number, boolean, text, key, items),
+                patterned,
+                (at, before, empty, extra, short),
+            )| Knobs {
+                site,
+                other_type,
+                number,
+                boolean,
+                text,
+                key,
+                items,
+                patterned: patterned.into_iter().collect(),
+                at,
+                before,
+                empty,
+                extra,
+                short,
+            },
+        )
+        .boxed()
+}
+
+/// One invalid variant of a valid `body` of `operation`: the site and fault (of `kinds`) the
+/// knobs pick, and the broken value. `None` when the body has no site for these faults.
+pub fn apply_knobs(operation: &str, body: &Value, kinds: &[Fault], k: &Knobs) -> Option<Mutation> {
+    let choices: Vec<(Site, Fault)> = sites(operation, body)
         .into_iter()
         .filter(|(_, f)| kinds.contains(f))
         .collect();
     if choices.is_empty() {
-        return Just(())
-            .prop_filter("the body has no site for these faults", |_| false)
-            .prop_map(move |_| Mutation {
-                body: Value::Null,
-                site: Site {
-                    path: vec![],
-                    shape: String::new(),
-                },
-                fault: Fault::WrongType,
-            })
-            .boxed();
+        return None;
     }
-    proptest::sample::select(choices)
-        .prop_flat_map(move |(site, fault)| {
-            let body = body.clone();
-            broken_value(&site, fault, lookup(&body, &site.path).cloned()).prop_map(move |new| {
-                Mutation {
-                    body: apply(&body, &site.path, new),
-                    site: site.clone(),
-                    fault,
-                }
-            })
-        })
-        .boxed()
+    let (site, fault) = choices[k.site.index(choices.len())].clone();
+    let current = lookup(body, &site.path).cloned();
+    let new = broken_value(&site, fault, current, k)?;
+    Some(Mutation {
+        body: apply(body, &site.path, new),
+        site,
+        fault,
+    })
 }
 
-/// The replacement value (`None`: remove the member).
-fn broken_value(site: &Site, fault: Fault, current: Option<Value>) -> BoxedStrategy<Option<Value>> {
-    let model = Model::get();
-    let Some(shape) = model.shape(&site.shape) else {
-        return Just(Some(Value::Null)).boxed();
-    };
-    match fault {
-        Fault::Missing => Just(None).boxed(),
-        Fault::Null => Just(Some(Value::Null)).boxed(),
-        Fault::WrongType => wrong_type(&shape.kind).prop_map(Some).boxed(),
-        Fault::TooShort => too_short(shape).prop_map(Some).boxed(),
-        Fault::TooLong => too_long(shape).prop_map(Some).boxed(),
-        Fault::Pattern => {
-            let pattern = shape.pattern.clone().unwrap_or_default();
-            let (min, max) = bounds(shape);
-            let current = current.and_then(|v| v.as_str().map(str::to_string));
-            let bad = violating_char(&pattern);
-            match current.filter(|c| c.contains("{{")) {
-                // A placeholder (the access token) keeps its meaning: the offending character
-                // goes before or after it.
-                Some(template) => (bad, any::<bool>())
-                    .prop_map(move |(c, before)| {
-                        Some(Value::String(if before {
-                            format!("{c}{template}")
-                        } else {
-                            format!("{template}{c}")
-                        }))
-                    })
-                    .boxed(),
-                None => {
-                    let empty_is_enough = min == 0
-                        && crate::contract::pattern::full_match(&pattern, "") == Some(false);
-                    let replaced = (within(Some(&pattern), min.max(1), max), bad, any::<usize>())
-                        .prop_map(|(s, c, at)| Some(Value::String(replace_char(&s, at, c))));
-                    if empty_is_enough {
-                        prop_oneof![3 => replaced, 1 => Just(Some(Value::String(String::new())))]
-                            .boxed()
-                    } else {
-                        replaced.boxed()
-                    }
+/// The replacement value (`Some(None)`: remove the member).
+fn broken_value(
+    site: &Site,
+    fault: Fault,
+    current: Option<Value>,
+    k: &Knobs,
+) -> Option<Option<Value>> {
+    let shape = Model::get().shape(&site.shape)?;
+    let (min, max) = bounds(shape);
+    Some(match fault {
+        Fault::Missing => None,
+        Fault::Null => Some(Value::Null),
+        Fault::WrongType => Some(wrong_type(&shape.kind, k)),
+        Fault::TooShort => Some(match shape.kind.as_str() {
+            "list" => Value::Array(vec![]),
+            "map" => json!({}),
+            _ => Value::String("a".repeat(k.short.index(min.max(1)))),
+        }),
+        Fault::TooLong => {
+            let n = max? + k.extra;
+            Some(match shape.kind.as_str() {
+                "list" => Value::Array(vec![Value::String("a".into()); n]),
+                "map" => Value::Object((0..n).map(|i| (format!("k{i}"), json!("v"))).collect()),
+                _ => {
+                    let fill = k
+                        .patterned
+                        .get(&site.shape)
+                        .and_then(|(s, _)| s.chars().next())
+                        .unwrap_or('a');
+                    Value::String(std::iter::repeat_n(fill, n).collect())
                 }
-            }
+            })
         }
-    }
+        Fault::Pattern => {
+            let pattern = shape.pattern.as_deref()?;
+            let (valid, bad) = k.patterned.get(&site.shape)?;
+            let current = current.and_then(|v| v.as_str().map(str::to_string));
+            Some(Value::String(match current.filter(|c| c.contains("{{")) {
+                // A placeholder (the access token) keeps its meaning: the refused character
+                // goes before or after it.
+                Some(t) if k.before => format!("{bad}{t}"),
+                Some(t) => format!("{t}{bad}"),
+                None if k.empty && min == 0 && full_match(pattern, "") == Some(false) => {
+                    String::new()
+                }
+                None => replace_char(valid, k.at.index(valid.chars().count().max(1)), *bad),
+            }))
+        }
+    })
 }
 
 /// A value of another JSON type than the shape's kind.
-fn wrong_type(kind: &str) -> BoxedStrategy<Value> {
-    let number = any::<i32>().prop_map(Value::from);
-    let boolean = any::<bool>().prop_map(Value::Bool);
-    let string = "[a-z]{0,8}".prop_map(Value::String);
-    let object = "[a-z]{1,8}".prop_map(|k| json!({ k: "x" }));
-    let array = proptest::collection::vec("[a-z]{1,8}".prop_map(Value::String), 0..=2)
-        .prop_map(Value::Array);
-    match kind {
-        "string" => prop_oneof![number, boolean, object, array].boxed(),
-        "integer" | "long" => prop_oneof![string, boolean, object, array].boxed(),
-        "boolean" => prop_oneof![number, string, object, array].boxed(),
-        "list" => prop_oneof![number, boolean, string, object].boxed(),
+fn wrong_type(kind: &str, k: &Knobs) -> Value {
+    let number = Value::from(k.number);
+    let boolean = Value::Bool(k.boolean);
+    let string = Value::String(k.text.clone());
+    let object = json!({ k.key.clone(): "x" });
+    let array = Value::Array(k.items.iter().cloned().map(Value::String).collect());
+    let options = match kind {
+        "string" => vec![number, boolean, object, array],
+        "integer" | "long" => vec![string, boolean, object, array],
+        "boolean" => vec![number, string, object, array],
+        "list" => vec![number, boolean, string, object],
         // Maps and structures are both JSON objects: anything else is the wrong type.
-        _ => prop_oneof![number, boolean, string, array].boxed(),
-    }
-}
-
-fn too_short(shape: &Shape) -> BoxedStrategy<Value> {
-    let (min, _) = bounds(shape);
-    let n = min.saturating_sub(1);
-    match shape.kind.as_str() {
-        "list" => Just(Value::Array(vec![])).boxed(),
-        "map" => Just(json!({})).boxed(),
-        _ => (0..=n)
-            .prop_map(|len| Value::String("a".repeat(len)))
-            .boxed(),
-    }
-}
-
-/// Just over `max`: one to three elements or characters too many. Strings repeat a character
-/// the pattern accepts, so that only the length is wrong.
-fn too_long(shape: &Shape) -> BoxedStrategy<Value> {
-    let (_, max) = bounds(shape);
-    let max = max.unwrap_or(0);
-    let fill = within(shape.pattern.as_deref(), 1, Some(1));
-    match shape.kind.as_str() {
-        "list" => (1..=3usize)
-            .prop_map(move |extra| Value::Array(vec![Value::String("a".into()); max + extra]))
-            .boxed(),
-        "map" => (1..=3usize)
-            .prop_map(move |extra| {
-                Value::Object(
-                    (0..max + extra)
-                        .map(|i| (format!("k{i}"), json!("v")))
-                        .collect(),
-                )
-            })
-            .boxed(),
-        _ => (fill, 1..=3usize)
-            .prop_map(move |(c, extra)| Value::String(c.repeat(max + extra)))
-            .boxed(),
-    }
+        _ => vec![number, boolean, string, array],
+    };
+    options[k.other_type.index(options.len())].clone()
 }
 
 /// The value at `path`.

@@ -15,7 +15,8 @@ use crate::wire::CONTENT_TYPE;
 /// One protocol fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProtocolFault {
-    /// The body cut off after this many characters (0: an empty body).
+    /// The body without its last this-many characters (never all of it: the empty body has its
+    /// own fixture).
     Truncated(usize),
     /// A comma before the closing brace.
     TrailingComma,
@@ -65,7 +66,6 @@ impl ProtocolFault {
     /// Kebab-case name, used in saved fixture names.
     pub fn label(&self) -> &'static str {
         match self {
-            ProtocolFault::Truncated(0) => "empty-body",
             ProtocolFault::Truncated(_) => "truncated-json",
             ProtocolFault::TrailingComma => "trailing-comma",
             ProtocolFault::SingleQuotes => "single-quotes",
@@ -111,7 +111,10 @@ impl ProtocolFault {
     pub fn apply(&self, when: &mut When) {
         let body = when.raw_body.take().unwrap_or_default();
         when.raw_body = Some(match self {
-            ProtocolFault::Truncated(n) => body.chars().take(*n).collect(),
+            ProtocolFault::Truncated(cut) => {
+                let len = body.chars().count();
+                body.chars().take(len.saturating_sub(*cut).max(1)).collect()
+            }
             ProtocolFault::TrailingComma => match body.rfind('}') {
                 Some(i) => format!("{},{}", &body[..i], &body[i..]),
                 None => format!("{body},"),
@@ -158,9 +161,8 @@ fn first_key(body: &str, f: impl Fn(&str) -> String) -> String {
     format!("{}{}{}", &body[..open], f(key), &body[open + 2 + len..])
 }
 
-/// Malformed JSON for a well-formed body of `body_len` characters (truncations keep at least
-/// one character: the empty body has its own fixture).
-pub fn malformed(body_len: usize) -> BoxedStrategy<ProtocolFault> {
+/// Malformed JSON for a well-formed body (truncations keep at least one character).
+pub fn malformed() -> BoxedStrategy<ProtocolFault> {
     // Alternatives are listed simplest first: shrinking moves toward earlier ones.
     prop_oneof![
         Just(ProtocolFault::TrailingComma),
@@ -168,7 +170,7 @@ pub fn malformed(body_len: usize) -> BoxedStrategy<ProtocolFault> {
         Just(ProtocolFault::SingleQuotes),
         Just(ProtocolFault::BadEscape),
         Just(ProtocolFault::RawControlChar),
-        (1..body_len.max(2)).prop_map(ProtocolFault::Truncated),
+        (1..=64usize).prop_map(ProtocolFault::Truncated),
     ]
     .boxed()
 }
@@ -240,8 +242,9 @@ mod tests {
     fn malformed_bodies_do_not_parse() {
         let body = r#"{"AccessToken":"{{access_token}}"}"#;
         for f in [
-            ProtocolFault::Truncated(0),
+            ProtocolFault::Truncated(1),
             ProtocolFault::Truncated(20),
+            ProtocolFault::Truncated(500),
             ProtocolFault::TrailingComma,
             ProtocolFault::SingleQuotes,
             ProtocolFault::UnquotedKey,

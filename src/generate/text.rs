@@ -132,6 +132,33 @@ fn refuses(pattern: &str, c: char) -> bool {
     full_match(pattern, &c.to_string()) == Some(false)
 }
 
+/// Shortest run of one character written as `{{repeat:C:N}}`.
+const RUN: usize = 24;
+
+/// Runs of [`RUN`] or more of one ASCII letter or digit as `{{repeat:C:N}}`: the same text in
+/// the placeholder language, short enough to read (boundary values are thousands of
+/// characters long).
+pub fn compress(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let mut j = i;
+        while j < chars.len() && chars[j] == c {
+            j += 1;
+        }
+        let n = j - i;
+        if n >= RUN && c.is_ascii_alphanumeric() {
+            out.push_str(&format!("{{{{repeat:{c}:{n}}}}}"));
+        } else {
+            out.extend(std::iter::repeat_n(c, n));
+        }
+        i = j;
+    }
+    out
+}
+
 /// `valid` with the character at `at` (modulo its length) replaced by `c`: the same length, one
 /// character the pattern refuses.
 pub fn replace_char(valid: &str, at: usize, c: char) -> String {
@@ -191,6 +218,16 @@ mod tests {
         for c in sample(violating_char(NAME), 300) {
             assert_eq!(full_match(NAME, &c.to_string()), Some(false), "{c:?}");
         }
+    }
+
+    #[test]
+    fn compress_round_trips_through_the_placeholder_language() {
+        use crate::case::placeholder::{Bindings, expand};
+        let text = format!("{{\"V\":\"{}\",\"W\":\"ab\"}}", "x".repeat(2049));
+        let c = compress(&text);
+        assert_eq!(c, "{\"V\":\"{{repeat:x:2049}}\",\"W\":\"ab\"}");
+        assert_eq!(expand(&c, &Bindings::default()).unwrap(), text);
+        assert_eq!(compress("aaa"), "aaa");
     }
 
     #[test]
