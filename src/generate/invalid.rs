@@ -560,10 +560,8 @@ mod tests {
             let valid = valid_input(op).unwrap();
             for _ in 0..400 {
                 let body = valid.new_tree(&mut runner).unwrap().current();
-                let m = mutate(op, body, &ALL)
-                    .new_tree(&mut runner)
-                    .unwrap()
-                    .current();
+                let k = knobs(op).new_tree(&mut runner).unwrap().current();
+                let m = apply_knobs(op, &body, &ALL, &k).expect("a root site always exists");
                 faults.insert(m.fault);
                 let refused = check_json_types(op, &m.body).is_err()
                     || !validate_input(op, &m.body).is_empty();
