@@ -27,8 +27,8 @@ use std::sync::atomic::AtomicUsize;
 
 use proptest::strategy::{BoxedStrategy, Strategy};
 
-pub use runner::run_property;
-pub use schedule::run_all;
+pub use runner::{Stats, run_property, run_property_with_stats};
+pub use schedule::{INDEX_SPAN, run_all};
 
 use crate::case::fixture::EvidenceLevel;
 use crate::case::{COVERED_OPERATIONS, GENERATED_DIR, operation_dir};

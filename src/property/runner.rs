@@ -18,6 +18,15 @@ use crate::check::Verdict;
 use crate::report::CaseOutcome;
 use crate::run::RunContext;
 
+/// Work done by one property run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Cases run against the target (shrinking steps included).
+    pub cases_run: usize,
+    /// Of which shrinking steps.
+    pub shrink_runs: u32,
+}
+
 /// Run `prop` against the run's target. Users are named from `index_base` upwards (each case
 /// gets the next index). `stop` ends the run early (the outcome is then an error).
 pub fn run_property(
@@ -28,6 +37,18 @@ pub fn run_property(
     handle: &tokio::runtime::Handle,
     stop: &AtomicBool,
 ) -> CaseOutcome {
+    run_property_with_stats(ctx, prop, settings, index_base, handle, stop).0
+}
+
+/// [`run_property`], also saying how much it ran (for the benchmark).
+pub fn run_property_with_stats(
+    ctx: &RunContext,
+    prop: &Property,
+    settings: &Settings,
+    index_base: usize,
+    handle: &tokio::runtime::Handle,
+    stop: &AtomicBool,
+) -> (CaseOutcome, Stats) {
     let start = Instant::now();
     let config = Config {
         cases: settings.cases,
@@ -198,7 +219,11 @@ pub fn run_property(
         o.reason = Some(ctx.redactor.redact(r));
     }
     o.duration_ms = start.elapsed().as_millis() as u64;
-    o
+    let stats = Stats {
+        cases_run: next.get(),
+        shrink_runs: shrink_runs.get(),
+    };
+    (o, stats)
 }
 
 fn fill(o: &mut CaseOutcome, r: &StepReport) {
