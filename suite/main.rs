@@ -227,6 +227,11 @@ fn run_property_trial(prop: &Property, settings: &Settings, index: usize) -> Res
     };
     let settings = Settings {
         strict: h.strict,
+        no_shrink: h
+            .baseline
+            .iter()
+            .flat_map(|b| b.gaps.iter().map(|g| g.id.clone()))
+            .collect(),
         ..settings.clone()
     };
     // Shares the target with the fixtures that do not change target-wide state.

@@ -231,6 +231,11 @@ pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
             .map(Arc::new),
         ..RunOptions::default()
     };
+    let known_gaps: std::collections::BTreeSet<String> = baseline
+        .iter()
+        .filter(|_| !a.update_baseline)
+        .flat_map(|b| b.gaps.iter().map(|g| g.id.clone()))
+        .collect();
     let generated = (!properties.is_empty()).then(|| {
         let target_flags = match (&a.launch, kind) {
             (Some(name), _) => format!(" --launch {name}"),
@@ -258,6 +263,7 @@ pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
                 save_failures,
                 max_shrink_iters: a.max_shrink_iters,
                 target_flags,
+                no_shrink: known_gaps,
             },
         })
     });

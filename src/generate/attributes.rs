@@ -142,145 +142,214 @@ pub fn valid_writes(schema: &PoolSchema, scope: &WriteScope) -> BoxedStrategy<Ve
         .boxed()
 }
 
-/// A write that breaks exactly one attribute rule: an attribute the schema lacks (or a custom
-/// one without its `custom:` prefix), `sub`, an immutable attribute, one outside the client's
-/// scope, a blank required attribute, a custom string out of its length bounds, a malformed
-/// e-mail address or phone number, or a missing value.
-pub fn faulty_write(schema: &PoolSchema, scope: &WriteScope) -> BoxedStrategy<Write> {
-    let mut options: Vec<BoxedStrategy<Write>> = Vec::new();
-    let printable = within(None, 1, Some(20));
-    if let Some(names) = valid("AttributeNameType") {
-        let s = schema.clone();
-        let unknown = names
-            .prop_map(|v| v.as_str().unwrap_or_default().to_string())
-            .prop_filter("not in the schema", move |n| {
-                s.get(n).is_none() && n != "sub"
-            });
-        options.push(
-            (unknown, printable.clone())
-                .prop_map(|(n, v)| (n, Some(v)))
-                .boxed(),
-        );
+/// The attribute rules of `contract::rules` a write or delete can break, one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rule {
+    /// An attribute the schema lacks (a custom one without its `custom:` prefix included).
+    NotInSchema,
+    /// `sub`.
+    Sub,
+    /// An immutable attribute.
+    Immutable,
+    /// A mutable attribute outside the app client's write scope.
+    ClientNotAllowed,
+    /// A required attribute blanked (update) or deleted.
+    Required,
+    /// A custom string outside its length constraints.
+    CustomStringLength,
+    /// A malformed e-mail address.
+    InvalidEmail,
+    /// A malformed phone number.
+    InvalidPhoneNumber,
+    /// A write without a value.
+    ValueMissing,
+}
+
+impl Rule {
+    /// Every rule, in the order the rules check them.
+    pub const ALL: [Rule; 9] = [
+        Rule::NotInSchema,
+        Rule::Sub,
+        Rule::Immutable,
+        Rule::ClientNotAllowed,
+        Rule::Required,
+        Rule::CustomStringLength,
+        Rule::InvalidEmail,
+        Rule::InvalidPhoneNumber,
+        Rule::ValueMissing,
+    ];
+
+    /// Kebab-case name (the evidence labels of `property::evidence`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Rule::NotInSchema => "not-in-schema",
+            Rule::Sub => "sub",
+            Rule::Immutable => "immutable",
+            Rule::ClientNotAllowed => "client-not-allowed",
+            Rule::Required => "required",
+            Rule::CustomStringLength => "custom-string-length",
+            Rule::InvalidEmail => "invalid-email",
+            Rule::InvalidPhoneNumber => "invalid-phone-number",
+            Rule::ValueMissing => "value-missing",
+        }
     }
+
+    /// Whether DeleteUserAttributes can break it (a delete has no value to get wrong).
+    pub fn applies_to_delete(self) -> bool {
+        matches!(
+            self,
+            Rule::NotInSchema
+                | Rule::Sub
+                | Rule::Immutable
+                | Rule::ClientNotAllowed
+                | Rule::Required
+        )
+    }
+}
+
+/// Names the schema lacks: model-valid attribute names, or a custom attribute's bare name.
+fn unknown_names(schema: &PoolSchema) -> Option<BoxedStrategy<String>> {
+    let s = schema.clone();
+    let random = valid("AttributeNameType")?
+        .prop_map(|v| v.as_str().unwrap_or_default().to_string())
+        .prop_filter("not in the schema", move |n| {
+            s.get(n).is_none() && n != "sub"
+        });
     let bare: Vec<String> = schema
         .attributes()
         .filter_map(|d| d.name.strip_prefix("custom:"))
         .filter(|b| schema.get(b).is_none())
         .map(str::to_string)
         .collect();
-    let immutable: Vec<String> = schema
-        .attributes()
-        .filter(|d| !d.mutable)
-        .map(|d| d.name.clone())
-        .collect();
-    let out_of_scope: Vec<String> = schema
-        .attributes()
-        .filter(|d| d.mutable && !scope.allows(&d.name) && !d.name.ends_with("_verified"))
-        .map(|d| d.name.clone())
-        .collect();
-    for names in [bare, immutable, out_of_scope] {
-        if !names.is_empty() {
-            options.push(
-                (proptest::sample::select(names), printable.clone())
-                    .prop_map(|(n, v)| (n, Some(v)))
-                    .boxed(),
-            );
-        }
-    }
-    let mine = writable(schema, scope);
-    let required: Vec<String> = mine
-        .iter()
-        .filter(|d| d.required)
-        .map(|d| d.name.clone())
-        .collect();
-    if !required.is_empty() {
-        options.push(
-            proptest::sample::select(required)
-                .prop_map(|n| (n, Some(String::new())))
-                .boxed(),
-        );
-    }
-    for d in mine.iter().filter(|d| d.name.starts_with("custom:")) {
-        let name = d.name.clone();
-        if let Some(min) = d.min_length.filter(|m| *m > 1) {
-            let n = name.clone();
-            options.push(
-                (1..min)
-                    .prop_map(move |len| (n.clone(), Some("a".repeat(len))))
-                    .boxed(),
-            );
-        }
-        if let Some(max) = d
-            .max_length
-            .filter(|m| model_value_max().is_none_or(|mv| m < &mv))
-        {
-            options.push(
-                (1..=3usize)
-                    .prop_map(move |extra| (name.clone(), Some("a".repeat(max + extra))))
-                    .boxed(),
-            );
-        }
-    }
-    if mine.iter().any(|d| d.name == "email") {
-        let bad = prop_oneof![
-            regex("[a-z0-9]{1,12}"),
-            regex("[a-z0-9]{1,8}@[a-z0-9]{1,8}@[a-z]{1,8}"),
-            regex("[a-z0-9]{1,8} [a-z0-9]{0,8}@[a-z]{1,8}\\.com"),
-            regex("@[a-z]{1,8}\\.com"),
-        ]
-        .prop_filter("not an e-mail address", |s| !is_email(s));
-        options.push(bad.prop_map(|v| ("email".to_string(), Some(v))).boxed());
-    }
-    if mine.iter().any(|d| d.name == "phone_number") {
-        let bad = prop_oneof![
-            regex("[0-9]{3}-[0-9]{4}"),
-            regex("[1-9][0-9]{9}"),
-            regex("\\+[0-9]{16,18}"),
-            regex("\\+1 [0-9]{3} [0-9]{7}"),
-        ]
-        .prop_filter("not E.164", |s| !is_phone(s));
-        options.push(
-            bad.prop_map(|v| ("phone_number".to_string(), Some(v)))
-                .boxed(),
-        );
-    }
-    let names: Vec<String> = mine.iter().map(|d| d.name.clone()).collect();
-    if !names.is_empty() {
-        options.push(
-            proptest::sample::select(names)
-                .prop_map(|n| (n, None))
-                .boxed(),
-        );
-    }
-    proptest::strategy::Union::new(options).boxed()
+    Some(if bare.is_empty() {
+        random.boxed()
+    } else {
+        prop_oneof![3 => random, 1 => proptest::sample::select(bare)].boxed()
+    })
 }
 
-/// A name DeleteUserAttributes must refuse: not in the schema, `sub`, immutable, required, or
-/// outside the client's scope.
-pub fn faulty_delete(schema: &PoolSchema, scope: &WriteScope) -> BoxedStrategy<String> {
-    let mut options: Vec<BoxedStrategy<String>> = Vec::new();
-    if let Some(names) = valid("AttributeNameType") {
-        let s = schema.clone();
-        options.push(
-            names
-                .prop_map(|v| v.as_str().unwrap_or_default().to_string())
-                .prop_filter("not in the schema", move |n| {
-                    s.get(n).is_none() && n != "sub"
-                })
-                .boxed(),
-        );
-    }
-    let refused: Vec<String> = schema
+/// Names `pick` selects from the schema, or `None` when there is none.
+fn names_where(
+    schema: &PoolSchema,
+    pick: impl Fn(&AttributeDef) -> bool,
+) -> Option<BoxedStrategy<String>> {
+    let names: Vec<String> = schema
         .attributes()
-        .filter(|d| {
-            !d.mutable || d.required || (!scope.allows(&d.name) && !d.name.ends_with("_verified"))
-        })
+        .filter(|d| pick(d))
         .map(|d| d.name.clone())
         .collect();
-    if !refused.is_empty() {
-        options.push(proptest::sample::select(refused).boxed());
+    (!names.is_empty()).then(|| proptest::sample::select(names).boxed())
+}
+
+/// A write that breaks `rule` alone, or `None` when the schema and scope give no way to.
+pub fn faulty_write(
+    schema: &PoolSchema,
+    scope: &WriteScope,
+    rule: Rule,
+) -> Option<BoxedStrategy<Write>> {
+    let printable = within(None, 1, Some(20));
+    let with_value = |names: BoxedStrategy<String>| {
+        (names, printable.clone())
+            .prop_map(|(n, v)| (n, Some(v)))
+            .boxed()
+    };
+    let mine = writable(schema, scope);
+    let has = |name: &str| mine.iter().any(|d| d.name == name);
+    match rule {
+        Rule::NotInSchema => Some(with_value(unknown_names(schema)?)),
+        Rule::Sub => Some(with_value(names_where(schema, |d| d.name == "sub")?)),
+        Rule::Immutable => Some(with_value(names_where(schema, |d| {
+            !d.mutable && d.name != "sub"
+        })?)),
+        Rule::ClientNotAllowed => Some(with_value(names_where(schema, |d| {
+            d.mutable && !scope.allows(&d.name) && !d.name.ends_with("_verified")
+        })?)),
+        Rule::Required => {
+            let names: Vec<String> = mine
+                .iter()
+                .filter(|d| d.required)
+                .map(|d| d.name.clone())
+                .collect();
+            (!names.is_empty()).then(|| {
+                proptest::sample::select(names)
+                    .prop_map(|n| (n, Some(String::new())))
+                    .boxed()
+            })
+        }
+        Rule::CustomStringLength => {
+            let mut options: Vec<BoxedStrategy<Write>> = Vec::new();
+            for d in mine.iter().filter(|d| d.name.starts_with("custom:")) {
+                let name = d.name.clone();
+                if let Some(min) = d.min_length.filter(|m| *m > 1) {
+                    let n = name.clone();
+                    options.push(
+                        (1..min)
+                            .prop_map(move |len| (n.clone(), Some("a".repeat(len))))
+                            .boxed(),
+                    );
+                }
+                if let Some(max) = d
+                    .max_length
+                    .filter(|m| model_value_max().is_none_or(|mv| m < &mv))
+                {
+                    options.push(
+                        (1..=3usize)
+                            .prop_map(move |extra| (name.clone(), Some("a".repeat(max + extra))))
+                            .boxed(),
+                    );
+                }
+            }
+            (!options.is_empty()).then(|| proptest::strategy::Union::new(options).boxed())
+        }
+        Rule::InvalidEmail => has("email").then(|| {
+            prop_oneof![
+                regex("[a-z0-9]{1,12}"),
+                regex("[a-z0-9]{1,8}@[a-z0-9]{1,8}@[a-z]{1,8}"),
+                regex("[a-z0-9]{1,8} [a-z0-9]{0,8}@[a-z]{1,8}\\.com"),
+                regex("@[a-z]{1,8}\\.com"),
+            ]
+            .prop_filter("not an e-mail address", |s| !is_email(s))
+            .prop_map(|v| ("email".to_string(), Some(v)))
+            .boxed()
+        }),
+        Rule::InvalidPhoneNumber => has("phone_number").then(|| {
+            prop_oneof![
+                regex("[0-9]{3}-[0-9]{4}"),
+                regex("[1-9][0-9]{9}"),
+                regex("\\+[0-9]{16,18}"),
+                regex("\\+1 [0-9]{3} [0-9]{7}"),
+            ]
+            .prop_filter("not E.164", |s| !is_phone(s))
+            .prop_map(|v| ("phone_number".to_string(), Some(v)))
+            .boxed()
+        }),
+        Rule::ValueMissing => {
+            let names: Vec<String> = mine.iter().map(|d| d.name.clone()).collect();
+            (!names.is_empty()).then(|| {
+                proptest::sample::select(names)
+                    .prop_map(|n| (n, None))
+                    .boxed()
+            })
+        }
     }
-    proptest::strategy::Union::new(options).boxed()
+}
+
+/// A name DeleteUserAttributes must refuse by `rule`, or `None` when there is none.
+pub fn faulty_delete(
+    schema: &PoolSchema,
+    scope: &WriteScope,
+    rule: Rule,
+) -> Option<BoxedStrategy<String>> {
+    match rule {
+        Rule::NotInSchema => unknown_names(schema),
+        Rule::Sub => names_where(schema, |d| d.name == "sub"),
+        Rule::Immutable => names_where(schema, |d| !d.mutable && d.name != "sub"),
+        Rule::ClientNotAllowed => names_where(schema, |d| {
+            d.mutable && !scope.allows(&d.name) && !d.name.ends_with("_verified")
+        }),
+        Rule::Required => names_where(schema, |d| d.required && d.mutable && scope.allows(&d.name)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -327,37 +396,48 @@ mod tests {
     }
 
     #[test]
-    fn valid_writes_are_accepted_and_faulty_ones_refused_by_the_rules() {
+    fn valid_writes_are_accepted_and_faulty_ones_refused_by_their_rule() {
         let schema = pool();
         let mut runner = TestRunner::deterministic();
         let nobody: &dyn Fn(&str, &str) -> bool = &|_, _| false;
+        let mut seen = std::collections::BTreeSet::new();
         for scope in scopes() {
             let good = valid_writes(&schema, &scope);
-            let bad = faulty_write(&schema, &scope);
-            for _ in 0..300 {
-                let w = good.new_tree(&mut runner).unwrap().current();
-                let r = plan_update(
-                    &schema,
-                    Actor::Client(&scope),
-                    &user(),
-                    &changes(&w),
-                    nobody,
-                );
-                assert!(r.is_ok(), "{w:?}: {r:?}");
-                let f = bad.new_tree(&mut runner).unwrap().current();
-                let mut all = w.clone();
-                all.retain(|(n, _)| *n != f.0);
-                all.push(f.clone());
-                let r = plan_update(
-                    &schema,
-                    Actor::Client(&scope),
-                    &user(),
-                    &changes(&all),
-                    nobody,
-                );
-                assert!(r.is_err(), "{all:?} accepted");
+            for rule in Rule::ALL {
+                let Some(bad) = faulty_write(&schema, &scope, rule) else {
+                    continue;
+                };
+                seen.insert(rule);
+                for _ in 0..60 {
+                    let w = good.new_tree(&mut runner).unwrap().current();
+                    let r = plan_update(
+                        &schema,
+                        Actor::Client(&scope),
+                        &user(),
+                        &changes(&w),
+                        nobody,
+                    );
+                    assert!(r.is_ok(), "{w:?}: {r:?}");
+                    let f = bad.new_tree(&mut runner).unwrap().current();
+                    let mut all = w.clone();
+                    all.retain(|(n, _)| *n != f.0);
+                    all.push(f.clone());
+                    let r = plan_update(
+                        &schema,
+                        Actor::Client(&scope),
+                        &user(),
+                        &changes(&all),
+                        nobody,
+                    );
+                    assert!(r.is_err(), "{rule:?}: {all:?} accepted");
+                }
             }
         }
+        assert_eq!(
+            seen.len(),
+            Rule::ALL.len(),
+            "every rule can be broken by some client"
+        );
     }
 
     #[test]
@@ -370,13 +450,23 @@ mod tests {
                 .map(|d| d.name.clone())
                 .collect();
             assert!(plan_delete(&schema, Actor::Client(&scope), &user(), &names).is_ok());
-            let bad = faulty_delete(&schema, &scope);
-            for _ in 0..200 {
-                let n = bad.new_tree(&mut runner).unwrap().current();
-                assert!(
-                    plan_delete(&schema, Actor::Client(&scope), &user(), &[n.clone()]).is_err(),
-                    "{n}"
+            for rule in Rule::ALL {
+                let bad = faulty_delete(&schema, &scope, rule);
+                assert_eq!(
+                    bad.is_some()
+                        || !rule.applies_to_delete()
+                        || (rule == Rule::ClientNotAllowed && scope == WriteScope::All),
+                    true,
+                    "{rule:?}"
                 );
+                let Some(bad) = bad else { continue };
+                for _ in 0..60 {
+                    let n = bad.new_tree(&mut runner).unwrap().current();
+                    assert!(
+                        plan_delete(&schema, Actor::Client(&scope), &user(), &[n.clone()]).is_err(),
+                        "{rule:?} {n}"
+                    );
+                }
             }
         }
     }

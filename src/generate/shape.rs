@@ -16,7 +16,13 @@ const MAX_DEPTH: usize = 8;
 
 /// Valid values of the shape named `shape`; `None` for a shape the model lacks.
 pub fn valid(shape: &str) -> Option<BoxedStrategy<Value>> {
-    valid_at(shape, 0)
+    valid_at(shape, 0, false)
+}
+
+/// Valid values with at least one element in every list and map (where `max` allows): the
+/// values that create a member a deeper constraint needs.
+pub fn valid_nonempty(shape: &str) -> Option<BoxedStrategy<Value>> {
+    valid_at(shape, 0, true)
 }
 
 /// A valid input body of `operation` (its input structure), or `None` for an operation
@@ -32,12 +38,15 @@ pub fn bounds(shape: &Shape) -> (usize, Option<usize>) {
     (shape.min.map_or(0, size), shape.max.map(size))
 }
 
-fn valid_at(name: &str, depth: usize) -> Option<BoxedStrategy<Value>> {
+fn valid_at(name: &str, depth: usize, nonempty: bool) -> Option<BoxedStrategy<Value>> {
     let shape = Model::get().shape(name)?;
     if depth > MAX_DEPTH {
         return None;
     }
-    let (min, max) = bounds(shape);
+    let (mut min, max) = bounds(shape);
+    if nonempty && matches!(shape.kind.as_str(), "list" | "map") && max.is_none_or(|m| m >= 1) {
+        min = min.max(1);
+    }
     let strategy = match shape.kind.as_str() {
         "string" => match &shape.enum_values {
             Some(values) if !values.is_empty() => proptest::sample::select(values.clone())
@@ -54,32 +63,32 @@ fn valid_at(name: &str, depth: usize) -> Option<BoxedStrategy<Value>> {
         }
         "boolean" => any::<bool>().prop_map(Value::Bool).boxed(),
         "list" => {
-            let elem = valid_at(&shape.member.as_ref()?.shape, depth + 1)?;
+            let elem = valid_at(&shape.member.as_ref()?.shape, depth + 1, nonempty)?;
             let hi = max.unwrap_or(MAX_ELEMENTS).min(min.max(MAX_ELEMENTS));
             proptest::collection::vec(elem, min..=hi.max(min))
                 .prop_map(Value::Array)
                 .boxed()
         }
         "map" => {
-            let key = valid_at(&shape.key.as_ref()?.shape, depth + 1)?;
-            let value = valid_at(&shape.value.as_ref()?.shape, depth + 1)?;
+            let key = valid_at(&shape.key.as_ref()?.shape, depth + 1, nonempty)?;
+            let value = valid_at(&shape.value.as_ref()?.shape, depth + 1, nonempty)?;
             let key = key.prop_map(|k| k.as_str().unwrap_or_default().to_string());
             let hi = max.unwrap_or(MAX_ELEMENTS).min(min.max(MAX_ELEMENTS));
             proptest::collection::btree_map(key, value, min..=hi.max(min))
                 .prop_map(|m| Value::Object(m.into_iter().collect()))
                 .boxed()
         }
-        "structure" => structure(shape, depth)?,
+        "structure" => structure(shape, depth, nonempty)?,
         _ => return None,
     };
     Some(strategy)
 }
 
 /// Required members always, optional members half of the time, in model order.
-fn structure(shape: &Shape, depth: usize) -> Option<BoxedStrategy<Value>> {
+fn structure(shape: &Shape, depth: usize, nonempty: bool) -> Option<BoxedStrategy<Value>> {
     let mut members: Vec<BoxedStrategy<Option<(String, Value)>>> = Vec::new();
     for (name, member) in shape.members.iter() {
-        let Some(value) = valid_at(&member.shape, depth + 1) else {
+        let Some(value) = valid_at(&member.shape, depth + 1, nonempty) else {
             continue;
         };
         let name = name.to_string();

@@ -151,9 +151,18 @@ pub struct Rule {
 /// The rule behind a refusal, recognised by its message (the texts are `contract::rules`'s).
 pub fn rule(e: &RuleError) -> Rule {
     let msg = e.to_string();
+    rule_where(|(needle, ..)| msg.contains(needle))
+}
+
+/// The rule with this label (`immutable`...).
+pub fn rule_labelled(label: &str) -> Rule {
+    rule_where(|(_, l, ..)| *l == label)
+}
+
+fn rule_where(pick: impl Fn(&&RuleRow) -> bool) -> Rule {
     let (label, phrase, level, source, requirement) = RULES
         .iter()
-        .find(|(needle, ..)| msg.contains(needle))
+        .find(pick)
         .map(|(_, l, p, lv, s, r)| (*l, *p, *lv, *s, *r))
         .unwrap_or((
             "attribute-rule",
@@ -202,7 +211,7 @@ const RULES: &[RuleRow] = &[
     (
         "non-mutable attribute sub",
         "sub",
-        "writing sub",
+        "the attribute sub",
         EvidenceLevel::Observed,
         "iampanupat/CS499-AlphanahBackend AccountServiceUnitTest (AdminUpdateUserAttributes variant)",
         "sub identifies the user and can never change; the request is refused and nothing changes.",

@@ -68,6 +68,11 @@ pub fn run_property_with_stats(
     };
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(settings.seed, &prop.id));
     let mut runner = TestRunner::new_with_rng(config, rng);
+    let shrink_budget = if settings.no_shrink.contains(&prop.id) {
+        0
+    } else {
+        settings.max_shrink_iters
+    };
     let strategy = prop.strategy();
     let next = Cell::new(0usize);
     let first_failure = Cell::new(None::<usize>);
@@ -80,7 +85,7 @@ pub fn run_property_with_stats(
             return Err(TestCaseError::reject("the run was interrupted"));
         }
         if first_failure.get().is_some() {
-            if shrink_runs.get() >= settings.max_shrink_iters {
+            if shrink_runs.get() >= shrink_budget {
                 // Budget spent: every further candidate "passes" without being run, so
                 // proptest walks back to the last failing case and stops.
                 return Ok(());

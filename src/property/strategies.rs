@@ -8,8 +8,8 @@ use proptest::prelude::*;
 use super::action::{Action, GenCase};
 use super::oracle::{PoolModel, UserModel, pool_model};
 use crate::case::fixture::{ClientKind, Given, PoolKind, UserSpec, When};
-use crate::generate::attributes::{self, Write};
-use crate::generate::invalid::{Fault, apply_knobs, knobs};
+use crate::generate::attributes::{self, Rule, Write};
+use crate::generate::invalid::{Constraint, apply_knobs, knobs};
 use crate::generate::protocol::{self, ProtocolFault};
 use crate::generate::shape::valid;
 
@@ -73,12 +73,17 @@ pub fn valid_update(pool: &PoolModel) -> BoxedStrategy<Action> {
         .boxed()
 }
 
-/// An UpdateUserAttributes with valid writes and exactly one that breaks a rule, placed
-/// anywhere among them.
-pub fn faulty_update(pool: &PoolModel) -> BoxedStrategy<Action> {
+/// An UpdateUserAttributes with valid writes and exactly one that breaks `rule` (any rule the
+/// client can break when `None`), placed anywhere among them.
+pub fn faulty_update(pool: &PoolModel, rule: Option<Rule>) -> BoxedStrategy<Action> {
+    let bad = one_of(
+        rules(rule)
+            .filter_map(|r| attributes::faulty_write(&pool.schema, &pool.scope, r))
+            .collect(),
+    );
     (
         attributes::valid_writes(&pool.schema, &pool.scope),
-        attributes::faulty_write(&pool.schema, &pool.scope),
+        bad,
         any::<prop::sample::Index>(),
     )
         .prop_map(|(mut writes, bad, at): (Vec<Write>, Write, _)| {
@@ -91,6 +96,26 @@ pub fn faulty_update(pool: &PoolModel) -> BoxedStrategy<Action> {
             }
         })
         .boxed()
+}
+
+/// `Some(rule)`: that rule; `None`: all of them.
+fn rules(rule: Option<Rule>) -> impl Iterator<Item = Rule> {
+    Rule::ALL
+        .into_iter()
+        .filter(move |r| rule.is_none_or(|x| x == *r))
+}
+
+/// One of `options`; a strategy that rejects when there is none (the property then draws
+/// another pool and client).
+fn one_of<T: std::fmt::Debug + Clone + 'static>(
+    options: Vec<BoxedStrategy<T>>,
+) -> BoxedStrategy<T> {
+    if options.is_empty() {
+        return Just(())
+            .prop_filter_map("no way to break this rule here", |_| None::<T>)
+            .boxed();
+    }
+    proptest::strategy::Union::new(options).boxed()
 }
 
 /// Names a client may delete: up to three, some the user has and some it lacks (`min` at
@@ -107,13 +132,14 @@ pub fn valid_delete(pool: &PoolModel, min: usize) -> BoxedStrategy<Action> {
         .boxed()
 }
 
-/// Deletable names plus exactly one the rules refuse.
-pub fn faulty_delete(pool: &PoolModel) -> BoxedStrategy<Action> {
-    (
-        valid_delete(pool, 0),
-        attributes::faulty_delete(&pool.schema, &pool.scope),
-        any::<prop::sample::Index>(),
-    )
+/// Deletable names plus exactly one that `rule` refuses (any rule when `None`).
+pub fn faulty_delete(pool: &PoolModel, rule: Option<Rule>) -> BoxedStrategy<Action> {
+    let bad = one_of(
+        rules(rule)
+            .filter_map(|r| attributes::faulty_delete(&pool.schema, &pool.scope, r))
+            .collect(),
+    );
+    (valid_delete(pool, 0), bad, any::<prop::sample::Index>())
         .prop_map(|(valid, bad, at)| {
             let mut names = match valid {
                 Action::DeleteAttributes { names } => names,
@@ -143,7 +169,19 @@ fn valid_call(operation: &str, pool: &PoolModel) -> BoxedStrategy<Action> {
 fn with_calls<T: std::fmt::Debug + Clone + 'static>(
     build: impl Fn(&PoolModel) -> BoxedStrategy<T> + 'static,
 ) -> BoxedStrategy<(Given, T)> {
+    with_calls_where(|_| true, build)
+}
+
+/// [`with_calls`] in the pools and clients `accept` allows.
+fn with_calls_where<T: std::fmt::Debug + Clone + 'static>(
+    accept: impl Fn(&PoolModel) -> bool + 'static,
+    build: impl Fn(&PoolModel) -> BoxedStrategy<T> + 'static,
+) -> BoxedStrategy<(Given, T)> {
     pool_and_client()
+        .prop_filter(
+            "a pool and client where the case can happen",
+            move |(pool, client)| accept(&pool_model(*pool, *client)),
+        )
         .prop_flat_map(move |(pool, client)| {
             (build(&pool_model(pool, client)), first_attributes())
                 .prop_map(move |(calls, attributes)| (given_of(pool, client, attributes), calls))
@@ -157,17 +195,17 @@ fn given_and_call(operation: &str) -> BoxedStrategy<(Given, Action)> {
     with_calls(move |pool| valid_call(&op, pool))
 }
 
-/// One call of `operation` broken at one model constraint of the kinds `faults`; the rest of
-/// the request is a valid call, so a target that skips validation changes the user's state.
-pub fn invalid_input(operation: &str, faults: Vec<Fault>) -> BoxedStrategy<GenCase> {
+/// One call of `operation` broken at one model constraint; the rest of the request is a
+/// valid call, so a target that skips validation changes the user's state.
+pub fn invalid_input(operation: &str, constraint: Constraint) -> BoxedStrategy<GenCase> {
     let op = operation.to_string();
     // The knobs come first: shrinking then settles the simplest fault before the call.
     (knobs(operation), given_and_call(operation))
         .prop_filter_map(
-            "the call has no site for these faults",
+            "the constraint does not apply",
             move |(k, (given, call))| {
                 let body = call.body()?;
-                let m = apply_knobs(&op, &body, &faults, &k)?;
+                let m = apply_knobs(&op, &body, &constraint, &k)?;
                 Some(GenCase {
                     given,
                     actions: vec![Action::Raw {
@@ -224,9 +262,18 @@ pub fn round_trip() -> BoxedStrategy<GenCase> {
     })
 }
 
-/// An update breaking one attribute rule.
-pub fn update_rule_violation() -> BoxedStrategy<GenCase> {
-    calls(|pool| faulty_update(pool).prop_map(|u| vec![u]).boxed())
+/// An update breaking `rule`, by a client that can break it.
+pub fn update_rule_violation(rule: Rule) -> BoxedStrategy<GenCase> {
+    with_calls_where(
+        move |pool| attributes::faulty_write(&pool.schema, &pool.scope, rule).is_some(),
+        move |pool| {
+            faulty_update(pool, Some(rule))
+                .prop_map(|u| vec![u])
+                .boxed()
+        },
+    )
+    .prop_map(|(given, actions)| GenCase { given, actions })
+    .boxed()
 }
 
 /// Deletable names (some present, some absent).
@@ -243,9 +290,18 @@ pub fn delete_idempotent() -> BoxedStrategy<GenCase> {
     })
 }
 
-/// A delete naming one attribute the rules refuse.
-pub fn delete_rule_violation() -> BoxedStrategy<GenCase> {
-    calls(|pool| faulty_delete(pool).prop_map(|d| vec![d]).boxed())
+/// A delete naming one attribute `rule` refuses, by a client that can break it.
+pub fn delete_rule_violation(rule: Rule) -> BoxedStrategy<GenCase> {
+    with_calls_where(
+        move |pool| attributes::faulty_delete(&pool.schema, &pool.scope, rule).is_some(),
+        move |pool| {
+            faulty_delete(pool, Some(rule))
+                .prop_map(|d| vec![d])
+                .boxed()
+        },
+    )
+    .prop_map(|(given, actions)| GenCase { given, actions })
+    .boxed()
 }
 
 /// DeleteUser, then GetUser and DeleteUser again with the same token.
@@ -264,12 +320,63 @@ pub fn delete_user() -> BoxedStrategy<GenCase> {
 pub fn next_call(pool: &PoolModel, _user: &UserModel) -> BoxedStrategy<Action> {
     prop_oneof![
         4 => valid_update(pool),
-        1 => faulty_update(pool),
+        1 => faulty_update(pool, None),
         3 => valid_delete(pool, 0),
-        1 => faulty_delete(pool),
+        1 => faulty_delete(pool, None),
         2 => Just(Action::GetUser),
         1 => Just(Action::GlobalSignOut),
         1 => Just(Action::DeleteUser),
     ]
     .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    use super::*;
+    use crate::property::oracle::expect;
+
+    /// A rule property's case is refused by that rule, and by no other, in the oracle.
+    #[test]
+    fn each_rule_property_breaks_its_own_rule() {
+        let mut runner = TestRunner::deterministic();
+        for rule in Rule::ALL {
+            let mut kinds = vec![update_rule_violation(rule)];
+            if rule.applies_to_delete() {
+                kinds.push(delete_rule_violation(rule));
+            }
+            for s in kinds {
+                for _ in 0..40 {
+                    let case = s.new_tree(&mut runner).unwrap().current();
+                    let pool = pool_model(case.given.pool, case.given.client);
+                    let e = expect(&pool, &UserModel::initial(&case.given), &case.actions[0]);
+                    assert_eq!(e.label, rule.label(), "{case:?}");
+                }
+            }
+        }
+    }
+
+    /// Invalid-input cases are refused by the validation layers, never by a later one.
+    #[test]
+    fn invalid_input_cases_are_refused_before_the_operation() {
+        let mut runner = TestRunner::deterministic();
+        for op in crate::case::COVERED_OPERATIONS {
+            for c in crate::generate::invalid::constraints(op) {
+                let s = invalid_input(op, c.clone());
+                for _ in 0..5 {
+                    let case = s.new_tree(&mut runner).unwrap().current();
+                    let pool = pool_model(case.given.pool, case.given.client);
+                    let e = expect(&pool, &UserModel::initial(&case.given), &case.actions[0]);
+                    assert!(
+                        ["wrong-json-type", "model-constraint"].contains(&e.label.as_str()),
+                        "{} gave {}: {case:?}",
+                        c.name(),
+                        e.label
+                    );
+                }
+            }
+        }
+    }
 }
