@@ -95,31 +95,42 @@ pub fn initial(schema: &PoolSchema) -> BoxedStrategy<BTreeMap<String, String>> {
         .filter(|d| !matches!(d.name.as_str(), "email" | "sub"))
         .map(|d| (d.name.clone(), simple_first(d)))
         .collect();
-    pick(candidates, 0, 4)
+    pick(candidates, 0, 4, false)
 }
 
-/// `lo..=hi` distinct entries of `candidates`, each with a value from its strategy.
+/// `lo..=hi` distinct entries of `candidates` (in candidate order), each with a value from its
+/// strategy. Each candidate is independently present or not, so shrinking drops an entry
+/// without regenerating the others. With `shrink_values` false the values are kept as drawn:
+/// proptest simplifies a present value completely before it tries dropping it, which for
+/// incidental attributes is many cases against the target for nothing.
 fn pick(
     candidates: Vec<(String, BoxedStrategy<String>)>,
     lo: usize,
     hi: usize,
+    shrink_values: bool,
 ) -> BoxedStrategy<BTreeMap<String, String>> {
-    let n = candidates.len();
-    let hi = hi.min(n);
+    let n = candidates.len().max(1);
+    let hi = hi.min(candidates.len());
     let lo = lo.min(hi);
-    proptest::sample::subsequence((0..n).collect::<Vec<_>>(), lo..=hi)
-        .prop_flat_map(move |idx| {
-            let chosen: Vec<BoxedStrategy<(String, String)>> = idx
-                .iter()
-                .map(|i| {
-                    let (name, s) = &candidates[*i];
-                    let name = name.clone();
-                    s.clone().prop_map(move |v| (name.clone(), v)).boxed()
-                })
-                .collect();
-            chosen.prop_map(|pairs| pairs.into_iter().collect::<BTreeMap<_, _>>())
+    // About half of `hi` present on average.
+    let p = (hi as f64 / 2.0 / n as f64).clamp(0.05, 0.5);
+    let each: Vec<BoxedStrategy<Option<(String, String)>>> = candidates
+        .into_iter()
+        .map(|(name, s)| {
+            if shrink_values {
+                proptest::option::weighted(p, s.prop_map(move |v| (name.clone(), v))).boxed()
+            } else {
+                (proptest::bool::weighted(p), s.no_shrink())
+                    .prop_map(move |(present, v)| present.then(|| (name.clone(), v)))
+                    .boxed()
+            }
         })
-        .boxed()
+        .collect();
+    each.prop_filter_map("between lo and hi entries", move |chosen| {
+        let present: BTreeMap<String, String> = chosen.into_iter().flatten().take(hi).collect();
+        (present.len() >= lo).then_some(present)
+    })
+    .boxed()
 }
 
 /// One to three valid writes of distinct attributes: a new value, or (for an optional
@@ -137,7 +148,7 @@ pub fn valid_writes(schema: &PoolSchema, scope: &WriteScope) -> BoxedStrategy<Ve
             (d.name.clone(), s)
         })
         .collect();
-    pick(candidates, 1, 3)
+    pick(candidates, 1, 3, true)
         .prop_map(|m| m.into_iter().map(|(k, v)| (k, Some(v))).collect())
         .boxed()
 }

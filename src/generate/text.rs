@@ -20,10 +20,10 @@ use crate::contract::pattern::full_match;
 /// how a target treats control characters, which nothing documents.
 pub const PRINTABLE: &str = r"[\p{L}\p{M}\p{S}\p{N}\p{P} ]+";
 
-/// Longest string generated for a shape without a usable `max` (e.g. `StringType`, 131072).
-/// Boundary lengths above it are still produced for shapes whose `max` is at most
-/// [`MAX_BOUNDARY`].
-pub const UNBOUNDED_CAP: usize = 64;
+/// Longest ordinary string generated (boundary lengths aside): short values keep shrinking
+/// cheap, and every shrinking step is a case run against the target. Boundary lengths (the
+/// shape's `min` and, up to [`MAX_BOUNDARY`], its `max`) are generated separately.
+pub const UNBOUNDED_CAP: usize = 12;
 /// Largest `max` for which strings of exactly `max` characters are generated.
 pub const MAX_BOUNDARY: usize = 4096;
 

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use proptest::sample::Index;
 use serde_json::{Value, json};
 
 use super::{Constraint, Fault, Hop, Site, lookup, set, sites};
@@ -18,9 +17,9 @@ use crate::generate::text::{regex, replace_char, violating_char, within};
 #[derive(Debug, Clone)]
 pub struct Knobs {
     /// Which place, among those where the constraint applies.
-    site: Index,
+    site: usize,
     /// Which other JSON type, for a wrong-type fault.
-    other_type: Index,
+    other_type: usize,
     /// A number, boolean, string, object key and list for a wrong-type fault.
     number: i32,
     boolean: bool,
@@ -32,13 +31,13 @@ pub struct Knobs {
     /// Valid non-empty values per shape, to create a member the constraint needs.
     fillers: BTreeMap<String, Value>,
     /// Where the refused character goes (or before/after a placeholder).
-    at: Index,
+    at: usize,
     before: bool,
     /// Use the empty string for a pattern violation where that breaks the pattern alone.
     empty: bool,
     /// How far past `max` (1..=3), and how far under `min`.
     extra: usize,
-    short: Index,
+    short: usize,
 }
 
 /// A broken body and what was broken.
@@ -113,21 +112,23 @@ pub fn knobs(operation: &str) -> BoxedStrategy<Knobs> {
             )
         })
         .collect();
+    // Small ranges, taken modulo the number of choices: `any::<Index>()` would shrink by
+    // binary search over 64 bits, each step a case against the target.
     let scalars = (
-        any::<Index>(),
-        any::<Index>(),
-        any::<i32>(),
+        0..16usize,
+        0..4usize,
+        -1000..1000i32,
         any::<bool>(),
-        regex("[a-z]{0,8}"),
-        regex("[a-z]{1,8}"),
-        proptest::collection::vec(regex("[a-z]{1,8}"), 0..=2),
+        regex("[a-z]{0,8}").no_shrink(),
+        regex("[a-z]{1,8}").no_shrink(),
+        proptest::collection::vec(regex("[a-z]{1,8}"), 0..=2).no_shrink(),
     );
     let placement = (
-        any::<Index>(),
+        0..64usize,
         any::<bool>(),
         any::<bool>(),
         1..=3usize,
-        any::<Index>(),
+        0..64usize,
     );
     (scalars, patterned, fillers, placement)
         .prop_map(
@@ -170,7 +171,7 @@ pub fn apply_knobs(
     if choices.is_empty() {
         return None;
     }
-    let site = choices[k.site.index(choices.len())].clone();
+    let site = choices[k.site % choices.len()].clone();
     let current = lookup(&body, &site.path);
     let new = broken_value(&site, constraint.fault, current, k)?;
     Some(Mutation {
@@ -250,7 +251,7 @@ fn broken_value(
         Fault::TooShort => Some(match shape.kind.as_str() {
             "list" => Value::Array(vec![]),
             "map" => json!({}),
-            _ => Value::String("a".repeat(k.short.index(min.max(1)))),
+            _ => Value::String("a".repeat(k.short % min.max(1))),
         }),
         Fault::TooLong => {
             let n = max? + k.extra;
@@ -279,7 +280,7 @@ fn broken_value(
                 None if k.empty && min == 0 && full_match(pattern, "") == Some(false) => {
                     String::new()
                 }
-                None => replace_char(valid, k.at.index(valid.chars().count().max(1)), *bad),
+                None => replace_char(valid, k.at % valid.chars().count().max(1), *bad),
             }))
         }
     })
@@ -300,5 +301,5 @@ fn wrong_type(kind: &str, k: &Knobs) -> Value {
         // Maps and structures are both JSON objects: anything else is the wrong type.
         _ => vec![number, boolean, string, array],
     };
-    options[k.other_type.index(options.len())].clone()
+    options[k.other_type % options.len()].clone()
 }
