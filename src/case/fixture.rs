@@ -86,7 +86,7 @@ pub struct Given {
     #[serde(default)]
     pub token: TokenState,
     /// The user the token belongs to.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "UserSpec::is_empty")]
     pub user: UserSpec,
     /// A second user in the same pool (alias conflicts, swapped claims).
     pub other_user: Option<UserSpec>,
@@ -170,6 +170,13 @@ pub struct UserSpec {
     /// `email_verified = "true"`). A value of `""` removes a default.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+}
+
+impl UserSpec {
+    /// Whether nothing beyond the defaults is asked for.
+    pub fn is_empty(&self) -> bool {
+        self.attributes.is_empty()
+    }
 }
 
 /// The request.
