@@ -38,6 +38,8 @@ pub enum Action {
         when: When,
         /// What is wrong with it, e.g. `userAttributes.1.member.name: pattern`.
         fault: String,
+        /// The fault as a name (the constraint or protocol fault), for file names.
+        name: String,
     },
 }
 
@@ -220,6 +222,7 @@ mod tests {
                 remove_headers: vec!["X-Amz-Target".into()],
             },
             fault: "raw-control-char".into(),
+            name: "raw-control-char".into(),
         };
         let shown = format!("{raw:?}");
         assert!(

@@ -14,6 +14,7 @@ use super::oracle::{Expectation, TokenModel, UserModel, expect, pool_model};
 use crate::case::Case;
 use crate::case::fixture::{Fixture, Given, TokenState};
 use crate::check::{Mismatch, Observed, Probe, Tier, evaluate};
+use crate::generate::text::abbreviate;
 use crate::report::ObservedSummary;
 use crate::run::RunContext;
 use crate::run::setup::{Prepared, SetupError, prepare};
@@ -132,7 +133,7 @@ pub async fn execute(
                 reproduction,
                 fixture: fixture(&given_at(&case.given, &user), action, &exp),
                 label: match action {
-                    Action::Raw { fault, .. } => fault.clone(),
+                    Action::Raw { name, .. } => name.clone(),
                     _ => exp.label.clone(),
                 },
             };
@@ -204,20 +205,29 @@ async fn call(
         get_user_attributes(resp, before.as_ref(), &mut mismatches);
     }
     for m in &mut mismatches {
-        m.expected = r.redact(&m.expected);
-        m.actual = r.redact(&m.actual);
+        m.expected = shorten(&r.redact(&m.expected));
+        m.actual = shorten(&r.redact(&m.actual));
     }
     let summary = observed
         .response
         .as_ref()
         .ok()
         .map(|resp| summarize(resp, r));
-    let reproduction = r.redact(&curl::reproduction(
+    let reproduction = curl::shorten_long_runs(&r.redact(&curl::reproduction(
         admin.url(),
         &request,
         Some(&p.token_under_test),
-    ));
+    )));
     Ok((mismatches, summary, observed.after, reproduction))
+}
+
+/// Mismatch texts with runs of one character abbreviated (`a×131073`): an echoed value of the
+/// model's largest size would otherwise be 128 KiB in every report.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= BODY_SHOWN {
+        return text.to_string();
+    }
+    abbreviate(text)
 }
 
 /// GetUser must show the attributes the user has (as AdminGetUser read them).

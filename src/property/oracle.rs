@@ -25,6 +25,7 @@ use crate::contract::rules::{Actor, Change, RuleError, plan_delete, plan_update}
 use crate::contract::schema::{PoolSchema, WriteScope};
 use crate::contract::validate::{validate_input, validation_message};
 use crate::generate::protocol::{self, Accepted};
+use crate::generate::text::abbreviate;
 use crate::generate::{ACCESS_TOKEN, USERNAME, concretize};
 use crate::target::provision::{RESTRICTED_WRITE_ATTRIBUTES, pool_definition};
 
@@ -183,9 +184,9 @@ pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectatio
             format!(
                 "{op} refuses a value of the wrong JSON type at {} with SerializationException",
                 if m.path.is_empty() {
-                    "the body"
+                    "the body".to_string()
                 } else {
-                    &m.path
+                    abbreviate(&m.path)
                 }
             ),
         );
@@ -202,7 +203,8 @@ pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectatio
             "model-constraint",
             format!(
                 "{op} refuses input that breaks the service model at {}: {}",
-                first.path, first.constraint
+                abbreviate(&first.path),
+                first.constraint
             ),
         );
     }
@@ -519,6 +521,7 @@ mod tests {
                 remove_headers: vec![],
             },
             fault: "test".into(),
+            name: "test".into(),
         }
     }
 

@@ -48,6 +48,7 @@ pub fn save(
     for v in fixture.given.user.attributes.values_mut() {
         *v = compress(v);
     }
+    fixture.then.strict.message = fixture.then.strict.message.as_deref().map(compress);
     if let Some(crate::case::fixture::StateExpectation::Attributes(a)) = &mut fixture.then.state {
         for v in a.attributes.values_mut() {
             *v = compress(v);

@@ -221,6 +221,7 @@ pub fn invalid_input(operation: &str, constraint: Constraint) -> BoxedStrategy<G
                             remove_headers: vec![],
                         },
                         fault: format!("{}: {}", m.site, m.fault.label()),
+                        name: constraint.name(),
                     }],
                 })
             },
@@ -244,6 +245,7 @@ pub fn protocol_fault(operation: &str, malformed: bool) -> BoxedStrategy<GenCase
                 actions: vec![Action::Raw {
                     when,
                     fault: f.label().to_string(),
+                    name: f.label().to_string(),
                 }],
             }
         })
