@@ -7,8 +7,9 @@
 //! COGNITO_CONFORMANCE_BENCH_MOTO=http://127.0.0.1:5000 cargo bench --bench generated
 //! ```
 //!
-//! Every property runs its cases (shrinking off, so a failing property stops at its first
-//! failure) with four properties in flight, as `run` does. CPU time is this process's user +
+//! Every property generates its cases (a seeded proptest runner) and runs each against the
+//! target whatever its verdict (a run stops a property at its first failure; the benchmark
+//! measures the work per case), four properties in flight, as `run` does. CPU time is this process's user +
 //! system time (getrusage): against moto, a separate process, it is the harness's own cost;
 //! against the embedded reference it includes the reference server, which runs in-process.
 //! Moto is launched on a free loopback port (`.emulators/` or PATH) unless
@@ -16,16 +17,18 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use cognito_conformance::property::{self, INDEX_SPAN, Settings, run_property_with_stats};
+use cognito_conformance::property::runner::seed_bytes;
+use cognito_conformance::property::{self, INDEX_SPAN, exec};
 use cognito_conformance::reference::Reference;
 use cognito_conformance::report::TargetInfo;
 use cognito_conformance::run::RunContext;
 use cognito_conformance::snapshot::Redactor;
 use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint, launch};
 use cognito_conformance::wire::{HttpClient, WireSettings};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 /// Properties in flight at once (`run`'s default concurrency).
 const CONCURRENCY: usize = 4;
@@ -122,11 +125,6 @@ fn measure(runtime: &tokio::runtime::Runtime, label: &str, url: &str, cases: u32
             capabilities: capabilities.into_iter().collect(),
         },
     });
-    let settings = Arc::new(Settings {
-        cases,
-        max_shrink_iters: 0,
-        ..Settings::default()
-    });
     let properties = property::catalogue();
     let count = properties.len();
     // Provision the pools first, so the measure is of cases, not of one-off set-up.
@@ -136,27 +134,27 @@ fn measure(runtime: &tokio::runtime::Runtime, label: &str, url: &str, cases: u32
         let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
         let mut set = tokio::task::JoinSet::new();
         for (i, prop) in properties.into_iter().enumerate() {
-            let (ctx, settings, permits) = (ctx.clone(), settings.clone(), permits.clone());
+            let (ctx, permits) = (ctx.clone(), permits.clone());
             let handle = tokio::runtime::Handle::current();
             set.spawn(async move {
                 let _permit = permits.acquire_owned().await.ok()?;
                 tokio::task::spawn_blocking(move || {
-                    let stop = AtomicBool::new(false);
-                    let (outcome, stats) = run_property_with_stats(
-                        &ctx,
-                        &prop,
-                        &settings,
-                        (i + 1) * INDEX_SPAN,
-                        &handle,
-                        &stop,
-                    );
-                    eprintln!(
-                        "  {:<60} {:<10} {} cases",
-                        outcome.id,
-                        outcome.verdict.label(),
-                        stats.cases_run
-                    );
-                    stats.cases_run
+                    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(1, &prop.id));
+                    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+                    let strategy = prop.strategy();
+                    let mut held = 0;
+                    for n in 0..cases as usize {
+                        let Ok(tree) = strategy.new_tree(&mut runner) else {
+                            continue;
+                        };
+                        let case = tree.current().case;
+                        let index = (i + 1) * INDEX_SPAN + n;
+                        let run =
+                            handle.block_on(exec::execute(&ctx, &prop.id, index, &case, false));
+                        held += usize::from(matches!(run.verdict, exec::Verdict::Held));
+                    }
+                    eprintln!("  {:<70} {held}/{cases} held", prop.id);
+                    cases as usize
                 })
                 .await
                 .ok()
