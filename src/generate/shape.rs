@@ -92,7 +92,7 @@ fn structure(shape: &Shape, depth: usize, nonempty: bool) -> Option<BoxedStrateg
             continue;
         };
         let name = name.to_string();
-        let required = shape.required.iter().any(|r| *r == name);
+        let required = shape.required.contains(&name);
         let pair = value.prop_map(move |v| (name.clone(), v));
         members.push(if required {
             pair.prop_map(Some).boxed()

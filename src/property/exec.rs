@@ -49,7 +49,7 @@ pub enum Verdict {
     /// Every call agreed with the contract (strict detail aside, see [`Execution::strict`]).
     Held,
     /// A call broke the contract (or the strict tier, in strict mode).
-    Failed(StepReport),
+    Failed(Box<StepReport>),
     /// The harness could not set the case up or read the user back.
     Harness(String),
 }
@@ -138,7 +138,7 @@ pub async fn execute(
                 },
             };
             if contract || strict {
-                run.verdict = Verdict::Failed(report);
+                run.verdict = Verdict::Failed(Box::new(report));
                 break;
             }
             run.strict.get_or_insert(report);
