@@ -352,25 +352,3 @@ mod tests {
         assert_eq!(unique.len(), ids.len(), "ids are unique");
     }
 }
-
-#[cfg(test)]
-mod timing {
-    #[test]
-    #[ignore]
-    fn generation_cost() {
-        use proptest::strategy::{Strategy, ValueTree};
-        let mut runner = proptest::test_runner::TestRunner::deterministic();
-        let start = std::time::Instant::now();
-        let mut n = 0;
-        for p in super::catalogue() {
-            let s = p.strategy();
-            let t = std::time::Instant::now();
-            for _ in 0..32 {
-                let _ = s.new_tree(&mut runner).unwrap().current();
-                n += 1;
-            }
-            eprintln!("{:<70} {:?}", p.id, t.elapsed());
-        }
-        eprintln!("{n} cases generated in {:?}", start.elapsed());
-    }
-}
