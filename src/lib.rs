@@ -9,6 +9,8 @@ pub mod baseline;
 pub mod case;
 pub mod check;
 pub mod contract;
+pub mod generate;
+pub mod property;
 pub mod logging;
 pub mod reference;
 pub mod report;

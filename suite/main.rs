@@ -1,4 +1,6 @@
-//! `cargo test` harness: every fixture is a trial named by its id.
+//! `cargo test` harness: every fixture is a trial named by its id, and so is every generated
+//! property (`generated/<operation>/<property>`, `COGNITO_CONFORMANCE_CASES` cases each, 32 by
+//! default, seed `COGNITO_CONFORMANCE_SEED`, 1 by default).
 //!
 //! Against the embedded reference (default) every case must *pass*, strict detail included:
 //! the reference is the positive control. Against `COGNITO_CONFORMANCE_ENDPOINT` a non-strict
@@ -19,6 +21,7 @@ use tokio::sync::RwLock;
 use cognito_conformance::baseline::Baseline;
 use cognito_conformance::case::{Case, load_dir};
 use cognito_conformance::check::{Tier, Verdict};
+use cognito_conformance::property::{self, DEFAULT_CASES, DEFAULT_SEED, Property, Settings};
 use cognito_conformance::reference::Reference;
 use cognito_conformance::report::{CaseOutcome, TargetInfo};
 use cognito_conformance::run::setup::{is_exclusive, missing_capabilities};
@@ -100,7 +103,7 @@ fn main() -> ExitCode {
             }
         }
     };
-    let trials: Vec<Trial> = cases
+    let mut trials: Vec<Trial> = cases
         .into_iter()
         .enumerate()
         .map(|(index, case)| {
@@ -118,6 +121,22 @@ fn main() -> ExitCode {
                 .with_ignored_flag(ignored)
         })
         .collect();
+    let settings = match generated_settings() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for (i, prop) in property::catalogue().into_iter().enumerate() {
+        let settings = settings.clone();
+        trials.push(
+            Trial::test(prop.id.clone(), move || {
+                run_property_trial(&prop, &settings, i)
+            })
+            .with_kind("generated"),
+        );
+    }
     let conclusion = libtest_mimic::run(&args, trials);
     if let Some(Ok(h)) = HARNESS.get() {
         let failures = h.runtime.block_on(h.ctx.provisioner.cleanup());
@@ -229,11 +248,61 @@ fn run_trial(case: &Case, index: usize) -> Result<(), Failed> {
             execute(&h.ctx, case, index).await
         }
     });
+    judge(h, &mut outcome, Some(case))
+}
+
+/// Cases and seed of the property trials, from the environment.
+fn generated_settings() -> Result<Settings, String> {
+    let number = |name: &str, default: u64| -> Result<u64, String> {
+        match std::env::var(name) {
+            Ok(v) if !v.is_empty() => v
+                .parse()
+                .map_err(|_| format!("{name}={v:?} is not a number")),
+            _ => Ok(default),
+        }
+    };
+    let cases = number("COGNITO_CONFORMANCE_CASES", u64::from(DEFAULT_CASES))?;
+    Ok(Settings {
+        cases: u32::try_from(cases.clamp(1, 1_000_000)).unwrap_or(DEFAULT_CASES),
+        seed: number("COGNITO_CONFORMANCE_SEED", DEFAULT_SEED)?,
+        ..Settings::default()
+    })
+}
+
+fn run_property_trial(prop: &Property, settings: &Settings, index: usize) -> Result<(), Failed> {
+    let h = match HARNESS.get() {
+        Some(Ok(h)) => h,
+        _ => return Err("harness not initialised".into()),
+    };
+    let settings = Settings {
+        strict: h.strict,
+        no_shrink: h
+            .baseline
+            .iter()
+            .flat_map(|b| b.gaps.iter().map(|g| g.id.clone()))
+            .collect(),
+        ..settings.clone()
+    };
+    // Shares the target with the fixtures that do not change target-wide state.
+    let _g = h.runtime.block_on(h.gate.read());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let base = (index + 1) * property::INDEX_SPAN;
+    let mut outcome =
+        property::run_property(&h.ctx, prop, &settings, base, h.runtime.handle(), &stop);
+    drop(_g);
+    // A property has no golden: its cases are generated afresh each run.
+    judge(h, &mut outcome, None)
+}
+
+fn judge(h: &Harness, outcome: &mut CaseOutcome, case: Option<&Case>) -> Result<(), Failed> {
     if let Some(b) = &h.baseline {
-        b.apply(&mut outcome, h.strict);
+        b.apply(outcome, h.strict);
     }
-    if h.against_reference && outcome.verdict == Verdict::Pass {
-        assert_golden(case, &outcome);
+    if let Some(case) = case
+        && h.against_reference
+        && outcome.verdict == Verdict::Pass
+    {
+        assert_golden(case, outcome);
     }
     match outcome.verdict {
         Verdict::Pass => Ok(()),
@@ -246,14 +315,10 @@ fn run_trial(case: &Case, index: usize) -> Result<(), Failed> {
             Ok(())
         }
         Verdict::NonStrict if !h.strict => {
-            eprintln!(
-                "note: {} is non-strict:\n{}",
-                outcome.id,
-                describe(&outcome)
-            );
+            eprintln!("note: {} is non-strict:\n{}", outcome.id, describe(outcome));
             Ok(())
         }
-        _ => Err(describe(&outcome).into()),
+        _ => Err(describe(outcome).into()),
     }
 }
 

@@ -294,3 +294,40 @@ fn missing_or_unknown_emulator_says_what_to_do() {
         "{err}"
     );
 }
+
+#[test]
+fn generated_properties_run_list_and_reject_bad_flags() {
+    for args in [
+        &["run", "--no-generated", "--only-generated"][..],
+        &["run", "--cases", "0"],
+        &["run", "--seed", "minus-one"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+    let out = run(&["list", "--filter", "generated/sequence/*"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("generated/sequence/agrees-with-model"));
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("g.json");
+    let out = run(&[
+        "run",
+        "--only-generated",
+        "--filter",
+        "generated/delete-user/access-token-*",
+        "--cases",
+        "2",
+        "--seed",
+        "9",
+        "--no-progress",
+        "--color",
+        "never",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("seed 9"), "{}", stderr(&out));
+    let report = cognito_conformance::report::read_report(&json).unwrap();
+    assert_eq!(report.cases.len(), 4);
+    assert!(report.cases.iter().all(|c| c.group == "generated"));
+}

@@ -97,7 +97,7 @@ pub struct Given {
     #[serde(default)]
     pub token: TokenState,
     /// The user the token belongs to.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "UserSpec::is_empty")]
     pub user: UserSpec,
     /// A second user in the same pool (alias conflicts, swapped claims).
     pub other_user: Option<UserSpec>,
@@ -179,8 +179,15 @@ pub enum TokenState {
 pub struct UserSpec {
     /// Attributes at creation, on top of the defaults (a unique `email` with
     /// `email_verified = "true"`). A value of `""` removes a default.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+}
+
+impl UserSpec {
+    /// Whether nothing beyond the defaults is asked for.
+    pub fn is_empty(&self) -> bool {
+        self.attributes.is_empty()
+    }
 }
 
 /// The request.
@@ -226,7 +233,7 @@ pub struct Then {
     /// Whether the user can still sign in afterwards (InitiateAuth).
     pub sign_in: Option<SignInAfter>,
     /// Detail that real Cognito shows but that the contract does not guarantee.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Strict::is_empty")]
     pub strict: Strict,
 }
 
@@ -242,6 +249,16 @@ pub struct Strict {
     pub message: Option<String>,
     /// The exact response body: `""` for an empty body, otherwise JSON text compared as JSON.
     pub body: Option<String>,
+}
+
+impl Strict {
+    /// Whether no strict detail is expected.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.error.is_none()
+            && self.message.is_none()
+            && self.body.is_none()
+    }
 }
 
 /// One value or a list of acceptable values.
@@ -303,14 +320,14 @@ pub enum SimpleState {
 #[serde(deny_unknown_fields)]
 pub struct AttributeState {
     /// Attributes that must have exactly these values (placeholders allowed).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
     /// Attributes that must be absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absent: Vec<String>,
     /// Attributes whose value the call may legitimately change (e.g. `email_verified` where the
     /// evidence conflicts); every other attribute must be unchanged.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub may_change: Vec<String>,
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::fixture::{Capability, Fixture, InjectedFault, TokenState};
 use super::locate::{field_at_line, line_col, line_of_field, line_of_text};
 use super::placeholder::{Placeholder, scan};
-use super::{COVERED_OPERATIONS, Case, operation_dir};
+use super::{COVERED_OPERATIONS, Case, GENERATED_DIR, operation_dir};
 use crate::contract::Model;
 
 /// One problem in one fixture file.
@@ -181,11 +181,13 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
     } else {
         let parts: Vec<&str> = id.split('/').collect();
         let dir = operation_dir(op);
-        if parts.len() != 3 || parts[0] != dir {
+        // Saved failures of generated cases live under fixtures/generated/<operation>/.
+        let generated = parts.len() == 3 && parts[0] == GENERATED_DIR && parts[1] == dir;
+        if !generated && (parts.len() != 3 || parts[0] != dir) {
             err(
                 "when.operation",
                 format!(
-                    "a `{op}` case must live at fixtures/{dir}/<group>/<fault>.toml, not fixtures/{id}.toml"
+                    "a `{op}` case must live at fixtures/{dir}/<group>/<fault>.toml (or fixtures/{GENERATED_DIR}/{dir}/<name>.toml), not fixtures/{id}.toml"
                 ),
             );
         }

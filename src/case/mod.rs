@@ -1,5 +1,7 @@
-//! Cases: fixture files (and, later, generated requests) become one [`Case`] type.
+//! Cases: fixture files become one [`Case`] type; generated cases (`crate::property`) are
+//! fixture-shaped too, and a failing one is saved as a fixture.
 
+mod expand;
 pub mod fixture;
 pub mod load;
 pub mod locate;
@@ -11,6 +13,10 @@ pub use load::{FixtureError, LoadError, load_dir};
 /// The operations whose behaviour the catalogue covers.
 pub const COVERED_OPERATIONS: [&str; 3] =
     ["DeleteUser", "DeleteUserAttributes", "UpdateUserAttributes"];
+
+/// Where generated cases live: property ids are `generated/<operation>/<property>`, and a
+/// failure saved as a fixture is `fixtures/generated/<operation>/<property>-<hash>.toml`.
+pub const GENERATED_DIR: &str = "generated";
 
 /// One runnable case.
 #[derive(Debug, Clone)]
@@ -30,8 +36,12 @@ impl Case {
         &self.fixture.when.operation
     }
 
-    /// The contract section (second path component).
+    /// The contract section: the second path component, or `generated` for a saved failure of
+    /// a generated case (`generated/<operation>/<name>`).
     pub fn group(&self) -> &str {
+        if self.id.split('/').next() == Some(GENERATED_DIR) {
+            return GENERATED_DIR;
+        }
         self.id.split('/').nth(1).unwrap_or("")
     }
 }

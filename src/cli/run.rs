@@ -9,8 +9,10 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use super::Outcome;
+use super::list::{Parts, Selection, select};
 use cognito_conformance::baseline::Baseline;
 use cognito_conformance::check::Verdict;
+use cognito_conformance::property::{DEFAULT_CASES, DEFAULT_SEED, Plan, Settings};
 use cognito_conformance::reference::Reference;
 use cognito_conformance::report::{
     JsonReporter, JunitReporter, MarkdownReporter, Reporter, TargetInfo, TerminalOptions,
@@ -97,6 +99,25 @@ pub struct RunArgs {
     /// Colour: auto, always, never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
+    /// Generated cases per property (each is a few calls to the target).
+    #[arg(long, default_value_t = DEFAULT_CASES, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub cases: u32,
+    /// Seed of the generated cases: the same seed, --cases and target reproduce a run.
+    #[arg(long, default_value_t = DEFAULT_SEED, value_name = "N")]
+    pub seed: u64,
+    /// Run the fixtures only, not the generated properties.
+    #[arg(long, conflicts_with = "only_generated")]
+    pub no_generated: bool,
+    /// Run the generated properties only, not the fixtures.
+    #[arg(long)]
+    pub only_generated: bool,
+    /// Write each property's minimal failing call as a fixture under DIR (default: the
+    /// fixtures directory's generated/).
+    #[arg(long, value_name = "DIR", num_args = 0..=1)]
+    pub save_failures: Option<Option<PathBuf>>,
+    /// Most shrinking steps per failing property (each step is a case against the target).
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub max_shrink_iters: u32,
 }
 
 impl Default for RunArgs {
@@ -117,7 +138,12 @@ pub(super) async fn run_or_record(
     a: RunArgs,
     recording: Option<super::record::Recording>,
 ) -> anyhow::Result<Outcome> {
-    let cases = super::list::select(a.fixtures.clone(), &a.filter)?;
+    let parts = Parts {
+        fixtures: !a.only_generated,
+        // Generated properties have no golden: recording runs the fixtures only.
+        generated: !a.no_generated && recording.is_none(),
+    };
+    let Selection { cases, properties } = select(a.fixtures.clone(), &a.filter, parts)?;
     let store = GoldenStore::new(super::snapshots_dir(
         a.snapshots.clone(),
         a.fixtures.as_deref(),
@@ -206,7 +232,7 @@ pub(super) async fn run_or_record(
         eprintln!(
             "plan: region {region}; up to 3 user pools named {}-*, 2 app clients each, {} users; at most {} requests/s overall and half of Cognito's documented quota per category (app clients 2.5/s); all deleted at the end",
             provisioner.prefix(),
-            cases.len() * 2,
+            cases.len() * 2 + properties.len() * a.cases as usize,
             max_rps.unwrap_or(budget::REAL_AWS_MAX_RPS)
         );
     }
@@ -245,6 +271,43 @@ pub(super) async fn run_or_record(
             .map(Arc::new),
         ..RunOptions::default()
     };
+    let known_gaps: std::collections::BTreeSet<String> = baseline
+        .iter()
+        .filter(|_| !a.update_baseline)
+        .flat_map(|b| b.gaps.iter().map(|g| g.id.clone()))
+        .collect();
+    let generated = (!properties.is_empty()).then(|| {
+        let target_flags = match (&a.launch, kind) {
+            (Some(name), _) => format!(" --launch {name}"),
+            (None, "reference") => String::new(),
+            (None, _) => format!(" --endpoint {url}"),
+        };
+        eprintln!(
+            "generated: {} propert{} x {} case(s), seed {} (--seed, --cases to change; --no-generated to skip)",
+            properties.len(),
+            if properties.len() == 1 { "y" } else { "ies" },
+            a.cases,
+            a.seed
+        );
+        let save_failures = a.save_failures.clone().map(|dir| {
+            dir.unwrap_or_else(|| {
+                super::fixtures_dir(a.fixtures.clone()).join(cognito_conformance::case::GENERATED_DIR)
+            })
+        });
+        Arc::new(Plan {
+            properties,
+            settings: Settings {
+                cases: a.cases,
+                seed: a.seed,
+                strict: a.strict,
+                save_failures,
+                max_shrink_iters: a.max_shrink_iters,
+                target_flags,
+                no_shrink: known_gaps,
+            },
+        })
+    });
+    let opts = RunOptions { generated, ..opts };
     let target_name = ctx.target.name.clone();
     let result = run_cases(cases, ctx, &opts, &mut reporters).await;
     if let Some(r) = reference {

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde_json::{Map, Value};
+
 /// `AttributeDataType` of a schema attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataType {
@@ -102,6 +104,17 @@ pub enum SchemaError {
     /// A string constraint that is not a non-negative integer, or min > max.
     #[error("Invalid StringAttributeConstraints for attribute {0}.")]
     BadConstraint(String),
+    /// A `Schema` entry without a string `Name`.
+    #[error("Missing required parameter Name")]
+    MissingName,
+    /// An `AttributeDataType` outside the model's enum.
+    #[error("Invalid AttributeDataType {0}")]
+    BadDataType(String),
+    /// Verification before update needs the attribute to be auto-verified.
+    #[error(
+        "The attributes in AttributesRequireVerificationBeforeUpdate must also be in AutoVerifiedAttributes."
+    )]
+    VerifyBeforeUpdateNotAutoVerified,
 }
 
 /// A pool's attributes and verification settings.
@@ -198,6 +211,69 @@ impl PoolSchema {
         Ok(())
     }
 
+    /// The schema a `CreateUserPool` input describes: its `Schema` entries, `AutoVerifiedAttributes`,
+    /// `AliasAttributes` and `UsernameAttributes` (both unique among verified holders) and
+    /// `UserAttributeUpdateSettings`. One definition for the reference server, which builds its
+    /// pools from it, and for the property tests, which model the pools the suite provisions.
+    pub fn from_create_input(input: &Map<String, Value>) -> Result<PoolSchema, SchemaError> {
+        let strings = |v: Option<&Value>| -> BTreeSet<String> {
+            v.and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        };
+        let mut schema = PoolSchema::standard();
+        let entries = input
+            .get("Schema")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object);
+        for entry in entries {
+            let name = entry
+                .get("Name")
+                .and_then(Value::as_str)
+                .ok_or(SchemaError::MissingName)?;
+            let data_type = match entry.get("AttributeDataType").and_then(Value::as_str) {
+                None => DataType::String,
+                Some(t) => DataType::parse(t).ok_or_else(|| SchemaError::BadDataType(t.into()))?,
+            };
+            let constraints = entry
+                .get("StringAttributeConstraints")
+                .and_then(Value::as_object);
+            let bound = |key: &str| constraints.and_then(|c| c.get(key)).and_then(Value::as_str);
+            let flag = |key: &str, default: bool| {
+                entry.get(key).and_then(Value::as_bool).unwrap_or(default)
+            };
+            schema.add(
+                name,
+                data_type,
+                flag("Mutable", true),
+                flag("Required", false),
+                bound("MinLength"),
+                bound("MaxLength"),
+            )?;
+        }
+        schema.auto_verified = strings(input.get("AutoVerifiedAttributes"));
+        schema.aliases = strings(input.get("AliasAttributes"));
+        schema
+            .aliases
+            .extend(strings(input.get("UsernameAttributes")));
+        if let Some(settings) = input
+            .get("UserAttributeUpdateSettings")
+            .and_then(Value::as_object)
+        {
+            schema.verify_before_update =
+                strings(settings.get("AttributesRequireVerificationBeforeUpdate"));
+        }
+        if !schema.verify_before_update.is_subset(&schema.auto_verified) {
+            return Err(SchemaError::VerifyBeforeUpdateNotAutoVerified);
+        }
+        Ok(schema)
+    }
+
     /// The attribute named `name` (full name, e.g. `custom:tier`).
     pub fn get(&self, name: &str) -> Option<&AttributeDef> {
         self.attributes.get(name)
@@ -219,6 +295,22 @@ pub enum WriteScope {
 }
 
 impl WriteScope {
+    /// The scope a `CreateUserPoolClient` input gives: absent or null `WriteAttributes` means
+    /// every attribute.
+    pub fn from_client_input(input: &Map<String, Value>) -> WriteScope {
+        match input.get("WriteAttributes") {
+            None | Some(Value::Null) => WriteScope::All,
+            Some(v) => WriteScope::Only(
+                v.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            ),
+        }
+    }
+
     /// Whether the client may write `name`.
     pub fn allows(&self, name: &str) -> bool {
         match self {
@@ -268,6 +360,40 @@ mod tests {
             s.add("sub", DataType::String, true, true, None, None),
             Err(SchemaError::SubRedefined)
         );
+    }
+
+    #[test]
+    fn create_input_builds_the_schema() {
+        let input = serde_json::json!({
+            "Schema": [{"Name": "tier", "AttributeDataType": "String",
+                        "StringAttributeConstraints": {"MinLength": "3", "MaxLength": "10"}},
+                       {"Name": "badge", "Mutable": false},
+                       {"Name": "email", "Required": true}],
+            "AutoVerifiedAttributes": ["email"],
+            "AliasAttributes": ["email"],
+            "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]}
+        });
+        let s = PoolSchema::from_create_input(input.as_object().unwrap()).unwrap();
+        assert_eq!(s.get("custom:tier").unwrap().max_length, Some(10));
+        assert!(!s.get("custom:badge").unwrap().mutable);
+        assert!(s.get("email").unwrap().required);
+        assert!(s.verify_before_update.contains("email"));
+        let bad = serde_json::json!({"UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]}});
+        assert_eq!(
+            PoolSchema::from_create_input(bad.as_object().unwrap()),
+            Err(SchemaError::VerifyBeforeUpdateNotAutoVerified)
+        );
+        let bad = serde_json::json!({"Schema": [{"Name": "x", "AttributeDataType": "Blob"}]});
+        assert_eq!(
+            PoolSchema::from_create_input(bad.as_object().unwrap()),
+            Err(SchemaError::BadDataType("Blob".into()))
+        );
+        let client = serde_json::json!({"WriteAttributes": ["email"]});
+        assert_eq!(
+            WriteScope::from_client_input(client.as_object().unwrap()),
+            WriteScope::Only(["email".to_string()].into())
+        );
+        assert_eq!(WriteScope::from_client_input(&Map::new()), WriteScope::All);
     }
 
     #[test]

@@ -5,7 +5,12 @@
 //! secret**: it only signs tokens of an in-process fake, and being fixed makes tokens
 //! reproducible across runs and lets the JWKS document be a constant.
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -81,8 +86,13 @@ pub struct IdClaims {
 }
 
 /// The key pair, parsed once at start.
+///
+/// Signing goes to aws-lc-rs directly with the parsed key pair: `jsonwebtoken::encode` parses
+/// and checks the RSA key on every call, which was a quarter of the reference's CPU time
+/// (measured with perf under the generated cases).
 pub struct Keys {
-    encoding: EncodingKey,
+    signing: RsaKeyPair,
+    rng: SystemRandom,
     decoding: DecodingKey,
 }
 
@@ -97,17 +107,40 @@ impl std::fmt::Debug for Keys {
 impl Keys {
     /// Parse the embedded key.
     pub fn load() -> Result<Keys, jsonwebtoken::errors::Error> {
+        let invalid =
+            |why: String| jsonwebtoken::errors::Error::from(ErrorKind::InvalidRsaKey(why));
+        let pem = std::str::from_utf8(PRIVATE_KEY_PEM).map_err(|e| invalid(e.to_string()))?;
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body.trim())
+            .map_err(|e| invalid(e.to_string()))?;
         Ok(Keys {
-            encoding: EncodingKey::from_rsa_pem(PRIVATE_KEY_PEM)?,
+            signing: RsaKeyPair::from_der(&der).map_err(|e| invalid(e.to_string()))?,
+            rng: SystemRandom::new(),
             decoding: DecodingKey::from_rsa_components(MODULUS, EXPONENT)?,
         })
     }
 
-    /// Sign `claims` with RS256 and the key id.
+    /// Sign `claims` with RS256 and the key id (a compact JWS, as `jsonwebtoken::encode`
+    /// writes it).
     pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String, jsonwebtoken::errors::Error> {
-        let mut header = Header::new(Algorithm::RS256);
-        header.kid = Some(KEY_ID.to_string());
-        jsonwebtoken::encode(&header, claims, &self.encoding)
+        let header = json!({"typ": "JWT", "alg": "RS256", "kid": KEY_ID});
+        let claims = serde_json::to_vec(claims).map_err(jsonwebtoken::errors::Error::from)?;
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims)
+        );
+        let mut signature = vec![0; self.signing.public_modulus_len()];
+        self.signing
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &self.rng,
+                input.as_bytes(),
+                &mut signature,
+            )
+            .map_err(|_| jsonwebtoken::errors::Error::from(ErrorKind::RsaFailedSigning))?;
+        Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
     }
 
     /// The access-token claims of `token` if it is an RS256 JWT signed by this key whose claims

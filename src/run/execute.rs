@@ -154,11 +154,11 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
         .as_ref()
         .ok()
         .map(|resp| summarize(resp, r));
-    outcome.reproduction = Some(r.redact(&curl::reproduction(
+    outcome.reproduction = Some(curl::shorten_long_runs(&r.redact(&curl::reproduction(
         ctx.provisioner.admin().url(),
         &request,
         Some(&prepared.token_under_test),
-    )));
+    ))));
     if prepared.pool_deleted && check_state {
         outcome.reason =
             Some("state not read back: the case deleted its own pool on purpose".into());

@@ -1,6 +1,7 @@
 //! The runner: cases run concurrently (those that change target-wide state run alone, at the
-//! end), every outcome becomes an event for every reporter, and the run's resources are
-//! deleted at the end, also when the run fails or is interrupted (SIGINT/SIGTERM).
+//! end), then the generated properties (`crate::property`); every outcome becomes an event for
+//! every reporter, and the run's resources are deleted at the end, also when the run fails or
+//! is interrupted (SIGINT/SIGTERM).
 
 pub mod execute;
 pub mod setup;
@@ -46,6 +47,8 @@ pub struct RunOptions {
     pub case_timeout: Duration,
     /// Known gaps of the target.
     pub baseline: Option<Arc<crate::baseline::Baseline>>,
+    /// Generated cases (properties) to run after the fixtures.
+    pub generated: Option<Arc<crate::property::Plan>>,
 }
 
 impl Default for RunOptions {
@@ -55,6 +58,7 @@ impl Default for RunOptions {
             strict: false,
             case_timeout: Duration::from_secs(60),
             baseline: None,
+            generated: None,
         }
     }
 }
@@ -86,9 +90,10 @@ pub async fn run(
     reporters: &mut [Box<dyn Reporter>],
 ) -> Result<RunResult, RunError> {
     let start = Instant::now();
+    let properties = opts.generated.as_ref().map_or(0, |g| g.properties.len());
     let started = Event::Started {
         target: ctx.target.clone(),
-        total: cases.len(),
+        total: cases.len() + properties,
         run_prefix: ctx.provisioner.prefix().to_string(),
     };
     emit(reporters, &started)?;
@@ -125,6 +130,15 @@ pub async fn run(
         .await;
         if !interrupted {
             interrupted = run_batch(exclusive, &ctx, 1, opts.case_timeout, &mut on_outcome).await;
+        }
+        if let (false, Some(plan)) = (interrupted, &opts.generated) {
+            interrupted = crate::property::run_all(
+                ctx.clone(),
+                plan,
+                opts.concurrency.max(1),
+                &mut on_outcome,
+            )
+            .await;
         }
         interrupted
     };

@@ -23,6 +23,36 @@ pub const RUN_TAG: &str = "cognito-conformance-run";
 /// Every pool name starts with this, then `<unix seconds>-<random>`.
 pub const NAME_PREFIX: &str = "ccf";
 
+/// The attributes the `restricted` app client may write (`WriteAttributes`).
+pub const RESTRICTED_WRITE_ATTRIBUTES: [&str; 3] = ["email", "name", "custom:tier"];
+
+/// The `CreateUserPool` input for a pool of `kind` named `name`, tagged with `run_tag`.
+///
+/// Public so that the property tests model exactly the pool that is provisioned (see
+/// [`crate::contract::schema::PoolSchema::from_create_input`]).
+pub fn pool_definition(name: &str, kind: PoolKind, run_tag: &str) -> Value {
+    let mut input = json!({
+        "PoolName": name,
+        "AliasAttributes": ["email"],
+        "AutoVerifiedAttributes": ["email"],
+        "Schema": [
+            {"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true},
+            {"Name": "tier", "AttributeDataType": "String", "Mutable": true,
+             "StringAttributeConstraints": {"MinLength": "3", "MaxLength": "10"}},
+            {"Name": "badge", "AttributeDataType": "String", "Mutable": false},
+            {"Name": "team", "AttributeDataType": "String", "Mutable": true}
+        ],
+        "Policies": {"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": true,
+            "RequireLowercase": true, "RequireNumbers": true, "RequireSymbols": true}},
+        "UserPoolTags": {RUN_TAG: run_tag},
+    });
+    if kind == PoolKind::VerifyBeforeUpdate {
+        input["UserAttributeUpdateSettings"] =
+            json!({"AttributesRequireVerificationBeforeUpdate": ["email"]});
+    }
+    input
+}
+
 /// A provisioned user pool with its two app clients.
 #[derive(Debug, Clone)]
 pub struct Pool {
@@ -204,25 +234,7 @@ impl Provisioner {
             PoolKind::VerifyBeforeUpdate => "verify-before-update",
         };
         let name = format!("{}-{kind_name}-{label}", self.prefix);
-        let mut input = json!({
-            "PoolName": name,
-            "AliasAttributes": ["email"],
-            "AutoVerifiedAttributes": ["email"],
-            "Schema": [
-                {"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true},
-                {"Name": "tier", "AttributeDataType": "String", "Mutable": true,
-                 "StringAttributeConstraints": {"MinLength": "3", "MaxLength": "10"}},
-                {"Name": "badge", "AttributeDataType": "String", "Mutable": false},
-                {"Name": "team", "AttributeDataType": "String", "Mutable": true}
-            ],
-            "Policies": {"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": true,
-                "RequireLowercase": true, "RequireNumbers": true, "RequireSymbols": true}},
-            "UserPoolTags": {RUN_TAG: self.prefix},
-        });
-        if kind == PoolKind::VerifyBeforeUpdate {
-            input["UserAttributeUpdateSettings"] =
-                json!({"AttributesRequireVerificationBeforeUpdate": ["email"]});
-        }
+        let input = pool_definition(&name, kind, &self.prefix);
         let out = self.admin.signed("CreateUserPool", &input).await?;
         let id = str_at(&out, &["UserPool", "Id"], "CreateUserPool")?;
         if let Ok(mut c) = self.created.lock() {
@@ -231,11 +243,7 @@ impl Provisioner {
         info!(pool = %id, %name, "created user pool");
         let full = self.create_client(&id, "full", None).await?;
         let restricted = self
-            .create_client(
-                &id,
-                "restricted",
-                Some(json!(["email", "name", "custom:tier"])),
-            )
+            .create_client(&id, "restricted", Some(json!(RESTRICTED_WRITE_ATTRIBUTES)))
             .await?;
         Ok(Pool {
             id,

@@ -106,6 +106,8 @@ pub enum WireError {
 pub struct HttpClient {
     inner: reqwest::Client,
     settings: WireSettings,
+    /// Requests sent by this client and its clones (the benchmark's denominator).
+    sent: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl HttpClient {
@@ -117,7 +119,11 @@ impl HttpClient {
             .no_proxy()
             .build()
             .map_err(|e| WireError::InvalidRequest(format!("http client: {e}")))?;
-        Ok(HttpClient { inner, settings })
+        Ok(HttpClient {
+            inner,
+            settings,
+            sent: Default::default(),
+        })
     }
 
     /// The limits in force.
@@ -125,8 +131,14 @@ impl HttpClient {
         &self.settings
     }
 
+    /// How many requests this client and its clones have sent (retries included).
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// `POST` the request to `url` and read the whole response within the limits.
     pub async fn send(&self, url: &str, request: &Request) -> Result<Response, WireError> {
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let timeout = self.settings.request_timeout;
         let start = Instant::now();
         let result = match tokio::time::timeout(timeout, self.exchange(url, request)).await {

@@ -22,6 +22,27 @@ pub fn reproduction(url: &str, request: &Request, token: Option<&str>) -> String
     out
 }
 
+/// `command` (a [`reproduction`]) with every run of 256 or more of one ASCII letter or digit
+/// inside its single-quoted text written as a `printf` the shell expands to the same run, so a
+/// reproduction of a 131,073-character value stays a few lines long and still sends it.
+pub fn shorten_long_runs(command: &str) -> String {
+    const LONG: usize = 256;
+    let chars: Vec<char> = command.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let n = chars[i..].iter().take_while(|x| **x == c).count();
+        if n >= LONG && c.is_ascii_alphanumeric() {
+            out.push_str(&format!("'\"$(printf '%{n}s' '' | tr ' ' {c})\"'"));
+        } else {
+            out.extend(&chars[i..i + n]);
+        }
+        i += n;
+    }
+    out
+}
+
 /// Quote `text` for a POSIX shell, expanding `$ACCESS_TOKEN` where the token was.
 fn with_token(text: &str, token: Option<&str>) -> String {
     match token {
@@ -53,6 +74,24 @@ mod tests {
             "{cmd}"
         );
         assert!(cmd.contains("-H 'X-Amz-Target: AWSCognitoIdentityProviderService.DeleteUser'"));
+    }
+
+    #[test]
+    fn long_runs_become_printf_and_expand_back() {
+        let body = format!("{{\"V\":\"{}\"}}", "a".repeat(300));
+        let cmd = shorten_long_runs(&reproduction(
+            "http://x/",
+            &Request::raw("DeleteUser", body.clone().into_bytes()),
+            None,
+        ));
+        assert!(cmd.len() < 300, "{cmd}");
+        let data = cmd.rsplit("--data-binary ").next().unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("printf %s {data}"))
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), body);
     }
 
     #[test]

@@ -14,47 +14,8 @@ use crate::contract::schema::{DataType, PoolSchema, WriteScope};
 /// `AWS_ACCOUNT` part of ARNs.
 const ACCOUNT: &str = "000000000000";
 
-fn set_of(input: Input<'_>, name: &str) -> BTreeSet<String> {
-    input.strings(name).into_iter().collect()
-}
-
 fn schema_of(input: Input<'_>) -> Result<PoolSchema, ApiError> {
-    let mut schema = PoolSchema::standard();
-    let entries = input
-        .0
-        .get("Schema")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_object);
-    for entry in entries.map(Input) {
-        let name = entry.str("Name")?;
-        let data_type = match entry.opt_str("AttributeDataType") {
-            None => DataType::String,
-            Some(t) => DataType::parse(t)
-                .ok_or_else(|| ApiError::invalid(format!("Invalid AttributeDataType {t}")))?,
-        };
-        let constraints = entry.object("StringAttributeConstraints");
-        let min = constraints.and_then(|c| c.opt_str("MinLength"));
-        let max = constraints.and_then(|c| c.opt_str("MaxLength"));
-        let mutable = entry.opt_bool("Mutable").unwrap_or(true);
-        let required = entry.opt_bool("Required").unwrap_or(false);
-        schema
-            .add(name, data_type, mutable, required, min, max)
-            .map_err(|e| ApiError::invalid(e.to_string()))?;
-    }
-    schema.auto_verified = set_of(input, "AutoVerifiedAttributes");
-    schema.aliases = set_of(input, "AliasAttributes");
-    schema.aliases.extend(set_of(input, "UsernameAttributes"));
-    if let Some(settings) = input.object("UserAttributeUpdateSettings") {
-        schema.verify_before_update = set_of(settings, "AttributesRequireVerificationBeforeUpdate");
-    }
-    if !schema.verify_before_update.is_subset(&schema.auto_verified) {
-        return Err(ApiError::invalid(
-            "The attributes in AttributesRequireVerificationBeforeUpdate must also be in AutoVerifiedAttributes.",
-        ));
-    }
-    Ok(schema)
+    PoolSchema::from_create_input(input.0).map_err(|e| ApiError::invalid(e.to_string()))
 }
 
 fn password_policy(input: Input<'_>) -> PasswordPolicy {
@@ -212,21 +173,16 @@ pub fn create_user_pool_client(store: &mut Store, input: Input<'_>) -> Result<Va
     let pool_id = input.str("UserPoolId")?.to_string();
     let name = input.str("ClientName")?.to_string();
     let pool = store.pool(&pool_id)?;
-    let write = match input.0.get("WriteAttributes") {
-        None | Some(Value::Null) => WriteScope::All,
-        Some(_) => {
-            let names = set_of(input, "WriteAttributes");
-            if names
-                .iter()
-                .any(|n| pool.schema.get(n).is_none_or(|d| !d.mutable))
-            {
-                return Err(ApiError::invalid(
-                    "Invalid write attributes specified while creating a client",
-                ));
-            }
-            WriteScope::Only(names)
-        }
-    };
+    let write = WriteScope::from_client_input(input.0);
+    if let WriteScope::Only(names) = &write
+        && names
+            .iter()
+            .any(|n| pool.schema.get(n).is_none_or(|d| !d.mutable))
+    {
+        return Err(ApiError::invalid(
+            "Invalid write attributes specified while creating a client",
+        ));
+    }
     let mut flows: BTreeSet<String> = input
         .strings("ExplicitAuthFlows")
         .iter()

@@ -1,0 +1,101 @@
+//! A fixture's request and expectation with placeholders expanded for one case.
+//!
+//! Shared by every executor of fixture-shaped cases (generated ones included), so that a case
+//! means the same thing whoever runs it.
+
+use super::fixture::{StateExpectation, Then, When};
+use super::placeholder::{Bindings, ExpandError, expand, expand_toml};
+use crate::wire::Request;
+
+impl When {
+    /// The request this `when` describes, placeholders expanded.
+    pub fn request(&self, b: &Bindings) -> Result<Request, ExpandError> {
+        let mut req = match (&self.body, &self.raw_body) {
+            (Some(body), _) => Request::json(
+                &self.operation,
+                &expand_toml(&toml::Value::Table(body.clone()), b)?,
+            ),
+            (None, Some(raw)) => Request::raw(&self.operation, expand(raw, b)?.into_bytes()),
+            (None, None) => Request::raw(&self.operation, Vec::new()),
+        };
+        for (name, value) in &self.headers {
+            req.set_header(name, &expand(value, b)?);
+        }
+        for name in &self.remove_headers {
+            req.remove_header(name);
+        }
+        Ok(req)
+    }
+}
+
+impl Then {
+    /// This expectation with the placeholders of its strict message and expected attribute
+    /// values expanded.
+    pub fn expanded(&self, b: &Bindings) -> Result<Then, ExpandError> {
+        let mut t = self.clone();
+        if let Some(m) = &self.strict.message {
+            t.strict.message = Some(expand(m, b)?);
+        }
+        if let Some(StateExpectation::Attributes(spec)) = &mut t.state {
+            for v in spec.attributes.values_mut() {
+                *v = expand(v, b)?;
+            }
+        }
+        Ok(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::fixture::{AttributeState, OneOrMany, Strict};
+
+    fn bindings() -> Bindings {
+        Bindings {
+            access_token: "tok.en".into(),
+            username: "ccf-u".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn raw_body_and_headers_are_expanded() {
+        let when = When {
+            operation: "DeleteUser".into(),
+            body: None,
+            raw_body: Some(r#"{"AccessToken":"{{access_token}}"}"#.into()),
+            headers: [("Content-Type".to_string(), "text/plain".to_string())].into(),
+            remove_headers: vec!["X-Amz-Target".into()],
+        };
+        let r = when.request(&bindings()).unwrap();
+        assert_eq!(r.body, br#"{"AccessToken":"tok.en"}"#);
+        assert_eq!(r.header("content-type"), Some("text/plain"));
+        assert_eq!(r.header("x-amz-target"), None);
+    }
+
+    #[test]
+    fn state_values_and_message_are_expanded() {
+        let then = Then {
+            status: OneOrMany::One(200),
+            error: None,
+            code_delivery: None,
+            state: Some(StateExpectation::Attributes(AttributeState {
+                attributes: [("email".to_string(), "a.{{username}}@x.com".to_string())].into(),
+                ..Default::default()
+            })),
+            other_user_state: None,
+            token: None,
+            sign_in: None,
+            strict: Strict {
+                message: Some("user {{username}}".into()),
+                ..Default::default()
+            },
+        };
+        let t = then.expanded(&bindings()).unwrap();
+        assert_eq!(t.strict.message.as_deref(), Some("user ccf-u"));
+        let Some(StateExpectation::Attributes(a)) = t.state else {
+            panic!("state kept its kind")
+        };
+        assert_eq!(a.attributes["email"], "a.ccf-u@x.com");
+    }
+}

@@ -1,0 +1,297 @@
+//! AWS JSON 1.1 protocol faults: a well-formed request made unreadable (malformed JSON) or
+//! unroutable (missing or unknown `X-Amz-Target`, a content type that is not AWS JSON), and
+//! what the contract accepts in return.
+//!
+//! The accepted answers are the catalogue's (the `protocol` fixtures): Cognito's exact answer is
+//! an open question in evidence.md, so the contract tier accepts every plausible 4xx rejection
+//! and requires that nothing happens.
+
+use proptest::prelude::*;
+
+use crate::case::fixture::When;
+use crate::contract::Model;
+use crate::wire::CONTENT_TYPE;
+
+/// One protocol fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolFault {
+    /// The body without its last this-many characters (never all of it: the empty body has its
+    /// own fixture).
+    Truncated(usize),
+    /// A comma before the closing brace.
+    TrailingComma,
+    /// Single-quoted strings.
+    SingleQuotes,
+    /// The first member name without quotes.
+    UnquotedKey,
+    /// An escape JSON does not define (`\q`) in the first member name.
+    BadEscape,
+    /// A raw control character (U+0001) inside the first member name.
+    RawControlChar,
+    /// No `X-Amz-Target` header.
+    MissingTarget,
+    /// An `X-Amz-Target` naming no operation.
+    UnknownTarget(String),
+    /// A `Content-Type` other than `application/x-amz-json-1.1`.
+    WrongContentType(String),
+}
+
+/// What the contract accepts for a protocol fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// Acceptable statuses.
+    pub statuses: Vec<u16>,
+    /// Acceptable error types.
+    pub errors: Vec<&'static str>,
+    /// The strict tier's guess.
+    pub strict_error: &'static str,
+    /// Evidence, as the `protocol` fixtures cite it.
+    pub evidence: &'static str,
+}
+
+/// Content types a client might send by mistake; none is AWS JSON (`application/json`, which
+/// AWS SDKs also send, is deliberately absent).
+pub const WRONG_CONTENT_TYPES: &[&str] = &[
+    "text/plain",
+    "application/xml",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/html",
+];
+
+const ROUTING_EVIDENCE: &str = "inferred: evidence.md open question (unknown/missing X-Amz-Target, wrong Content-Type); amazon-cognito-js#64 shows a 404 BadRequest body for an unroutable request";
+const JSON_EVIDENCE: &str = "inferred: evidence.md open question (syntactically invalid JSON)";
+
+impl ProtocolFault {
+    /// Kebab-case name, used in saved fixture names.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ProtocolFault::Truncated(_) => "truncated-json",
+            ProtocolFault::TrailingComma => "trailing-comma",
+            ProtocolFault::SingleQuotes => "single-quotes",
+            ProtocolFault::UnquotedKey => "unquoted-key",
+            ProtocolFault::BadEscape => "bad-escape",
+            ProtocolFault::RawControlChar => "raw-control-char",
+            ProtocolFault::MissingTarget => "missing-target-header",
+            ProtocolFault::UnknownTarget(_) => "unknown-target",
+            ProtocolFault::WrongContentType(_) => "wrong-content-type",
+        }
+    }
+
+    /// Whether the fault is in the body (the others are in the headers).
+    pub fn is_malformed_json(&self) -> bool {
+        !matches!(
+            self,
+            ProtocolFault::MissingTarget
+                | ProtocolFault::UnknownTarget(_)
+                | ProtocolFault::WrongContentType(_)
+        )
+    }
+
+    /// What the contract accepts.
+    pub fn accepted(&self) -> Accepted {
+        if self.is_malformed_json() {
+            return malformed_json();
+        }
+        let mut a = Accepted {
+            statuses: vec![400, 404],
+            errors: vec!["UnknownOperationException", "InvalidAction", "BadRequest"],
+            strict_error: "UnknownOperationException",
+            evidence: ROUTING_EVIDENCE,
+        };
+        if matches!(self, ProtocolFault::WrongContentType(_)) {
+            a.statuses.push(415);
+            a.errors
+                .extend(["SerializationException", "UnsupportedMediaTypeException"]);
+        }
+        a
+    }
+
+    /// Apply the fault to a request whose `raw_body` is well-formed JSON text.
+    pub fn apply(&self, when: &mut When) {
+        let body = when.raw_body.take().unwrap_or_default();
+        when.raw_body = Some(match self {
+            ProtocolFault::Truncated(cut) => {
+                let len = body.chars().count();
+                body.chars().take(len.saturating_sub(*cut).max(1)).collect()
+            }
+            ProtocolFault::TrailingComma => match body.rfind('}') {
+                Some(i) => format!("{},{}", &body[..i], &body[i..]),
+                None => format!("{body},"),
+            },
+            ProtocolFault::SingleQuotes => body.replace('"', "'"),
+            ProtocolFault::UnquotedKey => first_key(&body, |k| k.to_string()),
+            ProtocolFault::BadEscape => first_key(&body, |k| format!("\"{k}\\q\"")),
+            ProtocolFault::RawControlChar => first_key(&body, |k| format!("\"{k}\u{1}\"")),
+            _ => body,
+        });
+        match self {
+            ProtocolFault::MissingTarget => when.remove_headers.push("X-Amz-Target".into()),
+            ProtocolFault::UnknownTarget(t) => {
+                when.headers.insert("X-Amz-Target".into(), t.clone());
+            }
+            ProtocolFault::WrongContentType(ct) => {
+                when.headers.insert("Content-Type".into(), ct.clone());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What the contract accepts for a body that is not JSON (or is empty).
+pub fn malformed_json() -> Accepted {
+    Accepted {
+        statuses: vec![400],
+        errors: vec!["SerializationException", "InvalidParameterException"],
+        strict_error: "SerializationException",
+        evidence: JSON_EVIDENCE,
+    }
+}
+
+/// `body` with its first `"key"` rewritten by `f` (which gets the key without quotes and
+/// returns the replacement including any quotes). Unchanged when there is no key.
+fn first_key(body: &str, f: impl Fn(&str) -> String) -> String {
+    let Some(open) = body.find('"') else {
+        return body.to_string();
+    };
+    let Some(len) = body[open + 1..].find('"') else {
+        return body.to_string();
+    };
+    let key = &body[open + 1..open + 1 + len];
+    format!("{}{}{}", &body[..open], f(key), &body[open + 2 + len..])
+}
+
+/// Malformed JSON for a well-formed body (truncations keep at least one character).
+pub fn malformed() -> BoxedStrategy<ProtocolFault> {
+    // Alternatives are listed simplest first: shrinking moves toward earlier ones.
+    prop_oneof![
+        Just(ProtocolFault::TrailingComma),
+        Just(ProtocolFault::UnquotedKey),
+        Just(ProtocolFault::SingleQuotes),
+        Just(ProtocolFault::BadEscape),
+        Just(ProtocolFault::RawControlChar),
+        (1..=64usize).prop_map(ProtocolFault::Truncated),
+    ]
+    .boxed()
+}
+
+/// Routing faults for a request of `operation`: no `X-Amz-Target`, one naming no operation,
+/// or a content type that is not AWS JSON.
+pub fn unroutable(operation: &str) -> BoxedStrategy<ProtocolFault> {
+    let target = Model::get().target_header(operation);
+    let prefix = Model::get().metadata.target_prefix.clone();
+    let op = operation.to_string();
+    let unknown = prop_oneof![
+        // An operation name no model has: a suffix starting with an upper-case Z.
+        "Z[a-z0-9]{0,6}".prop_map(move |s| format!("{target}{s}")),
+        Just(op.clone()),
+        Just(format!("{prefix}.")),
+        Just(format!("AWSCognitoIdentityService.{op}")),
+    ];
+    // Alternatives are listed simplest first: shrinking moves toward earlier ones.
+    prop_oneof![
+        Just(ProtocolFault::MissingTarget),
+        unknown.prop_map(ProtocolFault::UnknownTarget),
+        proptest::sample::select(WRONG_CONTENT_TYPES)
+            .prop_map(|c| ProtocolFault::WrongContentType(c.into())),
+    ]
+    .boxed()
+}
+
+/// The protocol fault a request carries, if any: what the target must refuse before it reads
+/// the body as an operation's input.
+pub fn classify(operation: &str, when: &When) -> Option<ProtocolFault> {
+    let removed = |name: &str| {
+        when.remove_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+    };
+    let set = |name: &str| {
+        when.headers
+            .iter()
+            .find(|(h, _)| h.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    if removed("X-Amz-Target") {
+        return Some(ProtocolFault::MissingTarget);
+    }
+    if let Some(t) = set("X-Amz-Target").filter(|t| *t != Model::get().target_header(operation)) {
+        return Some(ProtocolFault::UnknownTarget(t));
+    }
+    if let Some(ct) = set("Content-Type").filter(|c| !c.eq_ignore_ascii_case(CONTENT_TYPE)) {
+        return Some(ProtocolFault::WrongContentType(ct));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn when(body: &str) -> When {
+        When {
+            operation: "DeleteUser".into(),
+            body: None,
+            raw_body: Some(body.into()),
+            headers: Default::default(),
+            remove_headers: vec![],
+        }
+    }
+
+    #[test]
+    fn malformed_bodies_do_not_parse() {
+        let body = r#"{"AccessToken":"{{access_token}}"}"#;
+        for f in [
+            ProtocolFault::Truncated(1),
+            ProtocolFault::Truncated(20),
+            ProtocolFault::Truncated(500),
+            ProtocolFault::TrailingComma,
+            ProtocolFault::SingleQuotes,
+            ProtocolFault::UnquotedKey,
+            ProtocolFault::BadEscape,
+            ProtocolFault::RawControlChar,
+        ] {
+            let mut w = when(body);
+            f.apply(&mut w);
+            let text = w.raw_body.unwrap();
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&text).is_err(),
+                "{f:?}: {text}"
+            );
+            assert_eq!(classify("DeleteUser", &when(&text)), None);
+        }
+    }
+
+    #[test]
+    fn header_faults_are_classified_back() {
+        for f in [
+            ProtocolFault::MissingTarget,
+            ProtocolFault::UnknownTarget("AWSCognitoIdentityProviderService.DeleteUserZ".into()),
+            ProtocolFault::WrongContentType("text/plain".into()),
+        ] {
+            let mut w = when("{}");
+            f.apply(&mut w);
+            assert_eq!(classify("DeleteUser", &w), Some(f.clone()));
+            assert!(!f.accepted().errors.is_empty());
+        }
+        assert_eq!(classify("DeleteUser", &when("{}")), None);
+    }
+
+    #[test]
+    fn unknown_targets_name_no_modeled_operation() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        for _ in 0..300 {
+            if let ProtocolFault::UnknownTarget(t) = unroutable("DeleteUser")
+                .new_tree(&mut runner)
+                .unwrap()
+                .current()
+            {
+                let op = t.split_once('.').map(|(_, o)| o).unwrap_or("");
+                let real = t.starts_with("AWSCognitoIdentityProviderService.")
+                    && Model::get().operation(op).is_some();
+                assert!(!real, "{t}");
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! A generated case: the user to start from (a fixture's `given`) and the calls made with its
+//! access token, each a fixture's `when`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Map, Value, json};
+
+use crate::case::fixture::{Given, When};
+use crate::generate::ACCESS_TOKEN;
+use crate::generate::attributes::Write;
+use crate::generate::text::compress;
+
+/// One call made with the user's token.
+#[derive(Clone)]
+pub enum Action {
+    /// UpdateUserAttributes with these writes (and optional ClientMetadata).
+    Update {
+        /// `{Name, Value}` pairs in request order.
+        writes: Vec<Write>,
+        /// ClientMetadata, when sent.
+        client_metadata: Option<BTreeMap<String, String>>,
+    },
+    /// DeleteUserAttributes of these names.
+    DeleteAttributes {
+        /// `UserAttributeNames` in request order.
+        names: Vec<String>,
+    },
+    /// DeleteUser.
+    DeleteUser,
+    /// GetUser (its attributes must be the user's stored ones).
+    GetUser,
+    /// GlobalSignOut (revokes the token).
+    GlobalSignOut,
+    /// A request exactly as given: an invalid input or a protocol fault.
+    Raw {
+        /// The request.
+        when: When,
+        /// What is wrong with it, e.g. `userAttributes.1.member.name: pattern`.
+        fault: String,
+        /// The fault as a name (the constraint or protocol fault), for file names.
+        name: String,
+    },
+}
+
+impl Action {
+    /// The operation called.
+    pub fn operation(&self) -> &str {
+        match self {
+            Action::Update { .. } => "UpdateUserAttributes",
+            Action::DeleteAttributes { .. } => "DeleteUserAttributes",
+            Action::DeleteUser => "DeleteUser",
+            Action::GetUser => "GetUser",
+            Action::GlobalSignOut => "GlobalSignOut",
+            Action::Raw { when, .. } => &when.operation,
+        }
+    }
+
+    /// The JSON body of a well-formed action (`None` for [`Action::Raw`]), members in model
+    /// order, the token as `{{access_token}}`.
+    pub fn body(&self) -> Option<Value> {
+        let token = Value::String(ACCESS_TOKEN.into());
+        Some(match self {
+            Action::Update {
+                writes,
+                client_metadata,
+            } => {
+                let attrs: Vec<Value> = writes
+                    .iter()
+                    .map(|(n, v)| match v {
+                        Some(v) => json!({"Name": n, "Value": v}),
+                        None => json!({ "Name": n }),
+                    })
+                    .collect();
+                let mut body = Map::new();
+                body.insert("UserAttributes".into(), Value::Array(attrs));
+                body.insert("AccessToken".into(), token);
+                if let Some(m) = client_metadata {
+                    body.insert("ClientMetadata".into(), json!(m));
+                }
+                Value::Object(body)
+            }
+            Action::DeleteAttributes { names } => {
+                json!({"UserAttributeNames": names, "AccessToken": token})
+            }
+            Action::DeleteUser | Action::GetUser | Action::GlobalSignOut => {
+                json!({ "AccessToken": token })
+            }
+            Action::Raw { .. } => return None,
+        })
+    }
+
+    /// The request as a fixture's `when` (the body always as `raw_body` JSON text, so that
+    /// nulls and wrong types survive).
+    pub fn when(&self) -> When {
+        match self {
+            Action::Raw { when, .. } => when.clone(),
+            other => When {
+                operation: other.operation().to_string(),
+                body: None,
+                raw_body: other.body().map(|b| b.to_string()),
+                headers: BTreeMap::new(),
+                remove_headers: vec![],
+            },
+        }
+    }
+
+    /// Whether the action carries a deliberate fault.
+    pub fn is_raw(&self) -> bool {
+        matches!(self, Action::Raw { .. })
+    }
+}
+
+impl fmt::Debug for Action {
+    /// One line: the operation, the body as sent (before placeholders are expanded) and any
+    /// header change.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let when = self.when();
+        write!(f, "{}", when.operation)?;
+        if let Action::Raw { fault, .. } = self {
+            write!(f, " [{fault}]")?;
+        }
+        if let Some(body) = &when.raw_body {
+            write!(f, " {}", escape_controls(&compress(body)))?;
+        }
+        for (h, v) in &when.headers {
+            write!(f, " (header {h}: {v})")?;
+        }
+        for h in &when.remove_headers {
+            write!(f, " (without {h})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Control characters as `\u{..}` so a one-line rendering stays one line.
+fn escape_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A generated case.
+#[derive(Clone)]
+pub struct GenCase {
+    /// Pool, app client and the user's attributes at creation (token: a fresh access token).
+    pub given: Given,
+    /// The calls, in order.
+    pub actions: Vec<Action>,
+}
+
+impl fmt::Debug for GenCase {
+    /// The case as a reader needs it to reproduce it by hand: set-up, then one call per line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let g = &self.given;
+        let attrs: Vec<String> = g
+            .user
+            .attributes
+            .iter()
+            .map(|(k, v)| format!("{k}={}", escape_controls(&format!("{:?}", compress(v)))))
+            .collect();
+        writeln!(
+            f,
+            "given: pool {}, client {}, user attributes {{{}}} (plus the default e-mail)",
+            kebab(&format!("{:?}", g.pool)),
+            kebab(&format!("{:?}", g.client)),
+            attrs.join(", ")
+        )?;
+        for (i, a) in self.actions.iter().enumerate() {
+            writeln!(f, "{}. {a:?}", i + 1)?;
+        }
+        Ok(())
+    }
+}
+
+/// `VerifyBeforeUpdate` -> `verify-before-update`.
+fn kebab(name: &str) -> String {
+    crate::case::operation_dir(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_follow_the_model_and_carry_the_token_placeholder() {
+        let a = Action::Update {
+            writes: vec![
+                ("name".into(), Some("Ada".into())),
+                ("nickname".into(), None),
+            ],
+            client_metadata: None,
+        };
+        assert_eq!(
+            a.when().raw_body.unwrap(),
+            r#"{"UserAttributes":[{"Name":"name","Value":"Ada"},{"Name":"nickname"}],"AccessToken":"{{access_token}}"}"#
+        );
+        let d = Action::DeleteAttributes {
+            names: vec!["name".into()],
+        };
+        assert_eq!(d.operation(), "DeleteUserAttributes");
+        assert_eq!(
+            format!("{d:?}"),
+            r#"DeleteUserAttributes {"UserAttributeNames":["name"],"AccessToken":"{{access_token}}"}"#
+        );
+    }
+
+    #[test]
+    fn debug_stays_on_one_line_per_call() {
+        let raw = Action::Raw {
+            when: When {
+                operation: "DeleteUser".into(),
+                body: None,
+                raw_body: Some("{\"Access\u{1}Token\":1}".into()),
+                headers: Default::default(),
+                remove_headers: vec!["X-Amz-Target".into()],
+            },
+            fault: "raw-control-char".into(),
+            name: "raw-control-char".into(),
+        };
+        let shown = format!("{raw:?}");
+        assert!(
+            !shown.contains('\u{1}') && shown.contains("\\u{1}"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("(without X-Amz-Target)"));
+    }
+}

@@ -1,0 +1,354 @@
+//! Named properties: generated requests run against any target, each reported as one case
+//! (`generated/<operation>/<property>`) through the same verdicts, reports and matrix as the
+//! fixtures.
+//!
+//! A property is a proptest strategy of [`action::GenCase`]s (from [`crate::generate`]) and one
+//! claim: every call of every case does what the contract model ([`oracle`]) says, judged by
+//! the fixture checks ([`crate::check`]). The invalid-input properties are derived from the
+//! service model: each operation gets one per fault family its input shape can exhibit, so a
+//! new operation in the model gets them for free. On failure proptest shrinks the case to a
+//! minimal one, which is printed with the seed, a curl reproduction and (with
+//! `--save-failures`) written as a regression fixture under `fixtures/generated/`.
+
+pub mod action;
+pub mod evidence;
+pub mod exec;
+pub mod machine;
+pub mod oracle;
+pub mod runner;
+pub mod save;
+mod schedule;
+pub mod strategies;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+
+use proptest::strategy::{BoxedStrategy, Strategy};
+
+pub use runner::{Stats, run_property, run_property_with_stats};
+pub use schedule::{INDEX_SPAN, run_all};
+
+use crate::case::fixture::EvidenceLevel;
+use crate::case::{COVERED_OPERATIONS, GENERATED_DIR, operation_dir};
+use crate::generate::attributes::Rule;
+use crate::generate::invalid::{Constraint, Fault, constraints};
+use crate::generate::shape::bounds;
+use action::GenCase;
+
+/// Generated cases per property unless `--cases` says otherwise: 65 properties x 16 cases keep
+/// a run against the embedded reference around ten seconds (debug build, 2 cores); CI and
+/// exploration raise it (`--cases 1000`).
+pub const DEFAULT_CASES: u32 = 16;
+/// Seed unless `--seed` says otherwise (fixed, so CI runs are deterministic).
+pub const DEFAULT_SEED: u64 = 1;
+
+/// One generated value: the case, and for sequences the counter proptest-state-machine reads
+/// to drop the calls after a failure when shrinking.
+#[derive(Clone)]
+pub struct Generated {
+    /// The case.
+    pub case: GenCase,
+    /// Calls executed, for the state-machine shrinker.
+    pub seen: Option<Arc<AtomicUsize>>,
+}
+
+impl fmt::Debug for Generated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.case.fmt(f)
+    }
+}
+
+/// What a property generates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// One call broken at one model constraint.
+    Invalid(Constraint),
+    /// One call whose body is not JSON.
+    MalformedJson,
+    /// One call that cannot be routed.
+    Unroutable,
+    /// A valid update, then GetUser.
+    RoundTrip,
+    /// An update breaking one attribute rule.
+    UpdateRule(Rule),
+    /// A valid delete.
+    DeleteExact,
+    /// The same valid delete twice.
+    DeleteIdempotent,
+    /// A delete naming an attribute one rule refuses.
+    DeleteRule(Rule),
+    /// DeleteUser, then GetUser and DeleteUser with the same token.
+    DeleteUser,
+    /// A sequence of self-service calls.
+    Sequence,
+}
+
+/// A named property.
+#[derive(Debug, Clone)]
+pub struct Property {
+    /// `generated/<operation>/<name>`.
+    pub id: String,
+    /// The operation (`Sequence` for sequences of several).
+    pub operation: String,
+    /// Kebab-case name.
+    pub name: String,
+    /// What it claims, in one line.
+    pub title: String,
+    /// The requirement behind it.
+    pub requirement: String,
+    /// Evidence level of the claim (the weakest of its parts).
+    pub evidence_level: EvidenceLevel,
+    /// Evidence source.
+    pub evidence_source: String,
+    kind: Kind,
+}
+
+impl Property {
+    fn new(
+        operation: &str,
+        name: &str,
+        kind: Kind,
+        title: String,
+        cite: &evidence::Cite,
+    ) -> Property {
+        Property {
+            id: format!("{GENERATED_DIR}/{}/{name}", operation_dir(operation)),
+            operation: operation.to_string(),
+            name: name.to_string(),
+            title,
+            requirement: cite.requirement.clone(),
+            evidence_level: cite.level,
+            evidence_source: cite.source.clone(),
+            kind,
+        }
+    }
+
+    /// The strategy of its cases.
+    pub fn strategy(&self) -> BoxedStrategy<Generated> {
+        let plain =
+            |s: BoxedStrategy<GenCase>| s.prop_map(|case| Generated { case, seen: None }).boxed();
+        let op = self.operation.as_str();
+        match &self.kind {
+            Kind::Invalid(c) => plain(strategies::invalid_input(op, c.clone())),
+            Kind::MalformedJson => plain(strategies::protocol_fault(op, true)),
+            Kind::Unroutable => plain(strategies::protocol_fault(op, false)),
+            Kind::RoundTrip => plain(strategies::round_trip()),
+            Kind::UpdateRule(r) => plain(strategies::update_rule_violation(*r)),
+            Kind::DeleteExact => plain(strategies::delete_exact()),
+            Kind::DeleteIdempotent => plain(strategies::delete_idempotent()),
+            Kind::DeleteRule(r) => plain(strategies::delete_rule_violation(*r)),
+            Kind::DeleteUser => plain(strategies::delete_user()),
+            Kind::Sequence => machine::sequences(),
+        }
+    }
+}
+
+/// Every property, in a stable order: per covered operation one per constraint of its input
+/// shape (from the model), the protocol faults and its semantic properties; then the stateful
+/// sequences.
+pub fn catalogue() -> Vec<Property> {
+    let mut out = Vec::new();
+    for op in COVERED_OPERATIONS {
+        for c in constraints(op) {
+            let cite = if c.fault == Fault::WrongType {
+                evidence::json_types()
+            } else {
+                evidence::validation()
+            };
+            out.push(Property::new(
+                op,
+                &c.name(),
+                Kind::Invalid(c.clone()),
+                constraint_title(op, &c),
+                &cite,
+            ));
+        }
+        let json = crate::generate::protocol::malformed_json();
+        out.push(Property::new(
+            op,
+            "malformed-json",
+            Kind::MalformedJson,
+            format!("{op} refuses a body that is not JSON"),
+            &evidence::protocol(json.evidence),
+        ));
+        let routing = crate::generate::protocol::ProtocolFault::MissingTarget.accepted();
+        out.push(Property::new(
+            op,
+            "unroutable-request",
+            Kind::Unroutable,
+            format!("{op} refuses a request without its X-Amz-Target or AWS JSON content type"),
+            &evidence::protocol(routing.evidence),
+        ));
+        out.extend(semantic(op));
+    }
+    let mut seq = Property::new(
+        SEQUENCE,
+        "agrees-with-model",
+        Kind::Sequence,
+        "Sequences of UpdateUserAttributes, DeleteUserAttributes, GetUser, GlobalSignOut and DeleteUser agree with the contract model at every call".into(),
+        &evidence::update_applies(),
+    );
+    seq.requirement = "Each call of a sequence does what the contract says for the user's state at that point: writes apply or are refused whole, GetUser shows the stored attributes, GlobalSignOut and DeleteUser end what the token authorizes.".into();
+    seq.evidence_level = EvidenceLevel::Documented;
+    seq.evidence_source = "API reference: UpdateUserAttributes, DeleteUserAttributes, GetUser, GlobalSignOut, DeleteUser; contract/rules.rs (evidence.md)".into();
+    out.push(seq);
+    out
+}
+
+/// "DeleteUser refuses a request without accessToken", from the constraint.
+fn constraint_title(op: &str, c: &Constraint) -> String {
+    let shape = crate::contract::Model::get().shape(&c.shape);
+    let (min, max) = shape.map(bounds).unwrap_or((0, None));
+    let at = &c.path;
+    match c.fault {
+        Fault::Missing => format!("{op} refuses a request without {at}"),
+        Fault::Null => format!("{op} refuses a null {at}"),
+        Fault::WrongType if c.path.0.is_empty() => {
+            format!("{op} refuses a body that is not a JSON object")
+        }
+        Fault::WrongType => format!("{op} refuses a value of the wrong JSON type for {at}"),
+        Fault::TooShort => format!("{op} refuses {at} shorter than {min}"),
+        Fault::TooLong => format!("{op} refuses {at} longer than {}", max.unwrap_or(0)),
+        Fault::Pattern => format!("{op} refuses {at} outside its pattern"),
+    }
+}
+
+/// The operation label of the stateful sequences.
+pub const SEQUENCE: &str = "Sequence";
+
+fn semantic(op: &str) -> Vec<Property> {
+    match op {
+        "UpdateUserAttributes" => vec![Property::new(
+            op,
+            "round-trip",
+            Kind::RoundTrip,
+            "Valid writes of writable attributes are stored and GetUser returns them".into(),
+            &evidence::update_applies(),
+        )]
+        .into_iter()
+        .chain(Rule::ALL.into_iter().map(|r| {
+            let rule = evidence::rule_labelled(r.label());
+            Property::new(
+                op,
+                &format!("rule-{}", r.label()),
+                Kind::UpdateRule(r),
+                format!("{op} refuses {} and changes nothing", rule.phrase),
+                &rule.cite,
+            )
+        }))
+        .collect(),
+        "DeleteUserAttributes" => vec![
+            Property::new(
+                op,
+                "removes-exactly-named",
+                Kind::DeleteExact,
+                format!("{op} removes exactly the named attributes"),
+                &evidence::delete_applies(),
+            ),
+            Property::new(
+                op,
+                "idempotent",
+                Kind::DeleteIdempotent,
+                format!("Repeating a {op} call succeeds and changes nothing more"),
+                &evidence::delete_applies(),
+            ),
+        ]
+        .into_iter()
+        .chain(
+            Rule::ALL
+                .into_iter()
+                .filter(|r| r.applies_to_delete())
+                .map(|r| {
+                    let rule = evidence::rule_labelled(r.label());
+                    Property::new(
+                        op,
+                        &format!("rule-{}", r.label()),
+                        Kind::DeleteRule(r),
+                        format!("{op} refuses {} and changes nothing", rule.phrase),
+                        &evidence::mirrored(&rule.cite),
+                    )
+                }),
+        )
+        .collect(),
+        "DeleteUser" => vec![Property::new(
+            op,
+            "deletes-user",
+            Kind::DeleteUser,
+            format!(
+                "{op} deletes the user; its token then authorizes neither GetUser nor another {op}"
+            ),
+            &evidence::delete_user(),
+        )],
+        _ => vec![],
+    }
+}
+
+/// How generated cases run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Cases per property.
+    pub cases: u32,
+    /// The run's seed (each property derives its own from it and its id).
+    pub seed: u64,
+    /// Strict detail (messages, exact bodies) counts as a failure and is shrunk.
+    pub strict: bool,
+    /// Write each minimal failure as a fixture under this directory.
+    pub save_failures: Option<PathBuf>,
+    /// Most shrinking steps per failing property (each one a case against the target).
+    pub max_shrink_iters: u32,
+    /// The target options to repeat in a rerun command (`--endpoint URL`), for reports.
+    pub target_flags: String,
+    /// Properties not to shrink: known gaps of the target's baseline, whose verdict does not
+    /// depend on the minimal case (shrinking them would only cost time against the target).
+    pub no_shrink: std::collections::BTreeSet<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cases: DEFAULT_CASES,
+            seed: DEFAULT_SEED,
+            strict: false,
+            save_failures: None,
+            max_shrink_iters: 512,
+            target_flags: String::new(),
+            no_shrink: Default::default(),
+        }
+    }
+}
+
+/// Properties and how to run them.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The selected properties.
+    pub properties: Vec<Property>,
+    /// Settings.
+    pub settings: Settings,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_is_derived_from_the_model() {
+        let all = catalogue();
+        let ids: Vec<&str> = all.iter().map(|p| p.id.as_str()).collect();
+        assert!(ids.contains(&"generated/delete-user/access-token-pattern"));
+        assert!(
+            !ids.contains(&"generated/delete-user/access-token-too-long"),
+            "TokenModelType has no length bounds"
+        );
+        assert!(
+            ids.contains(&"generated/update-user-attributes/user-attributes-member-name-too-long")
+        );
+        assert!(ids.contains(&"generated/update-user-attributes/rule-immutable"));
+        assert!(ids.contains(&"generated/delete-user-attributes/rule-required"));
+        assert!(!ids.contains(&"generated/delete-user-attributes/rule-invalid-email"));
+        assert!(ids.contains(&"generated/sequence/agrees-with-model"));
+        let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len(), "ids are unique");
+    }
+}

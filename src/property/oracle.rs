@@ -1,0 +1,643 @@
+//! The contract as an executable model: what one call must do, given the pool, the app
+//! client, the user's attributes and the state of its token. The answer is a fixture's `then`
+//! plus the model's next state, so every generated step is judged exactly like a fixture.
+//!
+//! Layers, in the order a Cognito front end applies them: routing (`X-Amz-Target`, content
+//! type) and JSON syntax ([`crate::generate::protocol`]), JSON types
+//! ([`crate::contract::json_types`]), model constraints ([`crate::contract::validate`]), the
+//! token, then the attribute rules ([`crate::contract::rules`]). Values are templates
+//! (`{{username}}` in e-mail addresses): the contract functions judge a concretized copy where
+//! length and pattern matter, and the template where the value is stored.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+use super::action::Action;
+use super::evidence::{self, Cite};
+use crate::case::fixture::{
+    AttributeState, ClientKind, CodeDelivery, Given, OneOrMany, PoolKind, SimpleState,
+    StateExpectation, Strict, Then,
+};
+use crate::contract::json_types::check_json_types;
+use crate::contract::rules::{Actor, Change, RuleError, plan_delete, plan_update};
+use crate::contract::schema::{PoolSchema, WriteScope};
+use crate::contract::validate::{validate_input, validation_message};
+use crate::generate::protocol::{self, Accepted};
+use crate::generate::text::abbreviate;
+use crate::generate::{ACCESS_TOKEN, USERNAME, concretize};
+use crate::target::provision::{RESTRICTED_WRITE_ATTRIBUTES, pool_definition};
+
+/// The pool and app client a case runs in, as the contract sees them.
+#[derive(Debug, Clone)]
+pub struct PoolModel {
+    /// The pool's attribute schema.
+    pub schema: PoolSchema,
+    /// The client's write scope.
+    pub scope: WriteScope,
+}
+
+static SCHEMAS: LazyLock<[PoolSchema; 2]> = LazyLock::new(|| {
+    [PoolKind::Default, PoolKind::VerifyBeforeUpdate].map(|kind| {
+        let def = pool_definition("model", kind, "model");
+        def.as_object()
+            .and_then(|o| PoolSchema::from_create_input(o).ok())
+            .expect("the provisioned pool definitions are valid schemas (unit-tested)")
+    })
+});
+
+/// The model of the pool and client the suite provisions for `pool` and `client`.
+pub fn pool_model(pool: PoolKind, client: ClientKind) -> PoolModel {
+    let schema = match pool {
+        PoolKind::Default => SCHEMAS[0].clone(),
+        PoolKind::VerifyBeforeUpdate => SCHEMAS[1].clone(),
+    };
+    let scope = match client {
+        ClientKind::Full => WriteScope::All,
+        ClientKind::Restricted => WriteScope::Only(
+            RESTRICTED_WRITE_ATTRIBUTES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+    };
+    PoolModel { schema, scope }
+}
+
+/// What the token under test still authorizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenModel {
+    /// A fresh access token.
+    Valid,
+    /// Revoked by GlobalSignOut.
+    Revoked,
+    /// Its user deleted itself.
+    UserDeleted,
+}
+
+/// The user as the contract sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserModel {
+    /// Attributes (templates: the username appears as `{{username}}`).
+    pub attributes: BTreeMap<String, String>,
+    /// The token's state.
+    pub token: TokenModel,
+}
+
+impl UserModel {
+    /// The user a `given` creates: a unique verified e-mail address, then the given attributes
+    /// (`""` drops a default), as `run::setup` creates it.
+    pub fn initial(given: &Given) -> UserModel {
+        let mut attributes = BTreeMap::from([
+            ("email".to_string(), format!("{USERNAME}@example.com")),
+            ("email_verified".to_string(), "true".to_string()),
+        ]);
+        for (k, v) in &given.user.attributes {
+            if v.is_empty() {
+                attributes.remove(k);
+            } else {
+                attributes.insert(k.clone(), v.clone());
+            }
+        }
+        UserModel {
+            attributes,
+            token: TokenModel::Valid,
+        }
+    }
+
+    /// The model of a user read back from a target: values carrying the case's username get
+    /// it back as `{{username}}`, so that stored and generated values compare as templates.
+    pub fn observed(attributes: &BTreeMap<String, String>, username: &str) -> UserModel {
+        let attributes = attributes
+            .iter()
+            .map(|(k, v)| {
+                let v = if username.is_empty() {
+                    v.clone()
+                } else {
+                    v.replace(username, USERNAME)
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        UserModel {
+            attributes,
+            token: TokenModel::Valid,
+        }
+    }
+}
+
+/// What the contract says one call does.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// The expected outcome, as a fixture states it.
+    pub then: Then,
+    /// Where the expectation comes from.
+    pub cite: Cite,
+    /// Short kebab-case name of what happens (`pattern`, `not-in-schema`, `stores-attributes`).
+    pub label: String,
+    /// One line naming the behaviour (a saved fixture's title).
+    pub title: String,
+    /// The model after the call.
+    pub after: UserModel,
+    /// GetUser: its attributes must be the stored ones.
+    pub get_user: bool,
+}
+
+/// What the contract says `action` does to `user` in `pool`.
+pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectation {
+    let op = action.operation().to_string();
+    let when = action.when();
+    if let Some(fault) = protocol::classify(&op, &when) {
+        let label = fault.label();
+        return refused(
+            user,
+            accepted_then(&fault.accepted()),
+            evidence::protocol(fault.accepted().evidence),
+            label,
+            format!(
+                "{op} request with {} is rejected and changes nothing",
+                words(label)
+            ),
+        );
+    }
+    let raw = when.raw_body.clone().unwrap_or_default();
+    let (Ok(template), Ok(concrete)) = (
+        serde_json::from_str::<Value>(&raw),
+        serde_json::from_str::<Value>(&concretize(&raw)),
+    ) else {
+        let accepted = protocol::malformed_json();
+        return refused(
+            user,
+            accepted_then(&accepted),
+            evidence::protocol(accepted.evidence),
+            "malformed-json",
+            format!("{op} request whose body is not JSON is rejected and changes nothing"),
+        );
+    };
+    if let Err(m) = check_json_types(&op, &concrete) {
+        return refused(
+            user,
+            error_then(&["SerializationException"], Some(m.message.clone())),
+            evidence::json_types(),
+            "wrong-json-type",
+            format!(
+                "{op} refuses a value of the wrong JSON type at {} with SerializationException",
+                if m.path.is_empty() {
+                    "the body".to_string()
+                } else {
+                    abbreviate(&m.path)
+                }
+            ),
+        );
+    }
+    let violations = validate_input(&op, &concrete);
+    if let Some(first) = violations.first() {
+        return refused(
+            user,
+            error_then(
+                &["InvalidParameterException"],
+                validation_message(&violations),
+            ),
+            evidence::validation(),
+            "model-constraint",
+            format!(
+                "{op} refuses input that breaks the service model at {}: {}",
+                abbreviate(&first.path),
+                first.constraint
+            ),
+        );
+    }
+    if template.get("AccessToken").and_then(Value::as_str) != Some(ACCESS_TOKEN) {
+        return refused(
+            user,
+            error_then(
+                &["NotAuthorizedException"],
+                Some("Invalid Access Token".into()),
+            ),
+            evidence::garbage_token(),
+            "invalid-token",
+            format!("{op} refuses a token that is not an access token"),
+        );
+    }
+    match user.token {
+        TokenModel::Revoked => {
+            return refused(
+                user,
+                error_then(
+                    &["NotAuthorizedException"],
+                    Some("Access Token has been revoked".into()),
+                ),
+                evidence::revoked(),
+                "revoked-token",
+                format!("{op} refuses an access token revoked by GlobalSignOut"),
+            );
+        }
+        TokenModel::UserDeleted => {
+            let mut then = error_then(&["NotAuthorizedException", "UserNotFoundException"], None);
+            then.state = Some(StateExpectation::Simple(SimpleState::Deleted));
+            return refused(
+                user,
+                then,
+                evidence::deleted_user(),
+                "deleted-user",
+                format!("{op} refuses the token of a user that deleted itself"),
+            );
+        }
+        TokenModel::Valid => {}
+    }
+    operate(pool, user, &op, &template)
+}
+
+/// The operation itself, on a well-formed request with a valid token.
+fn operate(pool: &PoolModel, user: &UserModel, op: &str, body: &Value) -> Expectation {
+    let actor = Actor::Client(&pool.scope);
+    let nobody: &dyn Fn(&str, &str) -> bool = &|_, _| false;
+    match op {
+        "UpdateUserAttributes" => {
+            let changes = changes_of(body);
+            match plan_update(&pool.schema, actor, &user.attributes, &changes, nobody) {
+                Err(e) => rule_refusal(user, op, &e),
+                Ok(plan) => {
+                    let mut then = success_then(&user.attributes, &plan.attributes);
+                    then.code_delivery = Some(
+                        plan.deliveries
+                            .iter()
+                            .map(|d| CodeDelivery {
+                                attribute_name: d.attribute_name.clone(),
+                                delivery_medium: d.delivery_medium.clone(),
+                            })
+                            .collect(),
+                    );
+                    let (cite, label, title) = if plan.deliveries.is_empty() {
+                        (
+                            evidence::update_applies(),
+                            "stores-attributes",
+                            format!("{op} stores every attribute it writes"),
+                        )
+                    } else {
+                        (
+                            evidence::verification(),
+                            "sends-verification-code",
+                            format!(
+                                "{op} stores the attributes it writes and sends a code for the new e-mail address"
+                            ),
+                        )
+                    };
+                    accepted(user, then, cite, label, title, plan.attributes)
+                }
+            }
+        }
+        "DeleteUserAttributes" => {
+            let names = strings_of(body, "UserAttributeNames");
+            match plan_delete(&pool.schema, actor, &user.attributes, &names) {
+                Err(e) => rule_refusal(user, op, &e),
+                Ok(after) => accepted(
+                    user,
+                    success_then(&user.attributes, &after),
+                    evidence::delete_applies(),
+                    "removes-named-attributes",
+                    format!("{op} removes exactly the attributes it names"),
+                    after,
+                ),
+            }
+        }
+        "DeleteUser" => {
+            let mut then = status_then(200);
+            then.state = Some(StateExpectation::Simple(SimpleState::Deleted));
+            Expectation {
+                then,
+                cite: evidence::delete_user(),
+                label: "deletes-user".into(),
+                title: format!("{op} deletes the signed-in user"),
+                after: UserModel {
+                    attributes: BTreeMap::new(),
+                    token: TokenModel::UserDeleted,
+                },
+                get_user: false,
+            }
+        }
+        "GlobalSignOut" => {
+            let mut then = status_then(200);
+            then.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
+            Expectation {
+                then,
+                cite: evidence::revoked(),
+                label: "signs-out".into(),
+                title: format!("{op} revokes the user's tokens"),
+                after: UserModel {
+                    attributes: user.attributes.clone(),
+                    token: TokenModel::Revoked,
+                },
+                get_user: false,
+            }
+        }
+        _ => Expectation {
+            then: status_then(200),
+            cite: evidence::get_user(),
+            label: "reads-user".into(),
+            title: format!("{op} returns the user's stored attributes"),
+            after: user.clone(),
+            get_user: true,
+        },
+    }
+}
+
+/// `{Name, Value}` of `UserAttributes` (a missing or null `Value` is `None`).
+fn changes_of(body: &Value) -> Vec<Change> {
+    body.get("UserAttributes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| {
+            Some(Change {
+                name: a.get("Name")?.as_str()?.to_string(),
+                value: a.get("Value").and_then(Value::as_str).map(str::to_string),
+            })
+        })
+        .collect()
+}
+
+fn strings_of(body: &Value, member: &str) -> Vec<String> {
+    body.get(member)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+fn rule_refusal(user: &UserModel, op: &str, e: &RuleError) -> Expectation {
+    let rule = evidence::rule(e);
+    let (cite, label) = if op == "DeleteUserAttributes" {
+        (evidence::mirrored(&rule.cite), rule.label)
+    } else {
+        (rule.cite.clone(), rule.label)
+    };
+    refused(
+        user,
+        error_then(&[e.error_type()], Some(e.to_string())),
+        cite,
+        label,
+        format!("{op} refuses {}", rule.phrase),
+    )
+}
+
+fn refused(user: &UserModel, then: Then, cite: Cite, label: &str, title: String) -> Expectation {
+    Expectation {
+        then,
+        cite,
+        label: label.to_string(),
+        title,
+        after: user.clone(),
+        get_user: false,
+    }
+}
+
+fn accepted(
+    user: &UserModel,
+    then: Then,
+    cite: Cite,
+    label: &str,
+    title: String,
+    attributes: BTreeMap<String, String>,
+) -> Expectation {
+    Expectation {
+        then,
+        cite,
+        label: label.to_string(),
+        title,
+        after: UserModel {
+            attributes,
+            token: user.token,
+        },
+        get_user: false,
+    }
+}
+
+fn status_then(status: u16) -> Then {
+    Then {
+        status: OneOrMany::One(status),
+        error: None,
+        code_delivery: None,
+        state: None,
+        other_user_state: None,
+        token: None,
+        sign_in: None,
+        strict: Strict::default(),
+    }
+}
+
+/// A 400 with one of `errors`; state unchanged (the default for errors).
+fn error_then(errors: &[&str], message: Option<String>) -> Then {
+    let mut then = status_then(400);
+    then.error = Some(one_or_many(errors.iter().map(|e| e.to_string()).collect()));
+    then.strict.message = message;
+    then.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
+    then
+}
+
+fn accepted_then(a: &Accepted) -> Then {
+    let mut then = status_then(400);
+    then.status = one_or_many(a.statuses.clone());
+    then.error = Some(one_or_many(
+        a.errors.iter().map(|e| e.to_string()).collect(),
+    ));
+    if a.errors.len() > 1 {
+        then.strict.error = Some(a.strict_error.to_string());
+    }
+    then.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
+    then
+}
+
+fn one_or_many<T: PartialEq>(mut v: Vec<T>) -> OneOrMany<T> {
+    if v.len() == 1 {
+        OneOrMany::One(v.remove(0))
+    } else {
+        OneOrMany::Many(v)
+    }
+}
+
+/// A 200 whose state is `after`: changed and new attributes listed, removed ones absent.
+fn success_then(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Then {
+    let mut then = status_then(200);
+    let attributes: BTreeMap<String, String> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let absent: Vec<String> = before
+        .keys()
+        .filter(|k| !after.contains_key(*k))
+        .cloned()
+        .collect();
+    then.state = Some(StateExpectation::Attributes(AttributeState {
+        attributes,
+        absent,
+        may_change: vec![],
+    }));
+    then
+}
+
+/// `missing-target-header` -> `a missing target header`.
+fn words(label: &str) -> String {
+    let text = label.replace('-', " ");
+    match text.chars().next() {
+        Some(c) if "aeiou".contains(c) => format!("an {text}"),
+        _ => format!("a {text}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::fixture::When;
+
+    fn full() -> PoolModel {
+        pool_model(PoolKind::Default, ClientKind::Full)
+    }
+
+    fn user() -> UserModel {
+        UserModel::initial(&Given::default())
+    }
+
+    fn update(writes: &[(&str, Option<&str>)]) -> Action {
+        Action::Update {
+            writes: writes
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.map(str::to_string)))
+                .collect(),
+            client_metadata: None,
+        }
+    }
+
+    fn raw(op: &str, body: &str) -> Action {
+        Action::Raw {
+            when: When {
+                operation: op.into(),
+                body: None,
+                raw_body: Some(body.into()),
+                headers: Default::default(),
+                remove_headers: vec![],
+            },
+            fault: "test".into(),
+            name: "test".into(),
+        }
+    }
+
+    fn errors(e: &Expectation) -> Vec<String> {
+        e.then
+            .error
+            .as_ref()
+            .map(|o| o.as_slice().to_vec())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let e = expect(
+            &full(),
+            &user(),
+            &raw("DeleteUser", r#"{"AccessToken": 5}"#),
+        );
+        assert_eq!(errors(&e), ["SerializationException"]);
+        let e = expect(
+            &full(),
+            &user(),
+            &raw("DeleteUser", r#"{"AccessToken": ""}"#),
+        );
+        assert_eq!(errors(&e), ["InvalidParameterException"]);
+        assert!(
+            e.then
+                .strict
+                .message
+                .unwrap()
+                .contains("regular expression pattern")
+        );
+        let e = expect(
+            &full(),
+            &user(),
+            &raw("DeleteUser", r#"{"AccessToken": "abc"}"#),
+        );
+        assert_eq!(errors(&e), ["NotAuthorizedException"]);
+        let e = expect(
+            &full(),
+            &user(),
+            &raw("DeleteUser", r#"{"AccessToken": "{{access_token}}""#),
+        );
+        assert_eq!(e.label, "malformed-json");
+        let mut revoked = user();
+        revoked.token = TokenModel::Revoked;
+        let e = expect(&full(), &revoked, &Action::DeleteUser);
+        assert_eq!(
+            e.then.strict.message.as_deref(),
+            Some("Access Token has been revoked")
+        );
+    }
+
+    #[test]
+    fn update_success_lists_changes_and_code_deliveries() {
+        let e = expect(
+            &full(),
+            &user(),
+            &update(&[
+                ("name", Some("Ada")),
+                ("email", Some("a.{{username}}@x.org")),
+            ]),
+        );
+        assert_eq!(e.then.status, OneOrMany::One(200));
+        let Some(StateExpectation::Attributes(s)) = &e.then.state else {
+            panic!("attribute state")
+        };
+        assert_eq!(s.attributes["name"], "Ada");
+        assert_eq!(s.attributes["email_verified"], "false");
+        assert_eq!(e.then.code_delivery.as_ref().unwrap().len(), 1);
+        assert_eq!(e.after.attributes["email"], "a.{{username}}@x.org");
+    }
+
+    #[test]
+    fn rule_refusals_carry_type_message_and_evidence() {
+        let e = expect(&full(), &user(), &update(&[("custom:badge", Some("x"))]));
+        assert_eq!(errors(&e), ["InvalidParameterException"]);
+        assert_eq!(e.label, "immutable");
+        let restricted = pool_model(PoolKind::Default, ClientKind::Restricted);
+        let e = expect(&restricted, &user(), &update(&[("custom:team", Some("x"))]));
+        assert_eq!(errors(&e), ["NotAuthorizedException"]);
+        let e = expect(
+            &full(),
+            &user(),
+            &Action::DeleteAttributes {
+                names: vec!["email".into()],
+            },
+        );
+        assert_eq!(e.label, "required");
+        assert!(
+            e.cite.source.starts_with("inferred: mirror"),
+            "{}",
+            e.cite.source
+        );
+    }
+
+    #[test]
+    fn delete_user_then_calls_are_refused_and_state_is_deleted() {
+        let e = expect(&full(), &user(), &Action::DeleteUser);
+        assert_eq!(e.after.token, TokenModel::UserDeleted);
+        let again = expect(&full(), &e.after, &Action::GetUser);
+        assert_eq!(
+            errors(&again),
+            ["NotAuthorizedException", "UserNotFoundException"]
+        );
+        assert!(matches!(
+            again.then.state,
+            Some(StateExpectation::Simple(SimpleState::Deleted))
+        ));
+    }
+
+    #[test]
+    fn observed_users_are_templated() {
+        let attrs = BTreeMap::from([("email".to_string(), "x.ccf-1-a-c7@d.com".to_string())]);
+        let m = UserModel::observed(&attrs, "ccf-1-a-c7");
+        assert_eq!(m.attributes["email"], "x.{{username}}@d.com");
+    }
+}

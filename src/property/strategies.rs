@@ -1,0 +1,388 @@
+//! Generated cases per property, composed from [`crate::generate`]: a `given` (pool, client,
+//! the user's first attributes) and the calls.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::action::{Action, GenCase};
+use super::oracle::{PoolModel, UserModel, pool_model};
+use crate::case::fixture::{ClientKind, Given, PoolKind, UserSpec, When};
+use crate::generate::attributes::{self, Rule, Write};
+use crate::generate::invalid::{Constraint, apply_knobs, knobs};
+use crate::generate::protocol::{self, ProtocolFault};
+use crate::generate::shape::valid;
+
+/// Pool kind and app client; the simplest (default pool, full client) first, as shrinking
+/// moves toward it.
+fn pool_and_client() -> BoxedStrategy<(PoolKind, ClientKind)> {
+    let pools = prop_oneof![3 => Just(PoolKind::Default), 1 => Just(PoolKind::VerifyBeforeUpdate)];
+    let clients = prop_oneof![3 => Just(ClientKind::Full), 1 => Just(ClientKind::Restricted)];
+    (pools, clients).boxed()
+}
+
+/// The user's attributes at creation. Every provisioned pool has the same attributes (the
+/// kinds differ in verification settings only), so one schema serves all.
+fn first_attributes() -> BoxedStrategy<BTreeMap<String, String>> {
+    attributes::initial(&pool_model(PoolKind::Default, ClientKind::Full).schema)
+}
+
+fn given_of(pool: PoolKind, client: ClientKind, attributes: BTreeMap<String, String>) -> Given {
+    Given {
+        pool,
+        client,
+        user: UserSpec { attributes },
+        ..Given::default()
+    }
+}
+
+/// Pool kind, app client and the user's attributes at creation.
+pub fn given() -> BoxedStrategy<Given> {
+    (pool_and_client(), first_attributes())
+        .prop_map(|((pool, client), attributes)| given_of(pool, client, attributes))
+        .boxed()
+}
+
+/// Optional ClientMetadata (a quarter of the time), valid by the model.
+fn client_metadata() -> BoxedStrategy<Option<BTreeMap<String, String>>> {
+    let Some(maps) = valid("ClientMetadataType") else {
+        return Just(None).boxed();
+    };
+    let maps = maps.prop_map(|v| {
+        v.as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    prop_oneof![3 => Just(None), 1 => maps.prop_map(Some)].boxed()
+}
+
+/// A valid UpdateUserAttributes: one to three writes the client may make.
+pub fn valid_update(pool: &PoolModel) -> BoxedStrategy<Action> {
+    (
+        attributes::valid_writes(&pool.schema, &pool.scope),
+        client_metadata(),
+    )
+        .prop_map(|(writes, client_metadata)| Action::Update {
+            writes,
+            client_metadata,
+        })
+        .boxed()
+}
+
+/// An UpdateUserAttributes with valid writes and exactly one that breaks `rule` (any rule the
+/// client can break when `None`), placed anywhere among them.
+pub fn faulty_update(pool: &PoolModel, rule: Option<Rule>) -> BoxedStrategy<Action> {
+    let bad = one_of(
+        rules(rule)
+            .filter_map(|r| attributes::faulty_write(&pool.schema, &pool.scope, r))
+            .collect(),
+    );
+    (
+        attributes::valid_writes(&pool.schema, &pool.scope),
+        bad,
+        0..8usize,
+    )
+        .prop_map(|(mut writes, bad, at): (Vec<Write>, Write, _)| {
+            writes.retain(|(n, _)| *n != bad.0);
+            let i = at % (writes.len() + 1);
+            writes.insert(i, bad);
+            Action::Update {
+                writes,
+                client_metadata: None,
+            }
+        })
+        .boxed()
+}
+
+/// `Some(rule)`: that rule; `None`: all of them.
+fn rules(rule: Option<Rule>) -> impl Iterator<Item = Rule> {
+    Rule::ALL
+        .into_iter()
+        .filter(move |r| rule.is_none_or(|x| x == *r))
+}
+
+/// One of `options`; a strategy that rejects when there is none (the property then draws
+/// another pool and client).
+fn one_of<T: std::fmt::Debug + Clone + 'static>(
+    options: Vec<BoxedStrategy<T>>,
+) -> BoxedStrategy<T> {
+    if options.is_empty() {
+        return Just(())
+            .prop_filter_map("no way to break this rule here", |_| None::<T>)
+            .boxed();
+    }
+    proptest::strategy::Union::new(options).boxed()
+}
+
+/// Names a client may delete: up to three, some the user has and some it lacks (`min` at
+/// least).
+pub fn valid_delete(pool: &PoolModel, min: usize) -> BoxedStrategy<Action> {
+    let names: Vec<String> = attributes::deletable(&pool.schema, &pool.scope)
+        .iter()
+        .map(|d| d.name.clone())
+        .collect();
+    let hi = names.len().min(3);
+    proptest::sample::subsequence(names, min.min(hi)..=hi)
+        .prop_shuffle()
+        .prop_map(|names| Action::DeleteAttributes { names })
+        .boxed()
+}
+
+/// Deletable names plus exactly one that `rule` refuses (any rule when `None`).
+pub fn faulty_delete(pool: &PoolModel, rule: Option<Rule>) -> BoxedStrategy<Action> {
+    let bad = one_of(
+        rules(rule)
+            .filter_map(|r| attributes::faulty_delete(&pool.schema, &pool.scope, r))
+            .collect(),
+    );
+    (valid_delete(pool, 0), bad, 0..8usize)
+        .prop_map(|(valid, bad, at)| {
+            let mut names = match valid {
+                Action::DeleteAttributes { names } => names,
+                _ => vec![],
+            };
+            names.retain(|n| *n != bad);
+            let i = at % (names.len() + 1);
+            names.insert(i, bad);
+            Action::DeleteAttributes { names }
+        })
+        .boxed()
+}
+
+/// A valid call of `operation` (the base an invalid variant is made from).
+fn valid_call(operation: &str, pool: &PoolModel) -> BoxedStrategy<Action> {
+    match operation {
+        "UpdateUserAttributes" => valid_update(pool),
+        "DeleteUserAttributes" => valid_delete(pool, 1),
+        "DeleteUser" => Just(Action::DeleteUser).boxed(),
+        "GlobalSignOut" => Just(Action::GlobalSignOut).boxed(),
+        _ => Just(Action::GetUser).boxed(),
+    }
+}
+
+/// A given and calls built from its pool model. The calls come first in the tuple, so that
+/// shrinking simplifies them before the user's attributes.
+fn with_calls<T: std::fmt::Debug + Clone + 'static>(
+    build: impl Fn(&PoolModel) -> BoxedStrategy<T> + 'static,
+) -> BoxedStrategy<(Given, T)> {
+    with_calls_where(|_| true, build)
+}
+
+/// [`with_calls`] in the pools and clients `accept` allows.
+fn with_calls_where<T: std::fmt::Debug + Clone + 'static>(
+    accept: impl Fn(&PoolModel) -> bool + 'static,
+    build: impl Fn(&PoolModel) -> BoxedStrategy<T> + 'static,
+) -> BoxedStrategy<(Given, T)> {
+    pool_and_client()
+        .prop_filter(
+            "a pool and client where the case can happen",
+            move |(pool, client)| accept(&pool_model(*pool, *client)),
+        )
+        // Never shrunk: a smaller pool or client would regenerate every call.
+        .no_shrink()
+        .prop_flat_map(move |(pool, client)| {
+            // The user's attributes shrink first: dropping them is cheap, and they are
+            // mostly incidental to a failure.
+            (first_attributes(), build(&pool_model(pool, client)))
+                .prop_map(move |(attributes, calls)| (given_of(pool, client, attributes), calls))
+        })
+        .boxed()
+}
+
+/// A given and a valid call of `operation` in its pool.
+fn given_and_call(operation: &str) -> BoxedStrategy<(Given, Action)> {
+    let op = operation.to_string();
+    with_calls(move |pool| valid_call(&op, pool))
+}
+
+/// One call of `operation` broken at one model constraint; the rest of the request is a
+/// valid call, so a target that skips validation changes the user's state.
+pub fn invalid_input(operation: &str, constraint: Constraint) -> BoxedStrategy<GenCase> {
+    let op = operation.to_string();
+    // The knobs come first: shrinking then settles the simplest fault before the call.
+    (knobs(operation), given_and_call(operation))
+        .prop_filter_map(
+            "the constraint does not apply",
+            move |(k, (given, call))| {
+                let body = call.body()?;
+                let m = apply_knobs(&op, &body, &constraint, &k)?;
+                Some(GenCase {
+                    given,
+                    actions: vec![Action::Raw {
+                        when: When {
+                            operation: op.clone(),
+                            body: None,
+                            raw_body: Some(m.body.to_string()),
+                            headers: BTreeMap::new(),
+                            remove_headers: vec![],
+                        },
+                        fault: format!("{}: {}", m.site, m.fault.label()),
+                        name: constraint.name(),
+                    }],
+                })
+            },
+        )
+        .boxed()
+}
+
+/// One valid call of `operation` made unreadable (`malformed`) or unroutable.
+pub fn protocol_fault(operation: &str, malformed: bool) -> BoxedStrategy<GenCase> {
+    let faults = if malformed {
+        protocol::malformed()
+    } else {
+        protocol::unroutable(operation)
+    };
+    (faults, given_and_call(operation))
+        .prop_map(|(f, (given, call)): (ProtocolFault, (Given, Action))| {
+            let mut when = call.when();
+            f.apply(&mut when);
+            GenCase {
+                given,
+                actions: vec![Action::Raw {
+                    when,
+                    fault: f.label().to_string(),
+                    name: f.label().to_string(),
+                }],
+            }
+        })
+        .boxed()
+}
+
+/// A given and a list of calls built from its pool model.
+fn calls(build: fn(&PoolModel) -> BoxedStrategy<Vec<Action>>) -> BoxedStrategy<GenCase> {
+    with_calls(build)
+        .prop_map(|(given, actions)| GenCase { given, actions })
+        .boxed()
+}
+
+/// A valid update, then GetUser.
+pub fn round_trip() -> BoxedStrategy<GenCase> {
+    calls(|pool| {
+        valid_update(pool)
+            .prop_map(|u| vec![u, Action::GetUser])
+            .boxed()
+    })
+}
+
+/// An update breaking `rule`, by a client that can break it.
+pub fn update_rule_violation(rule: Rule) -> BoxedStrategy<GenCase> {
+    with_calls_where(
+        move |pool| attributes::faulty_write(&pool.schema, &pool.scope, rule).is_some(),
+        move |pool| {
+            faulty_update(pool, Some(rule))
+                .prop_map(|u| vec![u])
+                .boxed()
+        },
+    )
+    .prop_map(|(given, actions)| GenCase { given, actions })
+    .boxed()
+}
+
+/// Deletable names (some present, some absent).
+pub fn delete_exact() -> BoxedStrategy<GenCase> {
+    calls(|pool| valid_delete(pool, 0).prop_map(|d| vec![d]).boxed())
+}
+
+/// The same delete twice.
+pub fn delete_idempotent() -> BoxedStrategy<GenCase> {
+    calls(|pool| {
+        valid_delete(pool, 1)
+            .prop_map(|d| vec![d.clone(), d])
+            .boxed()
+    })
+}
+
+/// A delete naming one attribute `rule` refuses, by a client that can break it.
+pub fn delete_rule_violation(rule: Rule) -> BoxedStrategy<GenCase> {
+    with_calls_where(
+        move |pool| attributes::faulty_delete(&pool.schema, &pool.scope, rule).is_some(),
+        move |pool| {
+            faulty_delete(pool, Some(rule))
+                .prop_map(|d| vec![d])
+                .boxed()
+        },
+    )
+    .prop_map(|(given, actions)| GenCase { given, actions })
+    .boxed()
+}
+
+/// DeleteUser, then GetUser and DeleteUser again with the same token.
+pub fn delete_user() -> BoxedStrategy<GenCase> {
+    calls(|_| {
+        Just(vec![
+            Action::DeleteUser,
+            Action::GetUser,
+            Action::DeleteUser,
+        ])
+        .boxed()
+    })
+}
+
+/// The next call of a sequence, weighted towards writes; faulty writes a fifth of the time.
+pub fn next_call(pool: &PoolModel, _user: &UserModel) -> BoxedStrategy<Action> {
+    prop_oneof![
+        4 => valid_update(pool),
+        1 => faulty_update(pool, None),
+        3 => valid_delete(pool, 0),
+        1 => faulty_delete(pool, None),
+        2 => Just(Action::GetUser),
+        1 => Just(Action::GlobalSignOut),
+        1 => Just(Action::DeleteUser),
+    ]
+    .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    use super::*;
+    use crate::property::oracle::expect;
+
+    /// A rule property's case is refused by that rule, and by no other, in the oracle.
+    #[test]
+    fn each_rule_property_breaks_its_own_rule() {
+        let mut runner = TestRunner::deterministic();
+        for rule in Rule::ALL {
+            let mut kinds = vec![update_rule_violation(rule)];
+            if rule.applies_to_delete() {
+                kinds.push(delete_rule_violation(rule));
+            }
+            for s in kinds {
+                for _ in 0..40 {
+                    let case = s.new_tree(&mut runner).unwrap().current();
+                    let pool = pool_model(case.given.pool, case.given.client);
+                    let e = expect(&pool, &UserModel::initial(&case.given), &case.actions[0]);
+                    assert_eq!(e.label, rule.label(), "{case:?}");
+                }
+            }
+        }
+    }
+
+    /// Invalid-input cases are refused by the validation layers, never by a later one.
+    #[test]
+    fn invalid_input_cases_are_refused_before_the_operation() {
+        let mut runner = TestRunner::deterministic();
+        for op in crate::case::COVERED_OPERATIONS {
+            for c in crate::generate::invalid::constraints(op) {
+                let s = invalid_input(op, c.clone());
+                for _ in 0..5 {
+                    let case = s.new_tree(&mut runner).unwrap().current();
+                    let pool = pool_model(case.given.pool, case.given.client);
+                    let e = expect(&pool, &UserModel::initial(&case.given), &case.actions[0]);
+                    assert!(
+                        ["wrong-json-type", "model-constraint"].contains(&e.label.as_str()),
+                        "{} gave {}: {case:?}",
+                        c.name(),
+                        e.label
+                    );
+                }
+            }
+        }
+    }
+}
