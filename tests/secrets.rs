@@ -379,6 +379,9 @@ async fn the_binary_at_trace_level_leaks_nothing() {
             "--verbose",
             "--strict",
         ])
+        // The generated properties run too (their failure reports and reproductions are
+        // outputs), kept small: the stand-in fails them all and each failure shrinks.
+        .args(["--cases", "2", "--max-shrink-iters", "4"])
         .args(["--log-level", "trace", "--fixtures"])
         .arg(fixtures.path())
         .arg("--json")
