@@ -42,6 +42,20 @@ pub struct Mismatch {
 }
 
 impl Mismatch {
+    /// The mismatch as reports carry it: `redact` applied to every text, then each text
+    /// [`clip`]ped and a diff clipped line by line. A boundary value is up to 131,073
+    /// characters, and echoed back it would otherwise fill every report with it.
+    pub fn shown(self, redact: impl Fn(&str) -> String) -> Mismatch {
+        Mismatch {
+            expected: clip(&redact(&self.expected)),
+            actual: clip(&redact(&self.actual)),
+            diff: self
+                .diff
+                .map(|d| redact(&d).lines().map(clip).collect::<Vec<_>>().join("\n")),
+            ..self
+        }
+    }
+
     /// A contract-tier mismatch.
     pub fn contract(
         field: impl Into<String>,
@@ -140,4 +154,52 @@ impl Verdict {
         Verdict::Skip,
         Verdict::Error,
     ];
+}
+
+/// Most characters of one mismatch text (or diff line) a report shows.
+pub const SHOWN: usize = 2048;
+
+/// `text` with runs of one character abbreviated (`a×131073`), then cut at [`SHOWN`]
+/// characters with a note of how many were left out.
+pub fn clip(text: &str) -> String {
+    if text.chars().count() <= SHOWN {
+        return text.to_string();
+    }
+    let short = crate::generate::text::abbreviate(text);
+    let n = short.chars().count();
+    if n <= SHOWN {
+        return short;
+    }
+    let kept: String = short.chars().take(SHOWN).collect();
+    format!("{kept}… ({} more characters)", n - SHOWN)
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+
+    #[test]
+    fn long_runs_are_abbreviated_and_long_texts_cut() {
+        assert_eq!(clip("short"), "short");
+        let run = format!("Value '{}' at x", "a".repeat(131_073));
+        assert_eq!(clip(&run), "Value 'a×131073' at x");
+        let varied: String = (0..5000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let c = clip(&varied);
+        assert!(c.starts_with(&varied[..SHOWN]), "{c}");
+        assert!(c.ends_with("… (2952 more characters)"), "{c}");
+    }
+
+    #[test]
+    fn shown_redacts_then_clips_every_text() {
+        let m = Mismatch {
+            diff: Some(format!("- {}\n+ secret", "b".repeat(3000))),
+            ..Mismatch::contract("message", "secret", "x".repeat(3000))
+        }
+        .shown(|t| t.replace("secret", "[S]"));
+        assert_eq!(m.expected, "[S]");
+        assert_eq!(m.actual, "x×3000");
+        assert_eq!(m.diff.as_deref(), Some("- b×3000\n+ [S]"));
+    }
 }

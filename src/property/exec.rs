@@ -14,16 +14,11 @@ use super::oracle::{Expectation, TokenModel, UserModel, expect, pool_model};
 use crate::case::Case;
 use crate::case::fixture::{Fixture, Given, TokenState};
 use crate::check::{Mismatch, Observed, Probe, Tier, evaluate};
-use crate::generate::text::abbreviate;
 use crate::report::ObservedSummary;
 use crate::run::RunContext;
 use crate::run::setup::{Prepared, SetupError, prepare};
-use crate::snapshot::Redactor;
 use crate::target::provision::attributes_of;
 use crate::wire::{Response, curl};
-
-/// Largest body text kept in a report.
-const BODY_SHOWN: usize = 2048;
 
 /// A call whose outcome differed from the contract's.
 #[derive(Debug, Clone)]
@@ -206,30 +201,21 @@ async fn call(
     {
         get_user_attributes(resp, before.as_ref(), &mut mismatches);
     }
-    for m in &mut mismatches {
-        m.expected = shorten(&r.redact(&m.expected));
-        m.actual = shorten(&r.redact(&m.actual));
-    }
+    let mismatches: Vec<_> = mismatches
+        .into_iter()
+        .map(|m| m.shown(|t| r.redact(t)))
+        .collect();
     let summary = observed
         .response
         .as_ref()
         .ok()
-        .map(|resp| summarize(resp, r));
+        .map(|resp| crate::run::execute::summarize(resp, r));
     let reproduction = curl::shorten_long_runs(&r.redact(&curl::reproduction(
         admin.url(),
         &request,
         Some(&p.token_under_test),
     )));
     Ok((mismatches, summary, observed.after, reproduction))
-}
-
-/// Mismatch texts with runs of one character abbreviated (`a×131073`): an echoed value of the
-/// model's largest size would otherwise be 128 KiB in every report.
-fn shorten(text: &str) -> String {
-    if text.chars().count() <= BODY_SHOWN {
-        return text.to_string();
-    }
-    abbreviate(text)
 }
 
 /// GetUser must show the attributes the user has (as AdminGetUser read them).
@@ -301,20 +287,6 @@ fn given_at(given: &Given, user: &UserModel) -> Given {
     }
     g.user.attributes = attrs;
     g
-}
-
-fn summarize(resp: &Response, r: &Redactor) -> ObservedSummary {
-    let text = String::from_utf8_lossy(&resp.body);
-    let mut body: String = text.chars().take(BODY_SHOWN).collect();
-    if text.chars().count() > BODY_SHOWN {
-        body.push_str(&format!("… ({} bytes in all)", resp.body.len()));
-    }
-    ObservedSummary {
-        status: resp.status,
-        error_type: resp.error_type().map(|t| r.redact(&t)),
-        message: resp.error_message().map(|m| r.redact(&m)),
-        body: r.redact(&body),
-    }
 }
 
 #[cfg(test)]

@@ -142,12 +142,7 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
     outcome.verdict = Verdict::of(&mismatches);
     outcome.mismatches = mismatches
         .into_iter()
-        .map(|mut m| {
-            m.expected = r.redact(&m.expected);
-            m.actual = r.redact(&m.actual);
-            m.diff = m.diff.map(|d| r.redact(&d));
-            m
-        })
+        .map(|m| m.shown(|t| r.redact(t)))
         .collect();
     outcome.observed = observed
         .response
@@ -299,7 +294,9 @@ fn probe_status(resp: &Response) -> Probe<bool> {
     }
 }
 
-fn summarize(resp: &Response, r: &crate::snapshot::Redactor) -> ObservedSummary {
+/// What a report shows of a response: redacted, the body cut at [`BODY_SHOWN`] characters
+/// and the message clipped (shared by fixtures and generated cases).
+pub(crate) fn summarize(resp: &Response, r: &crate::snapshot::Redactor) -> ObservedSummary {
     let text = String::from_utf8_lossy(&resp.body);
     let mut body: String = text.chars().take(BODY_SHOWN).collect();
     if text.chars().count() > BODY_SHOWN {
@@ -308,7 +305,9 @@ fn summarize(resp: &Response, r: &crate::snapshot::Redactor) -> ObservedSummary 
     ObservedSummary {
         status: resp.status,
         error_type: resp.error_type().map(|t| r.redact(&t)),
-        message: resp.error_message().map(|m| r.redact(&m)),
+        message: resp
+            .error_message()
+            .map(|m| crate::check::clip(&r.redact(&m))),
         body: r.redact(&body),
     }
 }

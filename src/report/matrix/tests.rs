@@ -484,3 +484,27 @@ fn write_writes_both_files() {
     assert_eq!(std::fs::read_to_string(&html).expect("html"), to_html(&m));
     write(&reports(), None, None).expect("nothing to write");
 }
+
+#[test]
+fn a_known_gaps_snapshot_diff_is_in_the_html_only() {
+    let mut reports = reports();
+    let case = reports[1]
+        .cases
+        .iter_mut()
+        .find(|c| c.id == "DeleteUser/validation/missing-token")
+        .unwrap();
+    case.verdict = Verdict::KnownGap;
+    case.reason = Some("known gap: the message differs".into());
+    let matrix = build(&reports);
+    let md = to_markdown(&matrix);
+    assert!(!md.contains("+  message: <script>"), "{md}");
+    assert!(
+        md.contains("The snapshot diff is in the HTML matrix."),
+        "{md}"
+    );
+    let html = to_html(&matrix);
+    assert!(
+        html.contains("message: &lt;script&gt;"),
+        "the HTML keeps the diff"
+    );
+}
