@@ -256,6 +256,31 @@ async fn different_message_is_non_strict() {
 }
 
 #[tokio::test]
+async fn terminal_escapes_in_a_message_reach_no_report_raw() {
+    let s = mock(under(
+        "DeleteUser",
+        err(
+            400,
+            "NotAuthorizedException",
+            "\u{1b}]0;owned\u{7}\u{1b}[2Jbad\u{0}",
+        ),
+    ))
+    .await;
+    let o = run_case(&s, GARBAGE).await;
+    assert_eq!(o.verdict, Verdict::NonStrict);
+    let json = serde_json::to_string(&o).unwrap();
+    let shown = format!(
+        "{json}{}",
+        o.observed.as_ref().unwrap().message.as_deref().unwrap()
+    );
+    assert!(
+        !shown.chars().any(|c| c.is_control()),
+        "a raw control character survived: {shown}"
+    );
+    assert_eq!(o.mismatches[0].actual, "␛]0;owned␇␛[2Jbad␀");
+}
+
+#[tokio::test]
 async fn wrong_error_type_fails() {
     let s = mock(under(
         "DeleteUser",

@@ -47,6 +47,7 @@ impl Mismatch {
     /// characters, and echoed back it would otherwise fill every report with it.
     pub fn shown(self, redact: impl Fn(&str) -> String) -> Mismatch {
         Mismatch {
+            field: visible(&self.field),
             expected: clip(&redact(&self.expected)),
             actual: clip(&redact(&self.actual)),
             diff: self
@@ -159,19 +160,41 @@ impl Verdict {
 /// Most characters of one mismatch text (or diff line) a report shows.
 pub const SHOWN: usize = 2048;
 
-/// `text` with runs of one character abbreviated (`a×131073`), then cut at [`SHOWN`]
-/// characters with a note of how many were left out.
+/// `text` made [`visible`], with runs of one character abbreviated (`a×131073`), then cut at
+/// [`SHOWN`] characters with a note of how many were left out.
 pub fn clip(text: &str) -> String {
+    let text = visible(text);
     if text.chars().count() <= SHOWN {
-        return text.to_string();
+        return text;
     }
-    let short = crate::generate::text::abbreviate(text);
+    let short = crate::generate::text::abbreviate(&text);
     let n = short.chars().count();
     if n <= SHOWN {
         return short;
     }
     let kept: String = short.chars().take(SHOWN).collect();
     format!("{kept}… ({} more characters)", n - SHOWN)
+}
+
+/// `text` with control characters other than newline and tab shown as symbols (`␀`, `␇`,
+/// `␛`, `␡`; C1 controls as `\u{9b}`): a target's bytes reach terminals and pages, where a raw
+/// escape sequence would recolour, retitle or clear the reader's terminal.
+pub fn visible(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c as u32 {
+            0x0a | 0x09 => c.to_string(),
+            n @ 0..=0x1f => char::from_u32(0x2400 + n).map_or_else(String::new, String::from),
+            0x7f => "\u{2421}".to_string(),
+            n if c.is_control() => format!("\\u{{{n:x}}}"),
+            _ => c.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -189,6 +212,17 @@ mod clip_tests {
         let c = clip(&varied);
         assert!(c.starts_with(&varied[..SHOWN]), "{c}");
         assert!(c.ends_with("… (2952 more characters)"), "{c}");
+    }
+
+    #[test]
+    fn control_characters_become_visible() {
+        assert_eq!(
+            visible("a\u{1b}[2Jb\u{0}\u{7}\u{7f}\u{9b}\nc\td"),
+            "a␛[2Jb␀␇␡\\u{9b}\nc\td"
+        );
+        assert_eq!(clip("na\u{7}me"), "na␇me");
+        let m = Mismatch::contract("state.\u{0}", "x", "y").shown(|t| t.to_string());
+        assert_eq!(m.field, "state.␀");
     }
 
     #[test]

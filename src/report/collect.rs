@@ -40,7 +40,7 @@ impl RunLog {
                 None
             }
             Event::CaseFinished(outcome) => {
-                self.cases.push(outcome.clone());
+                self.cases.push(outcome.as_ref().clone());
                 None
             }
             Event::Completed(summary) => Some(summary),

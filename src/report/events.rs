@@ -144,7 +144,7 @@ pub enum Event {
         run_prefix: String,
     },
     /// A case finished.
-    CaseFinished(CaseOutcome),
+    CaseFinished(Box<CaseOutcome>),
     /// The run ended (normally, or interrupted).
     Completed(RunSummary),
 }

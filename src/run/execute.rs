@@ -304,10 +304,12 @@ pub(crate) fn summarize(resp: &Response, r: &crate::snapshot::Redactor) -> Obser
     }
     ObservedSummary {
         status: resp.status,
-        error_type: resp.error_type().map(|t| r.redact(&t)),
+        error_type: resp
+            .error_type()
+            .map(|t| crate::check::visible(&r.redact(&t))),
         message: resp
             .error_message()
             .map(|m| crate::check::clip(&r.redact(&m))),
-        body: r.redact(&body),
+        body: crate::check::visible(&r.redact(&body)),
     }
 }

@@ -109,6 +109,8 @@ pub async fn run(
     let mut outcomes = Vec::new();
     let interrupted = {
         let mut on_outcome = |mut o: CaseOutcome| {
+            // Harness errors quote the target's bytes: no raw control character reaches a report.
+            o.reason = o.reason.map(|r| crate::check::visible(&r));
             if let Some(b) = &opts.baseline {
                 b.apply(&mut o, opts.strict);
             }
@@ -116,7 +118,7 @@ pub async fn run(
             tracing::info!(case = %o.id, verdict = ?o.verdict, ms = o.duration_ms,
                 reason = o.reason.as_deref(), "case finished");
             outcomes.push(o.clone());
-            if let Err(e) = emit(reporters, &Event::CaseFinished(o)) {
+            if let Err(e) = emit(reporters, &Event::CaseFinished(Box::new(o))) {
                 report_error.get_or_insert(e);
             }
         };

@@ -153,7 +153,7 @@ pub(super) fn events(strict: bool) -> Vec<Event> {
     }];
     for o in outcomes {
         summary.add(&o);
-        events.push(Event::CaseFinished(o));
+        events.push(Event::CaseFinished(Box::new(o)));
     }
     events.push(Event::Completed(summary));
     events
