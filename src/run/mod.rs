@@ -109,11 +109,11 @@ pub async fn run(
     let mut outcomes = Vec::new();
     let interrupted = {
         let mut on_outcome = |mut o: CaseOutcome| {
-            // Harness errors quote the target's bytes: no raw control character reaches a report.
-            o.reason = o.reason.map(|r| crate::check::visible(&r));
             if let Some(b) = &opts.baseline {
                 b.apply(&mut o, opts.strict);
             }
+            // Harness errors (and baselines) quote the target's bytes: no raw control character reaches a report.
+            o.reason = o.reason.map(|r| crate::check::visible(&r));
             summary.add(&o);
             tracing::info!(case = %o.id, verdict = ?o.verdict, ms = o.duration_ms,
                 reason = o.reason.as_deref(), "case finished");
