@@ -425,7 +425,8 @@ fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
                 crate::report::mismatch::DiffLine::Expected(_) => ("del", line.plain()),
                 crate::report::mismatch::DiffLine::Actual(_) => ("ins", line.plain()),
             };
-            let _ = writeln!(out, "<span class=\"{class}\">{}</span>", esc(&text));
+            // Block spans are the lines: a newline between them would double the spacing.
+            let _ = write!(out, "<span class=\"{class}\">{}</span>", esc(&text));
         }
         out.push_str("</pre></details>");
     }
