@@ -30,15 +30,17 @@ impl When {
 
 impl Then {
     /// This expectation with the placeholders of its strict message and expected attribute
-    /// values expanded.
+    /// values (the user's and the other user's) expanded.
     pub fn expanded(&self, b: &Bindings) -> Result<Then, ExpandError> {
         let mut t = self.clone();
         if let Some(m) = &self.strict.message {
             t.strict.message = Some(expand(m, b)?);
         }
-        if let Some(StateExpectation::Attributes(spec)) = &mut t.state {
-            for v in spec.attributes.values_mut() {
-                *v = expand(v, b)?;
+        for state in [&mut t.state, &mut t.other_user_state] {
+            if let Some(StateExpectation::Attributes(spec)) = state {
+                for v in spec.attributes.values_mut() {
+                    *v = expand(v, b)?;
+                }
             }
         }
         Ok(t)

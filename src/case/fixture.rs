@@ -237,6 +237,22 @@ pub struct Then {
     pub strict: Strict,
 }
 
+impl Then {
+    /// Only a status: no error, delivery, state, token or strict expectation.
+    pub fn of_status(status: u16) -> Then {
+        Then {
+            status: OneOrMany::One(status),
+            error: None,
+            code_delivery: None,
+            state: None,
+            other_user_state: None,
+            token: None,
+            sign_in: None,
+            strict: Strict::default(),
+        }
+    }
+}
+
 /// Strict-tier expectations: a difference yields `non-strict`, or `fail` under `--strict`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

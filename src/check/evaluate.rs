@@ -180,25 +180,16 @@ fn check_exact_body(expected: &str, actual: &[u8], out: &mut Vec<Mismatch>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::fixture::{OneOrMany, Strict};
+    use crate::case::fixture::OneOrMany;
     use crate::check::{Tier, Verdict};
     use crate::wire::Response;
     use std::time::Duration;
 
     fn then_error(err: &str, msg: &str) -> Then {
-        Then {
-            status: OneOrMany::One(400),
-            error: Some(OneOrMany::One(err.into())),
-            code_delivery: None,
-            state: None,
-            other_user_state: None,
-            token: None,
-            sign_in: None,
-            strict: Strict {
-                message: Some(msg.into()),
-                ..Default::default()
-            },
-        }
+        let mut t = Then::of_status(400);
+        t.error = Some(OneOrMany::One(err.into()));
+        t.strict.message = Some(msg.into());
+        t
     }
 
     fn observed(status: u16, headers: &[(&str, &str)], body: &str) -> Observed {
@@ -323,16 +314,7 @@ mod tests {
 
     #[test]
     fn missing_content_type_is_a_contract_break() {
-        let t = Then {
-            status: OneOrMany::One(200),
-            error: None,
-            code_delivery: None,
-            state: None,
-            other_user_state: None,
-            token: None,
-            sign_in: None,
-            strict: Strict::default(),
-        };
+        let t = Then::of_status(200);
         let m = evaluate("DeleteUser", &t, &observed(200, &[], ""));
         assert_eq!(
             (m[0].field.as_str(), m[0].tier),

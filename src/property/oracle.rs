@@ -18,7 +18,7 @@ use super::action::Action;
 use super::evidence::{self, Cite};
 use crate::case::fixture::{
     AttributeState, ClientKind, CodeDelivery, Given, OneOrMany, PoolKind, SimpleState,
-    StateExpectation, Strict, Then,
+    StateExpectation, Then,
 };
 use crate::contract::json_types::check_json_types;
 use crate::contract::rules::{Actor, Change, RuleError, plan_delete, plan_update};
@@ -303,7 +303,7 @@ fn operate(pool: &PoolModel, user: &UserModel, op: &str, body: &Value) -> Expect
             }
         }
         "DeleteUser" => {
-            let mut then = status_then(200);
+            let mut then = Then::of_status(200);
             then.state = Some(StateExpectation::Simple(SimpleState::Deleted));
             Expectation {
                 then,
@@ -318,7 +318,7 @@ fn operate(pool: &PoolModel, user: &UserModel, op: &str, body: &Value) -> Expect
             }
         }
         "GlobalSignOut" => {
-            let mut then = status_then(200);
+            let mut then = Then::of_status(200);
             then.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
             Expectation {
                 then,
@@ -333,7 +333,7 @@ fn operate(pool: &PoolModel, user: &UserModel, op: &str, body: &Value) -> Expect
             }
         }
         _ => Expectation {
-            then: status_then(200),
+            then: Then::of_status(200),
             cite: evidence::get_user(),
             label: "reads-user".into(),
             title: format!("{op} returns the user's stored attributes"),
@@ -416,22 +416,9 @@ fn accepted(
     }
 }
 
-fn status_then(status: u16) -> Then {
-    Then {
-        status: OneOrMany::One(status),
-        error: None,
-        code_delivery: None,
-        state: None,
-        other_user_state: None,
-        token: None,
-        sign_in: None,
-        strict: Strict::default(),
-    }
-}
-
 /// A 400 with one of `errors`; state unchanged (the default for errors).
 fn error_then(errors: &[&str], message: Option<String>) -> Then {
-    let mut then = status_then(400);
+    let mut then = Then::of_status(400);
     then.error = Some(one_or_many(errors.iter().map(|e| e.to_string()).collect()));
     then.strict.message = message;
     then.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
@@ -439,7 +426,7 @@ fn error_then(errors: &[&str], message: Option<String>) -> Then {
 }
 
 fn accepted_then(a: &Accepted) -> Then {
-    let mut then = status_then(400);
+    let mut then = Then::of_status(400);
     then.status = one_or_many(a.statuses.clone());
     then.error = Some(one_or_many(
         a.errors.iter().map(|e| e.to_string()).collect(),
@@ -461,7 +448,7 @@ fn one_or_many<T: PartialEq>(mut v: Vec<T>) -> OneOrMany<T> {
 
 /// A 200 whose state is `after`: changed and new attributes listed, removed ones absent.
 fn success_then(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Then {
-    let mut then = status_then(200);
+    let mut then = Then::of_status(200);
     let attributes: BTreeMap<String, String> = after
         .iter()
         .filter(|(k, v)| before.get(*k) != Some(*v))

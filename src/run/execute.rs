@@ -8,14 +8,12 @@ use serde_json::json;
 use super::RunContext;
 use super::setup::{Prepared, SetupError, prepare};
 use crate::case::Case;
-use crate::case::fixture::{StateExpectation, Then};
-use crate::case::placeholder::{Bindings, ExpandError, expand, expand_toml};
 use crate::check::{Observed, Probe, Verdict, evaluate};
 use crate::report::{CaseOutcome, ObservedSummary};
 use crate::snapshot::{Capture, Exchange, Kind, Normalizer};
 use crate::target::AdminError;
 use crate::target::control;
-use crate::wire::{Request, Response, curl};
+use crate::wire::{Response, curl};
 
 /// Largest body text kept in an outcome.
 const BODY_SHOWN: usize = 2048;
@@ -37,7 +35,7 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
             return finish(outcome, start);
         }
     };
-    let request = match build_request(case, &prepared.bindings) {
+    let request = match case.fixture.when.request(&prepared.bindings) {
         Ok(r) => r,
         Err(e) => {
             outcome.verdict = Verdict::Error;
@@ -49,7 +47,7 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
             return finish(outcome, start);
         }
     };
-    let then = match expand_then(&case.fixture.then, &prepared.bindings) {
+    let then = match case.fixture.then.expanded(&prepared.bindings) {
         Ok(t) => t,
         Err(e) => {
             outcome.verdict = Verdict::Error;
@@ -199,39 +197,6 @@ fn normalizer(p: &Prepared) -> Normalizer {
 fn finish(mut o: CaseOutcome, start: Instant) -> CaseOutcome {
     o.duration_ms = start.elapsed().as_millis() as u64;
     o
-}
-
-/// The request under test, placeholders expanded.
-pub fn build_request(case: &Case, b: &Bindings) -> Result<Request, ExpandError> {
-    let when = &case.fixture.when;
-    let mut req = match (&when.body, &when.raw_body) {
-        (Some(body), _) => Request::json(
-            &when.operation,
-            &expand_toml(&toml::Value::Table(body.clone()), b)?,
-        ),
-        (None, Some(raw)) => Request::raw(&when.operation, expand(raw, b)?.into_bytes()),
-        (None, None) => Request::raw(&when.operation, Vec::new()),
-    };
-    for (name, value) in &when.headers {
-        req.set_header(name, &expand(value, b)?);
-    }
-    for name in &when.remove_headers {
-        req.remove_header(name);
-    }
-    Ok(req)
-}
-
-fn expand_then(then: &Then, b: &Bindings) -> Result<Then, ExpandError> {
-    let mut t = then.clone();
-    if let Some(m) = &then.strict.message {
-        t.strict.message = Some(expand(m, b)?);
-    }
-    if let Some(StateExpectation::Attributes(spec)) = &mut t.state {
-        for v in spec.attributes.values_mut() {
-            *v = expand(v, b)?;
-        }
-    }
-    Ok(t)
 }
 
 async fn read_state(
