@@ -13,7 +13,7 @@ use anyhow::bail;
 use clap::Args;
 
 use super::Outcome;
-use super::run::{RunArgs, run_or_record};
+use super::run::{RunArgs, TargetArgs, run_or_record};
 use cognito_conformance::check::Verdict;
 use cognito_conformance::run::RunResult;
 use cognito_conformance::snapshot::{Golden, GoldenStore, Info, Provenance};
@@ -23,34 +23,14 @@ const WRITER: &str = "cognito-conformance record";
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
-    /// Real Cognito's endpoint (else AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, else
-    /// AWS_ENDPOINT_URL; with none, the embedded reference).
-    #[arg(long, value_name = "URL")]
-    pub endpoint: Option<String>,
-    /// Region (else AWS_REGION, AWS_DEFAULT_REGION, us-east-1).
-    #[arg(long)]
-    pub region: Option<String>,
-    /// Fixtures directory (default: ./fixtures, else the crate's own).
-    #[arg(long, value_name = "DIR")]
-    pub fixtures: Option<PathBuf>,
-    /// Only cases whose id matches this glob (repeatable).
-    #[arg(long, short = 'f', value_name = "GLOB")]
-    pub filter: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Where goldens live (default: `snapshots/` next to the fixtures directory).
     #[arg(long, value_name = "DIR")]
     pub snapshots: Option<PathBuf>,
     /// Overwrite the `.snap` files instead of writing `.snap.new` files for review.
     #[arg(long)]
     pub accept: bool,
-    /// Required against real AWS: the run creates user pools in your account.
-    #[arg(long)]
-    pub allow_real_aws: bool,
-    /// Request budget in calls per second (default: 5 against real AWS).
-    #[arg(long, value_name = "RPS")]
-    pub max_rps: Option<f64>,
-    /// Cases in flight at once.
-    #[arg(long, short = 'j', default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
 }
 
 /// What `record` does with the run's exchanges.
@@ -75,14 +55,8 @@ pub enum Source {
 
 pub async fn record(a: RecordArgs) -> anyhow::Result<Outcome> {
     let run = RunArgs {
-        endpoint: a.endpoint,
-        region: a.region,
-        fixtures: a.fixtures,
-        filter: a.filter,
+        target: a.target,
         snapshots: a.snapshots,
-        allow_real_aws: a.allow_real_aws,
-        max_rps: a.max_rps,
-        concurrency: a.concurrency,
         ..RunArgs::default()
     };
     run_or_record(run, Some(Recording { accept: a.accept })).await

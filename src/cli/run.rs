@@ -25,16 +25,13 @@ use cognito_conformance::target::{
 };
 use cognito_conformance::wire::{HttpClient, WireError, WireSettings};
 
+/// Where to run and what: shared by `run` and `record`.
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub struct TargetArgs {
     /// Endpoint of the target (else AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, else
     /// AWS_ENDPOINT_URL; with none, the embedded reference).
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
-    /// Start a pinned emulator (moto, cognito-local) on a free loopback port, run against it,
-    /// and stop it.
-    #[arg(long, value_name = "NAME", conflicts_with = "endpoint")]
-    pub launch: Option<String>,
     /// Signing region (else AWS_REGION, AWS_DEFAULT_REGION, us-east-1).
     #[arg(long)]
     pub region: Option<String>,
@@ -47,6 +44,24 @@ pub struct RunArgs {
     /// Cases in flight at once.
     #[arg(long, short = 'j', default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Request budget in calls per second (default: 5 against real AWS, unlimited elsewhere).
+    /// Against real AWS each Cognito quota category is also held to half its documented
+    /// quota.
+    #[arg(long, value_name = "RPS")]
+    pub max_rps: Option<f64>,
+    /// Required to run against real AWS: the run creates user pools in your account.
+    #[arg(long)]
+    pub allow_real_aws: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Start a pinned emulator (moto, cognito-local, ministack, fakecloud) on a free loopback
+    /// port, run against it, and stop it.
+    #[arg(long, value_name = "NAME", conflicts_with = "endpoint")]
+    pub launch: Option<String>,
     /// Treat non-strict results (message, header, body-shape differences) as gaps.
     #[arg(long)]
     pub strict: bool,
@@ -68,11 +83,6 @@ pub struct RunArgs {
     /// Largest response body accepted, in bytes.
     #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
     pub max_body: usize,
-    /// Request budget in calls per second (default: 5 against real AWS, unlimited elsewhere).
-    /// Against real AWS each Cognito quota category is also held to half its documented
-    /// quota.
-    #[arg(long, value_name = "RPS")]
-    pub max_rps: Option<f64>,
     /// Known gaps of this target: listed failures become known-gap, a listed gap that passes
     /// fails the run.
     #[arg(long, value_name = "FILE")]
@@ -80,9 +90,6 @@ pub struct RunArgs {
     /// Rewrite the --baseline file from this run's failures (reasons of kept gaps survive).
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
-    /// Required to run against real AWS: the run creates user pools in your account.
-    #[arg(long)]
-    pub allow_real_aws: bool,
     /// Golden snapshots to compare each exchange with (default: `snapshots/` next to the
     /// fixtures directory). A difference is a strict-tier mismatch with a diff.
     #[arg(long, value_name = "DIR")]
@@ -143,10 +150,11 @@ pub(super) async fn run_or_record(
         // Generated properties have no golden: recording runs the fixtures only.
         generated: !a.no_generated && recording.is_none(),
     };
-    let Selection { cases, properties } = select(a.fixtures.clone(), &a.filter, parts)?;
+    let Selection { cases, properties } =
+        select(a.target.fixtures.clone(), &a.target.filter, parts)?;
     let store = GoldenStore::new(super::snapshots_dir(
         a.snapshots.clone(),
-        a.fixtures.as_deref(),
+        a.target.fixtures.as_deref(),
     ));
     let env: BTreeMap<String, String> = std::env::vars().collect();
     let launched = match &a.launch {
@@ -156,8 +164,8 @@ pub(super) async fn run_or_record(
     let endpoint_flag = launched
         .as_ref()
         .map(|l| l.url.clone())
-        .or(a.endpoint.clone());
-    let configured = endpoint::resolve(endpoint_flag.as_deref(), a.region.as_deref(), &env)?;
+        .or(a.target.endpoint.clone());
+    let configured = endpoint::resolve(endpoint_flag.as_deref(), a.target.region.as_deref(), &env)?;
     let mut reference = None;
     let (url, region, kind, name) = match configured {
         Some(c) => {
@@ -190,7 +198,7 @@ pub(super) async fn run_or_record(
             reference = Some(r);
             (
                 url,
-                endpoint::region(a.region.as_deref(), &env),
+                endpoint::region(a.target.region.as_deref(), &env),
                 "reference",
                 "reference".to_string(),
             )
@@ -201,7 +209,7 @@ pub(super) async fn run_or_record(
         Some(_) => Some(super::record::source(kind, &region)?),
         None => None,
     };
-    if real_aws && !a.allow_real_aws {
+    if real_aws && !a.target.allow_real_aws {
         bail!(
             "{url} is real AWS: the run creates user pools (prefix ccf-) in region {region} and deletes them at the end; pass --allow-real-aws to proceed"
         );
@@ -213,7 +221,10 @@ pub(super) async fn run_or_record(
         max_body: a.max_body,
     };
     let http = HttpClient::new(settings)?;
-    let max_rps = a.max_rps.or(real_aws.then_some(budget::REAL_AWS_MAX_RPS));
+    let max_rps = a
+        .target
+        .max_rps
+        .or(real_aws.then_some(budget::REAL_AWS_MAX_RPS));
     let mut redactor = Redactor::new().with(&creds.secret_access_key, "AWS_SECRET_ACCESS_KEY");
     if let Some(t) = &creds.session_token {
         redactor.add(t, "AWS_SESSION_TOKEN");
@@ -262,7 +273,7 @@ pub(super) async fn run_or_record(
     };
     let mut reporters = reporters(&a)?;
     let opts = RunOptions {
-        concurrency: a.concurrency.into(),
+        concurrency: a.target.concurrency.into(),
         strict: a.strict,
         // Updating judges against no baseline, so every current gap is seen as a failure.
         baseline: baseline
@@ -291,7 +302,7 @@ pub(super) async fn run_or_record(
         );
         let save_failures = a.save_failures.clone().map(|dir| {
             dir.unwrap_or_else(|| {
-                super::fixtures_dir(a.fixtures.clone()).join(cognito_conformance::case::GENERATED_DIR)
+                super::fixtures_dir(a.target.fixtures.clone()).join(cognito_conformance::case::GENERATED_DIR)
             })
         });
         Arc::new(Plan {

@@ -64,24 +64,13 @@ pub async fn load(
     let creds = tokio::time::timeout(LIMIT, provider.provide_credentials())
         .await
         .map_err(|_| failed(format!("no answer within {LIMIT:?}")))?
-        .map_err(|e| failed(chain(&e)))?;
+        .map_err(|e| failed(crate::wire::client::chain(&e)))?;
     Ok(AwsCredentials {
         access_key_id: creds.access_key_id().to_string(),
         secret_access_key: creds.secret_access_key().to_string(),
         session_token: creds.session_token().map(str::to_string),
         source: format!("AWS SDK chain, profile {profile}"),
     })
-}
-
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        src = s.source();
-    }
-    out
 }
 
 #[cfg(test)]

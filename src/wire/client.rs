@@ -210,7 +210,7 @@ fn classify(url: &str, e: reqwest::Error) -> WireError {
 }
 
 /// The error and its sources on one line ("a: b: c"), without the URL's query string.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut src = e.source();
     while let Some(s) = src {
