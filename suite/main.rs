@@ -26,7 +26,8 @@ use cognito_conformance::reference::Reference;
 use cognito_conformance::report::{CaseOutcome, TargetInfo};
 use cognito_conformance::run::setup::{is_exclusive, missing_capabilities};
 use cognito_conformance::run::{RunContext, execute::execute};
-use cognito_conformance::snapshot::{GoldenStore, Goldens, Info, Provenance, Redactor};
+use cognito_conformance::secrets::Redactor;
+use cognito_conformance::snapshot::{GoldenStore, Goldens, Info, Provenance};
 use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint};
 use cognito_conformance::wire::{HttpClient, WireSettings};
 

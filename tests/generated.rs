@@ -13,7 +13,8 @@ use cognito_conformance::property::{self, Settings, run_property};
 use cognito_conformance::reference::Reference;
 use cognito_conformance::report::TargetInfo;
 use cognito_conformance::run::RunContext;
-use cognito_conformance::snapshot::{Goldens, Redactor};
+use cognito_conformance::secrets::Redactor;
+use cognito_conformance::snapshot::Goldens;
 use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint};
 use cognito_conformance::wire::{HttpClient, WireSettings};
 

@@ -22,7 +22,8 @@ use cognito_conformance::report::{
     TerminalReporter,
 };
 use cognito_conformance::run::{RunContext, RunOptions, run};
-use cognito_conformance::snapshot::{Golden, GoldenStore, Info, Provenance, Redactor};
+use cognito_conformance::secrets::Redactor;
+use cognito_conformance::snapshot::{Golden, GoldenStore, Info, Provenance};
 use cognito_conformance::target::{Admin, Provisioner};
 use cognito_conformance::wire::sigv4::AwsCredentials;
 use cognito_conformance::wire::{HttpClient, WireSettings};

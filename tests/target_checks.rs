@@ -16,7 +16,7 @@ use cognito_conformance::check::{Tier, Verdict};
 use cognito_conformance::report::{CaseOutcome, TargetInfo};
 use cognito_conformance::run::RunContext;
 use cognito_conformance::run::execute::execute;
-use cognito_conformance::snapshot::Redactor;
+use cognito_conformance::secrets::Redactor;
 use cognito_conformance::target::{Admin, Provisioner, credentials};
 use cognito_conformance::wire::{HttpClient, WireSettings};
 

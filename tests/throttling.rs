@@ -17,15 +17,15 @@ use tracing_subscriber::fmt::MakeWriter;
 use wiremock::matchers::{header, header_regex, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use cognito_conformance::case::fixture::Capability;
 use cognito_conformance::case::load::parse_case;
 use cognito_conformance::check::Verdict;
 use cognito_conformance::logging::{self, LogConfig};
 use cognito_conformance::report::{CaseOutcome, TargetInfo};
 use cognito_conformance::run::RunContext;
 use cognito_conformance::run::execute::execute;
-use cognito_conformance::snapshot::Redactor;
+use cognito_conformance::secrets::Redactor;
 use cognito_conformance::target::{Admin, AdminError, Provisioner, RetryPolicy, credentials};
+use cognito_conformance::vocab::Capability;
 use cognito_conformance::wire::{HttpClient, WireSettings};
 
 const CT: &str = "application/x-amz-json-1.1";

@@ -203,7 +203,7 @@ fn first_mismatch(o: &CaseOutcome) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::fixture::EvidenceLevel;
+    use crate::vocab::EvidenceLevel;
 
     fn outcome(id: &str, v: Verdict) -> CaseOutcome {
         CaseOutcome {

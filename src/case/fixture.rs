@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::vocab::{Capability, ClientKind, EvidenceLevel, PoolKind};
+
 /// One contract case.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -43,46 +45,6 @@ pub struct Evidence {
     pub source: String,
 }
 
-/// How strong the evidence for an expectation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum EvidenceLevel {
-    /// The API reference, developer guide or service model says so.
-    Documented,
-    /// A real Cognito response was published.
-    Observed,
-    /// A reasoned guess: the contract tier must accept every plausible answer.
-    Inferred,
-}
-
-impl EvidenceLevel {
-    /// Lowercase label, as in fixtures.
-    pub fn label(self) -> &'static str {
-        match self {
-            EvidenceLevel::Documented => "documented",
-            EvidenceLevel::Observed => "observed",
-            EvidenceLevel::Inferred => "inferred",
-        }
-    }
-}
-
-/// Something a target may or may not be able to do.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Capability {
-    /// The suite can move the target's clock forward (the embedded reference can; Cognito's
-    /// shortest access-token validity is 5 minutes, too long to wait in a run).
-    ClockControl,
-    /// The target can issue tokens the public API cannot produce (no admin scope, unconfirmed
-    /// user). Only the embedded reference can.
-    TokenMinting,
-    /// The target can be told to fail the next call of an operation with a given error
-    /// (throttling, internal error). Only the embedded reference can.
-    FaultInjection,
-}
-
 /// Set-up of a case. Every case gets its own user(s); pools and clients are shared per run.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -113,31 +75,6 @@ pub enum InjectedFault {
     Throttling,
     /// `InternalErrorException` (500).
     InternalError,
-}
-
-/// Pool configurations provisioned per run (see `target::pool` for the exact schema).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum PoolKind {
-    /// Required mutable `email` (auto-verified, alias), `phone_number`, `custom:tier` (mutable,
-    /// length 3..10), `custom:badge` (immutable), `custom:team` (mutable, not writable by the
-    /// restricted client).
-    #[default]
-    Default,
-    /// As `default`, plus `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate
-    /// = ["email"]`.
-    VerifyBeforeUpdate,
-}
-
-/// App clients provisioned per pool.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClientKind {
-    /// May read and write every attribute.
-    #[default]
-    Full,
-    /// `WriteAttributes` = email, name, custom:tier only (not phone_number, custom:team).
-    Restricted,
 }
 
 /// What `{{access_token}}` is when the request is sent.

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::fixture::{Capability, Fixture, InjectedFault, TokenState};
+use super::fixture::{Fixture, InjectedFault, TokenState};
 use super::locate::{field_at_line, line_col, line_of_field, line_of_text};
 use super::placeholder::{Placeholder, scan};
 use super::{COVERED_OPERATIONS, Case, GENERATED_DIR, operation_dir};
 use crate::contract::Model;
+use crate::vocab::Capability;
 
 /// One problem in one fixture file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,6 +14,8 @@ pub use observed::{Observed, Probe};
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::{clip, visible};
+
 /// Which tier of the contract a mismatch breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -157,73 +159,9 @@ impl Verdict {
     ];
 }
 
-/// Most characters of one mismatch text (or diff line) a report shows.
-pub const SHOWN: usize = 2048;
-
-/// `text` made [`visible`], with runs of one character abbreviated (`a×131073`), then cut at
-/// [`SHOWN`] characters with a note of how many were left out.
-pub fn clip(text: &str) -> String {
-    let text = visible(text);
-    if text.chars().count() <= SHOWN {
-        return text;
-    }
-    let short = crate::generate::text::abbreviate(&text);
-    let n = short.chars().count();
-    if n <= SHOWN {
-        return short;
-    }
-    let kept: String = short.chars().take(SHOWN).collect();
-    format!("{kept}… ({} more characters)", n - SHOWN)
-}
-
-/// `text` with control characters other than newline and tab shown as symbols (`␀`, `␇`,
-/// `␛`, `␡`; C1 controls as `\u{9b}`): a target's bytes reach terminals and pages, where a raw
-/// escape sequence would recolour, retitle or clear the reader's terminal.
-pub fn visible(text: &str) -> String {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| match c as u32 {
-            0x0a | 0x09 => c.to_string(),
-            n @ 0..=0x1f => char::from_u32(0x2400 + n).map_or_else(String::new, String::from),
-            0x7f => "\u{2421}".to_string(),
-            n if c.is_control() => format!("\\u{{{n:x}}}"),
-            _ => c.to_string(),
-        })
-        .collect()
-}
-
 #[cfg(test)]
-mod clip_tests {
+mod shown_tests {
     use super::*;
-
-    #[test]
-    fn long_runs_are_abbreviated_and_long_texts_cut() {
-        assert_eq!(clip("short"), "short");
-        let run = format!("Value '{}' at x", "a".repeat(131_073));
-        assert_eq!(clip(&run), "Value 'a×131073' at x");
-        let varied: String = (0..5000)
-            .map(|i| char::from(b'a' + (i % 26) as u8))
-            .collect();
-        let c = clip(&varied);
-        assert!(c.starts_with(&varied[..SHOWN]), "{c}");
-        assert!(c.ends_with("… (2952 more characters)"), "{c}");
-    }
-
-    #[test]
-    fn control_characters_become_visible() {
-        assert_eq!(
-            visible("a\u{1b}[2Jb\u{0}\u{7}\u{7f}\u{9b}\nc\td"),
-            "a␛[2Jb␀␇␡\\u{9b}\nc\td"
-        );
-        assert_eq!(clip("na\u{7}me"), "na␇me");
-        let m = Mismatch::contract("state.\u{0}", "x", "y").shown(|t| t.to_string());
-        assert_eq!(m.field, "state.␀");
-    }
 
     #[test]
     fn shown_redacts_then_clips_every_text() {
@@ -235,5 +173,7 @@ mod clip_tests {
         assert_eq!(m.expected, "[S]");
         assert_eq!(m.actual, "x×3000");
         assert_eq!(m.diff.as_deref(), Some("- b×3000\n+ [S]"));
+        let m = Mismatch::contract("state.\u{0}", "x", "y").shown(|t| t.to_string());
+        assert_eq!(m.field, "state.␀");
     }
 }

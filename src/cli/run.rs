@@ -19,7 +19,8 @@ use cognito_conformance::report::{
     TerminalReporter,
 };
 use cognito_conformance::run::{RunContext, RunOptions, run as run_cases};
-use cognito_conformance::snapshot::{GoldenStore, Goldens, Redactor};
+use cognito_conformance::secrets::Redactor;
+use cognito_conformance::snapshot::{GoldenStore, Goldens};
 use cognito_conformance::target::{
     Admin, Provisioner, budget, control, credentials, endpoint, launch,
 };

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use super::masking::{mask_email, mask_phone};
 use super::schema::{AttributeDef, PoolSchema, WriteScope};
+use crate::vocab::RuleId;
 
 /// Who is writing: an app client (limited by `WriteAttributes`) or an administrator.
 #[derive(Debug, Clone, Copy)]
@@ -68,28 +69,31 @@ pub struct Plan {
     pub deliveries: Vec<CodeDelivery>,
 }
 
-/// A refused write, with the error type Cognito answers with.
+/// A refused write: the rule that refused it and Cognito's message. The error type follows
+/// from the rule ([`RuleError::error_type`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RuleError {
-    /// `InvalidParameterException`.
-    #[error("{0}")]
-    InvalidParameter(String),
-    /// `NotAuthorizedException`.
-    #[error("{0}")]
-    NotAuthorized(String),
-    /// `AliasExistsException`.
-    #[error("{0}")]
-    AliasExists(String),
+#[error("{message}")]
+pub struct RuleError {
+    /// The rule that refused the write.
+    pub rule: RuleId,
+    /// The message Cognito answers with (the strict tier).
+    pub message: String,
 }
 
 impl RuleError {
+    fn new(rule: RuleId, message: impl Into<String>) -> RuleError {
+        RuleError {
+            rule,
+            message: message.into(),
+        }
+    }
+
     /// The AWS error type.
     pub fn error_type(&self) -> &'static str {
-        match self {
-            RuleError::InvalidParameter(_) => "InvalidParameterException",
-            RuleError::NotAuthorized(_) => "NotAuthorizedException",
-            RuleError::AliasExists(_) => "AliasExistsException",
+        match self.rule {
+            RuleId::ClientNotAllowed => "NotAuthorizedException",
+            RuleId::AliasExists => "AliasExistsException",
+            _ => "InvalidParameterException",
         }
     }
 }
@@ -103,10 +107,6 @@ const VERIFIABLE: &[(&str, &str, &str)] = &[
     ("phone_number", "phone_number_verified", "SMS"),
 ];
 
-fn invalid(msg: String) -> RuleError {
-    RuleError::InvalidParameter(msg)
-}
-
 /// The definition of a writable attribute, or why it is not writable. Shared by update,
 /// delete and create (`creating` allows immutable attributes).
 fn writable<'s>(
@@ -116,24 +116,27 @@ fn writable<'s>(
     creating: bool,
 ) -> Result<&'s AttributeDef, RuleError> {
     if name == "sub" {
-        return Err(invalid(
-            "Cannot modify the non-mutable attribute sub".to_string(),
+        return Err(RuleError::new(
+            RuleId::Sub,
+            "Cannot modify the non-mutable attribute sub",
         ));
     }
     let def = schema.get(name).ok_or_else(|| {
-        invalid(format!(
-            "user.{name}: Attribute does not exist in the schema.\n"
-        ))
+        RuleError::new(
+            RuleId::NotInSchema,
+            format!("user.{name}: Attribute does not exist in the schema.\n"),
+        )
     })?;
     if !def.mutable && !creating {
-        return Err(invalid(format!(
-            "user.{name}: Attribute cannot be updated."
-        )));
+        return Err(RuleError::new(
+            RuleId::Immutable,
+            format!("user.{name}: Attribute cannot be updated."),
+        ));
     }
     if let Actor::Client(scope) = actor
         && !scope.allows(name)
     {
-        return Err(RuleError::NotAuthorized(UNAUTHORIZED_WRITE.to_string()));
+        return Err(RuleError::new(RuleId::ClientNotAllowed, UNAUTHORIZED_WRITE));
     }
     Ok(def)
 }
@@ -143,23 +146,33 @@ fn check_value(def: &AttributeDef, value: &str) -> Result<(), RuleError> {
     let len = value.chars().count();
     if def.name.starts_with("custom:") {
         if let Some(min) = def.min_length.filter(|m| len < *m) {
-            return Err(invalid(format!(
-                "user.{}: String must be no shorter than {min} characters",
-                def.name
-            )));
+            return Err(RuleError::new(
+                RuleId::CustomStringLength,
+                format!(
+                    "user.{}: String must be no shorter than {min} characters",
+                    def.name
+                ),
+            ));
         }
         if let Some(max) = def.max_length.filter(|m| len > *m) {
-            return Err(invalid(format!(
-                "user.{}: String must be no longer than {max} characters",
-                def.name
-            )));
+            return Err(RuleError::new(
+                RuleId::CustomStringLength,
+                format!(
+                    "user.{}: String must be no longer than {max} characters",
+                    def.name
+                ),
+            ));
         }
     }
     match def.name.as_str() {
-        "email" if !is_email(value) => Err(invalid("Invalid email address format.".to_string())),
-        "phone_number" if !is_phone(value) => {
-            Err(invalid("Invalid phone number format.".to_string()))
-        }
+        "email" if !is_email(value) => Err(RuleError::new(
+            RuleId::InvalidEmail,
+            "Invalid email address format.",
+        )),
+        "phone_number" if !is_phone(value) => Err(RuleError::new(
+            RuleId::InvalidPhoneNumber,
+            "Invalid phone number format.",
+        )),
         _ => Ok(()),
     }
 }
@@ -211,16 +224,18 @@ pub fn plan_update(
     let changes = dedupe(changes);
     for c in &changes {
         let def = writable(schema, actor, &c.name, false)?;
-        let value = c
-            .value
-            .as_deref()
-            .ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
+        let value = c.value.as_deref().ok_or_else(|| {
+            RuleError::new(
+                RuleId::ValueMissing,
+                format!("Attribute value for {} must not be null", c.name),
+            )
+        })?;
         if value.is_empty() {
             if def.required {
-                return Err(invalid(format!(
-                    "user.{}: Required attribute cannot be deleted.",
-                    c.name
-                )));
+                return Err(RuleError::new(
+                    RuleId::Required,
+                    format!("user.{}: Required attribute cannot be deleted.", c.name),
+                ));
             }
         } else {
             check_value(def, value)?;
@@ -245,9 +260,10 @@ pub fn plan_update(
             continue;
         }
         if schema.aliases.contains(*attr) && alias_taken(attr, &new) {
-            return Err(RuleError::AliasExists(format!(
-                "An account with the given {attr} already exists."
-            )));
+            return Err(RuleError::new(
+                RuleId::AliasExists,
+                format!("An account with the given {attr} already exists."),
+            ));
         }
         if changes.iter().any(|c| c.name == *flag) || !schema.auto_verified.contains(*attr) {
             continue;
@@ -291,9 +307,10 @@ pub fn plan_delete(
     for name in names {
         let def = writable(schema, actor, name, false)?;
         if def.required {
-            return Err(invalid(format!(
-                "user.{name}: Required attribute cannot be deleted."
-            )));
+            return Err(RuleError::new(
+                RuleId::Required,
+                format!("user.{name}: Required attribute cannot be deleted."),
+            ));
         }
     }
     let mut out = current.clone();
@@ -317,10 +334,12 @@ pub fn plan_create(
     let mut plan = Plan::default();
     for c in &changes {
         let def = writable(schema, actor, &c.name, true)?;
-        let value = c
-            .value
-            .as_deref()
-            .ok_or_else(|| invalid(format!("Attribute value for {} must not be null", c.name)))?;
+        let value = c.value.as_deref().ok_or_else(|| {
+            RuleError::new(
+                RuleId::ValueMissing,
+                format!("Attribute value for {} must not be null", c.name),
+            )
+        })?;
         if !value.is_empty() {
             check_value(def, value)?;
             plan.attributes.insert(c.name.clone(), value.to_string());
@@ -330,10 +349,13 @@ pub fn plan_create(
         .attributes()
         .find(|d| d.required && d.name != "sub" && !plan.attributes.contains_key(&d.name))
     {
-        return Err(invalid(format!(
-            "Attributes did not conform to the schema: {}: The attribute is required",
-            missing.name
-        )));
+        return Err(RuleError::new(
+            RuleId::Required,
+            format!(
+                "Attributes did not conform to the schema: {}: The attribute is required",
+                missing.name
+            ),
+        ));
     }
     for (attr, flag, medium) in VERIFIABLE {
         let Some(value) = plan.attributes.get(*attr) else {
@@ -341,9 +363,10 @@ pub fn plan_create(
         };
         let verified = plan.attributes.get(*flag).map(String::as_str) == Some("true");
         if verified && schema.aliases.contains(*attr) && alias_taken(attr, value) {
-            return Err(RuleError::AliasExists(format!(
-                "An account with the given {attr} already exists."
-            )));
+            return Err(RuleError::new(
+                RuleId::AliasExists,
+                format!("An account with the given {attr} already exists."),
+            ));
         }
         if !verified && schema.auto_verified.contains(*attr) {
             plan.deliveries.push(delivery(attr, medium, value));

@@ -369,10 +369,10 @@ mod tests {
     use proptest::test_runner::TestRunner;
 
     use super::*;
-    use crate::case::fixture::PoolKind;
     use crate::contract::rules::{Actor, Change, plan_delete, plan_update};
     use crate::generate::concretize;
     use crate::target::provision::{RESTRICTED_WRITE_ATTRIBUTES, pool_definition};
+    use crate::vocab::PoolKind;
 
     fn pool() -> PoolSchema {
         let def = pool_definition("p", PoolKind::Default, "t");

@@ -26,7 +26,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 pub use sink::RedactingMakeWriter;
 
-use crate::snapshot::secrets;
+use crate::secrets;
 
 /// The environment variable holding filter directives.
 pub const ENV_VAR: &str = "COGNITO_CONFORMANCE_LOG";

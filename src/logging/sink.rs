@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use tracing_subscriber::fmt::MakeWriter;
 
-use crate::snapshot::secrets::SecretRegistry;
+use crate::secrets::SecretRegistry;
 
 /// Wraps any [`MakeWriter`]: each event is buffered whole, redacted with the registry (known
 /// secrets plus the JWT/JWE shape) and only then written.

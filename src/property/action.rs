@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use crate::case::fixture::{Given, When};
 use crate::generate::ACCESS_TOKEN;
 use crate::generate::attributes::Write;
-use crate::generate::text::compress;
+use crate::text::{compress, escape_controls};
 
 /// One call made with the user's token.
 #[derive(Clone)]
@@ -131,19 +131,6 @@ impl fmt::Debug for Action {
         }
         Ok(())
     }
-}
-
-/// Control characters as `\u{..}` so a one-line rendering stays one line.
-fn escape_controls(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// A generated case.

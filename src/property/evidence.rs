@@ -2,8 +2,9 @@
 //! fixtures give for the same behaviour (`../shared/contract/evidence.md`), so that a saved
 //! failure cites its evidence like every other fixture.
 
-use crate::case::fixture::{Evidence, EvidenceLevel};
+use crate::case::fixture::Evidence;
 use crate::contract::rules::{RuleError, UNAUTHORIZED_WRITE};
+use crate::vocab::EvidenceLevel;
 
 /// Evidence with the requirement it supports.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -292,7 +292,7 @@ fn given_at(given: &Given, user: &UserModel) -> Given {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::fixture::{ClientKind, PoolKind};
+    use crate::vocab::{ClientKind, PoolKind};
 
     #[test]
     fn given_at_recreates_the_model_over_the_defaults() {

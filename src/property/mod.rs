@@ -30,11 +30,11 @@ use proptest::strategy::{BoxedStrategy, Strategy};
 pub use runner::{Stats, run_property, run_property_with_stats};
 pub use schedule::{INDEX_SPAN, run_all};
 
-use crate::case::fixture::EvidenceLevel;
 use crate::case::{COVERED_OPERATIONS, GENERATED_DIR, operation_dir};
 use crate::generate::attributes::Rule;
 use crate::generate::invalid::{Constraint, Fault, constraints};
 use crate::generate::shape::bounds;
+use crate::vocab::EvidenceLevel;
 use action::GenCase;
 
 /// Generated cases per property unless `--cases` says otherwise: 65 properties x 16 cases keep

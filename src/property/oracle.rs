@@ -17,17 +17,17 @@ use serde_json::Value;
 use super::action::Action;
 use super::evidence::{self, Cite};
 use crate::case::fixture::{
-    AttributeState, ClientKind, CodeDelivery, Given, OneOrMany, PoolKind, SimpleState,
-    StateExpectation, Then,
+    AttributeState, CodeDelivery, Given, OneOrMany, SimpleState, StateExpectation, Then,
 };
 use crate::contract::json_types::check_json_types;
 use crate::contract::rules::{Actor, Change, RuleError, plan_delete, plan_update};
 use crate::contract::schema::{PoolSchema, WriteScope};
 use crate::contract::validate::{validate_input, validation_message};
 use crate::generate::protocol::{self, Accepted};
-use crate::generate::text::abbreviate;
 use crate::generate::{ACCESS_TOKEN, USERNAME, concretize};
 use crate::target::provision::{RESTRICTED_WRITE_ATTRIBUTES, pool_definition};
+use crate::text::abbreviate;
+use crate::vocab::{ClientKind, PoolKind};
 
 /// The pool and app client a case runs in, as the contract sees them.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ use super::exec::StepReport;
 use super::{Property, Settings};
 use crate::case::load::parse_case;
 use crate::case::{GENERATED_DIR, operation_dir};
-use crate::generate::text::compress;
+use crate::text::compress;
 
 /// A failure could not be saved.
 #[derive(Debug, thiserror::Error)]

@@ -7,11 +7,12 @@ use proptest::prelude::*;
 
 use super::action::{Action, GenCase};
 use super::oracle::{PoolModel, UserModel, pool_model};
-use crate::case::fixture::{ClientKind, Given, PoolKind, UserSpec, When};
+use crate::case::fixture::{Given, UserSpec, When};
 use crate::generate::attributes::{self, Rule, Write};
 use crate::generate::invalid::{Constraint, apply_knobs, knobs};
 use crate::generate::protocol::{self, ProtocolFault};
 use crate::generate::shape::valid;
+use crate::vocab::{ClientKind, PoolKind};
 
 /// Pool kind and app client; the simplest (default pool, full client) first, as shrinking
 /// moves toward it.

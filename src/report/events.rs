@@ -1,7 +1,7 @@
 //! The run as a stream of events. Every reporter consumes the same stream, so the terminal,
 //! JSON, JUnit and Markdown views can never disagree about a verdict.
 //!
-//! Everything in an event is already redacted (see `snapshot::redact`): reporters may print
+//! Everything in an event is already redacted (see `crate::secrets`): reporters may print
 //! or write it as it is.
 
 use std::collections::BTreeMap;
@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::case::fixture::{Capability, EvidenceLevel};
 use crate::check::{Mismatch, Verdict};
+use crate::vocab::{Capability, EvidenceLevel};
 
 /// The JSON report's format version (bump on incompatible changes).
 pub const REPORT_SCHEMA_VERSION: u32 = 1;

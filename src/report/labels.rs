@@ -1,8 +1,8 @@
 //! How verdicts and evidence levels are named in human-readable reports, so that the
 //! terminal, JUnit and Markdown views use the same words.
 
-use crate::case::fixture::EvidenceLevel;
 use crate::check::{Tier, Verdict};
+use crate::vocab::EvidenceLevel;
 
 /// The evidence level as written in fixtures (`documented`, `observed`, `inferred`).
 pub(crate) fn evidence(level: EvidenceLevel) -> &'static str {

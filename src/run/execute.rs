@@ -261,7 +261,7 @@ fn probe_status(resp: &Response) -> Probe<bool> {
 
 /// What a report shows of a response: redacted, the body cut at [`BODY_SHOWN`] characters
 /// and the message clipped (shared by fixtures and generated cases).
-pub(crate) fn summarize(resp: &Response, r: &crate::snapshot::Redactor) -> ObservedSummary {
+pub(crate) fn summarize(resp: &Response, r: &crate::secrets::Redactor) -> ObservedSummary {
     let text = String::from_utf8_lossy(&resp.body);
     let mut body: String = text.chars().take(BODY_SHOWN).collect();
     if text.chars().count() > BODY_SHOWN {
@@ -271,10 +271,10 @@ pub(crate) fn summarize(resp: &Response, r: &crate::snapshot::Redactor) -> Obser
         status: resp.status,
         error_type: resp
             .error_type()
-            .map(|t| crate::check::visible(&r.redact(&t))),
+            .map(|t| crate::text::visible(&r.redact(&t))),
         message: resp
             .error_message()
-            .map(|m| crate::check::clip(&r.redact(&m))),
-        body: crate::check::visible(&r.redact(&body)),
+            .map(|m| crate::text::clip(&r.redact(&m))),
+        body: crate::text::visible(&r.redact(&body)),
     }
 }

@@ -15,11 +15,11 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use crate::case::Case;
-use crate::case::fixture::Capability;
 use crate::check::Verdict;
 use crate::report::{CaseOutcome, Event, ReportError, Reporter, RunSummary, TargetInfo};
-use crate::snapshot::Redactor;
+use crate::secrets::Redactor;
 use crate::target::Provisioner;
+use crate::vocab::Capability;
 
 /// Shared state of a run.
 #[derive(Debug)]
@@ -113,7 +113,7 @@ pub async fn run(
                 b.apply(&mut o, opts.strict);
             }
             // Harness errors (and baselines) quote the target's bytes: no raw control character reaches a report.
-            o.reason = o.reason.map(|r| crate::check::visible(&r));
+            o.reason = o.reason.map(|r| crate::text::visible(&r));
             summary.add(&o);
             tracing::info!(case = %o.id, verdict = ?o.verdict, ms = o.duration_ms,
                 reason = o.reason.as_deref(), "case finished");
@@ -238,7 +238,7 @@ fn panicked(what: &str) -> CaseOutcome {
         group: String::new(),
         title: "harness task failed".into(),
         requirement: String::new(),
-        evidence_level: crate::case::fixture::EvidenceLevel::Inferred,
+        evidence_level: crate::vocab::EvidenceLevel::Inferred,
         evidence_source: String::new(),
         verdict: Verdict::Error,
         mismatches: vec![],

@@ -5,10 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::RunContext;
 use crate::case::Case;
-use crate::case::fixture::{Capability, TokenState};
+use crate::case::fixture::TokenState;
 use crate::case::placeholder::{Bindings, expand};
-use crate::snapshot::Redactor;
+use crate::secrets::Redactor;
 use crate::target::{Pool, Tokens, UserHandle, control, token};
+use crate::vocab::Capability;
 
 /// A token that matches the model's pattern but is no JWT.
 pub const GARBAGE_TOKEN: &str = "ccfGarbageToken.notA.jwt";

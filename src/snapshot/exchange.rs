@@ -251,7 +251,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::snapshot::Redactor;
+    use crate::secrets::Redactor;
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
         Response {

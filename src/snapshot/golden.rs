@@ -36,7 +36,7 @@ pub enum Provenance {
 
 impl Provenance {
     /// A golden written from the reference for a case with this evidence.
-    pub fn documented(level: crate::case::fixture::EvidenceLevel, source: &str) -> Provenance {
+    pub fn documented(level: crate::vocab::EvidenceLevel, source: &str) -> Provenance {
         Provenance::Documented {
             evidence: format!("{}: {source}", level.label()),
         }

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Redactor;
+use crate::secrets::Redactor;
 
 /// What a run-specific value is (the placeholder's name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -153,7 +153,7 @@ impl Normalizer {
         out.push_str(&text[at..]);
         // A boundary value (up to 131,073 characters) reads as `a×131073`: the golden stays
         // small and its diff readable, and the length is still compared.
-        crate::generate::text::abbreviate(&out)
+        crate::text::abbreviate(&out)
     }
 }
 

@@ -15,7 +15,7 @@ use serde_json::Value;
 use tracing::{debug, info, trace, warn};
 
 use super::budget::{Budget, Rates};
-use crate::snapshot::secrets;
+use crate::secrets;
 use crate::wire::sigv4::{AwsCredentials, SignError, sign_request};
 use crate::wire::{HttpClient, Request, Response, WireError};
 

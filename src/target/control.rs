@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::admin::{Admin, AdminError};
-use crate::case::fixture::{Capability, InjectedFault};
+use crate::case::fixture::InjectedFault;
+use crate::vocab::Capability;
 use crate::wire::Request;
 
 /// Target prefix of the control operations.

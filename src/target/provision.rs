@@ -15,8 +15,8 @@ use tokio::sync::OnceCell;
 use tracing::{debug, info, warn};
 
 use super::admin::{Admin, AdminError};
-use crate::case::fixture::{ClientKind, PoolKind};
-use crate::snapshot::secrets;
+use crate::secrets;
+use crate::vocab::{ClientKind, PoolKind};
 
 /// The tag every provisioned pool carries (value: the run prefix).
 pub const RUN_TAG: &str = "cognito-conformance-run";

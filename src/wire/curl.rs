@@ -27,18 +27,13 @@ pub fn reproduction(url: &str, request: &Request, token: Option<&str>) -> String
 /// reproduction of a 131,073-character value stays a few lines long and still sends it.
 pub fn shorten_long_runs(command: &str) -> String {
     const LONG: usize = 256;
-    let chars: Vec<char> = command.chars().collect();
     let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let n = chars[i..].iter().take_while(|x| **x == c).count();
+    for (c, n) in crate::text::runs(command) {
         if n >= LONG && c.is_ascii_alphanumeric() {
             out.push_str(&format!("'\"$(printf '%{n}s' '' | tr ' ' {c})\"'"));
         } else {
-            out.extend(&chars[i..i + n]);
+            out.extend(std::iter::repeat_n(c, n));
         }
-        i += n;
     }
     out
 }

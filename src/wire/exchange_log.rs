@@ -11,7 +11,7 @@ use tracing::{Level, debug, trace};
 
 use super::client::{Response, WireError};
 use super::request::Request;
-use crate::snapshot::secrets;
+use crate::secrets;
 
 /// Longest body text put in one trace line.
 const BODY_LOGGED: usize = 4096;

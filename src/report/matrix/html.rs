@@ -6,9 +6,9 @@
 
 use std::fmt::Write as _;
 
-use crate::case::fixture::EvidenceLevel;
 use crate::check::{Mismatch, Verdict};
 use crate::report::labels;
+use crate::vocab::EvidenceLevel;
 
 use super::{CaseRow, Cell, Counts, Matrix, TargetColumn};
 

@@ -24,8 +24,8 @@ mod tests;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::case::fixture::EvidenceLevel;
 use crate::check::{Mismatch, Verdict};
+use crate::vocab::EvidenceLevel;
 
 use super::events::{CaseOutcome, ObservedSummary, ReportError, TargetInfo};
 use super::json::JsonReport;

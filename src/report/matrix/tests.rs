@@ -8,12 +8,12 @@
 
 use std::path::PathBuf;
 
-use crate::case::fixture::{Capability, EvidenceLevel};
 use crate::check::{Mismatch, Verdict};
 use crate::report::events::{
     CaseOutcome, ObservedSummary, REPORT_SCHEMA_VERSION, RunSummary, TargetInfo,
 };
 use crate::report::json::{JsonReport, ToolInfo};
+use crate::vocab::{Capability, EvidenceLevel};
 
 use super::{Counts, build, to_html, to_markdown, write};
 

@@ -1,9 +1,9 @@
 //! A fixed run with outcomes of every verdict, in finishing order (not id order), including
 //! a mismatch whose texts contain `|`, `<`, `&` and several lines.
 
-use crate::case::fixture::{Capability, EvidenceLevel};
 use crate::check::{Mismatch, Verdict};
 use crate::report::events::{CaseOutcome, Event, ObservedSummary, RunSummary, TargetInfo};
+use crate::vocab::{Capability, EvidenceLevel};
 
 pub(super) fn target() -> TargetInfo {
     TargetInfo {
