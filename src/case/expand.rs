@@ -3,7 +3,7 @@
 //! Shared by every executor of fixture-shaped cases (generated ones included), so that a case
 //! means the same thing whoever runs it.
 
-use super::fixture::{StateExpectation, Then, When};
+use super::fixture::{Outcome, StateExpectation, Then, When};
 use super::placeholder::{Bindings, ExpandError, expand, expand_toml};
 use crate::wire::Request;
 
@@ -12,11 +12,11 @@ impl When {
     pub fn request(&self, b: &Bindings) -> Result<Request, ExpandError> {
         let mut req = match (&self.body, &self.raw_body) {
             (Some(body), _) => Request::json(
-                &self.operation,
+                self.operation.name(),
                 &expand_toml(&toml::Value::Table(body.clone()), b)?,
             ),
-            (None, Some(raw)) => Request::raw(&self.operation, expand(raw, b)?.into_bytes()),
-            (None, None) => Request::raw(&self.operation, Vec::new()),
+            (None, Some(raw)) => Request::raw(self.operation.name(), expand(raw, b)?.into_bytes()),
+            (None, None) => Request::raw(self.operation.name(), Vec::new()),
         };
         for (name, value) in &self.headers {
             req.set_header(name, &expand(value, b)?);
@@ -29,9 +29,22 @@ impl When {
 }
 
 impl Then {
-    /// This expectation with the placeholders of its strict message and expected attribute
-    /// values (the user's and the other user's) expanded.
+    /// Every outcome [`Outcome::expanded`].
     pub fn expanded(&self, b: &Bindings) -> Result<Then, ExpandError> {
+        Ok(Then {
+            outcomes: self
+                .outcomes
+                .iter()
+                .map(|o| o.expanded(b))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+impl Outcome {
+    /// This outcome with the placeholders of its strict message and expected attribute
+    /// values (the user's and the other user's) expanded.
+    pub fn expanded(&self, b: &Bindings) -> Result<Outcome, ExpandError> {
         let mut t = self.clone();
         if let Some(m) = &self.strict.message {
             t.strict.message = Some(expand(m, b)?);
@@ -50,7 +63,8 @@ impl Then {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::fixture::{AttributeState, OneOrMany, Strict};
+    use crate::case::fixture::{AttributeState, Strict};
+    use crate::vocab::Operation;
 
     fn bindings() -> Bindings {
         Bindings {
@@ -63,7 +77,7 @@ mod tests {
     #[test]
     fn raw_body_and_headers_are_expanded() {
         let when = When {
-            operation: "DeleteUser".into(),
+            operation: Operation::DeleteUser,
             body: None,
             raw_body: Some(r#"{"AccessToken":"{{access_token}}"}"#.into()),
             headers: [("Content-Type".to_string(), "text/plain".to_string())].into(),
@@ -77,23 +91,19 @@ mod tests {
 
     #[test]
     fn state_values_and_message_are_expanded() {
-        let then = Then {
-            status: OneOrMany::One(200),
-            error: None,
-            code_delivery: None,
+        let then = Then::one(Outcome {
             state: Some(StateExpectation::Attributes(AttributeState {
                 attributes: [("email".to_string(), "a.{{username}}@x.com".to_string())].into(),
                 ..Default::default()
             })),
-            other_user_state: None,
-            token: None,
-            sign_in: None,
             strict: Strict {
                 message: Some("user {{username}}".into()),
                 ..Default::default()
             },
-        };
-        let t = then.expanded(&bindings()).unwrap();
+            ..Outcome::of_status(200)
+        });
+        let mut t = then.expanded(&bindings()).unwrap();
+        let t = t.outcomes.remove(0);
         assert_eq!(t.strict.message.as_deref(), Some("user ccf-u"));
         let Some(StateExpectation::Attributes(a)) = t.state else {
             panic!("state kept its kind")

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::vocab::{Capability, ClientKind, EvidenceLevel, PoolKind};
+use crate::vocab::{Capability, ClientKind, EvidenceLevel, Operation, PoolKind};
 
 /// One contract case.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -128,11 +128,11 @@ impl UserSpec {
 }
 
 /// The request.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct When {
-    /// Operation under test; sets `X-Amz-Target` (must be one of the covered operations).
-    pub operation: String,
+    /// Operation under test; sets `X-Amz-Target` (a fixture must name a covered operation).
+    pub operation: Operation,
     /// JSON body, written as TOML. Strings may hold placeholders.
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub body: Option<toml::Table>,
@@ -147,11 +147,85 @@ pub struct When {
     pub remove_headers: Vec<String>,
 }
 
-/// The expected outcome. `status`, `error`, `body_shape`, `code_delivery`, `state`, `token`
-/// and `sign_in` are the contract tier; `strict` holds the detail that only `--strict` enforces.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+/// The expected outcome: one [`Outcome`] (`[then]`), or several acceptable ones (`[[then]]`)
+/// when the evidence allows more than one answer ("200 and `name` changed, or 400 and nothing
+/// changed"). The observation passes if it matches one of them, each judged whole: its status,
+/// error types, state, token and sign-in expectations together.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(into = "ThenSpec")]
+#[schemars(with = "ThenSpec")]
 pub struct Then {
+    /// The acceptable outcomes, in the order given (at least one).
+    pub outcomes: Vec<Outcome>,
+}
+
+/// How `then` is written: a table, or an array of tables.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ThenSpec {
+    /// `[then]`: exactly one acceptable outcome.
+    One(Box<Outcome>),
+    /// `[[then]]`: any of these outcomes.
+    Any(Vec<Outcome>),
+}
+
+/// Read by hand rather than as an untagged enum, so that a mistake inside an outcome is
+/// reported with its own message and place, not as "no variant matched".
+impl<'de> Deserialize<'de> for Then {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Then, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Then;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table `[then]` or an array of tables `[[then]]`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Then, A::Error> {
+                let o = Outcome::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Then::one(o))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Then, A::Error> {
+                let v =
+                    Vec::<Outcome>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                if v.is_empty() {
+                    return Err(serde::de::Error::invalid_length(0, &"at least one outcome"));
+                }
+                Ok(Then { outcomes: v })
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+impl From<Then> for ThenSpec {
+    fn from(mut t: Then) -> ThenSpec {
+        if t.outcomes.len() == 1 {
+            ThenSpec::One(Box::new(t.outcomes.remove(0)))
+        } else {
+            ThenSpec::Any(t.outcomes)
+        }
+    }
+}
+
+impl Then {
+    /// A single acceptable outcome.
+    pub fn one(outcome: Outcome) -> Then {
+        Then {
+            outcomes: vec![outcome],
+        }
+    }
+
+    /// Only a status.
+    pub fn of_status(status: u16) -> Then {
+        Then::one(Outcome::of_status(status))
+    }
+}
+
+/// One acceptable outcome. `status`, `error`, `code_delivery`, `state`, `other_user_state`,
+/// `token`, `sign_in` and `user_attributes` are the contract tier; `strict` holds the detail
+/// that only `--strict` enforces.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
     /// Acceptable HTTP status (one, or a list for inferred behaviour).
     pub status: OneOrMany<u16>,
     /// Acceptable error types; absent means the call must succeed.
@@ -169,15 +243,19 @@ pub struct Then {
     pub token: Option<TokenAfter>,
     /// Whether the user can still sign in afterwards (InitiateAuth).
     pub sign_in: Option<SignInAfter>,
+    /// For a success: the `UserAttributes` of the response must be the user's stored ones
+    /// (read back with AdminGetUser), as GetUser promises.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_attributes: Option<UserAttributesAfter>,
     /// Detail that real Cognito shows but that the contract does not guarantee.
     #[serde(default, skip_serializing_if = "Strict::is_empty")]
     pub strict: Strict,
 }
 
-impl Then {
+impl Outcome {
     /// Only a status: no error, delivery, state, token or strict expectation.
-    pub fn of_status(status: u16) -> Then {
-        Then {
+    pub fn of_status(status: u16) -> Outcome {
+        Outcome {
             status: OneOrMany::One(status),
             error: None,
             code_delivery: None,
@@ -185,13 +263,30 @@ impl Then {
             other_user_state: None,
             token: None,
             sign_in: None,
+            user_attributes: None,
             strict: Strict::default(),
         }
     }
+
+    /// Whether every acceptable status is a success.
+    pub fn is_success(&self) -> bool {
+        self.status
+            .as_slice()
+            .iter()
+            .all(|s| (200..300).contains(s))
+    }
+}
+
+/// What the response's `UserAttributes` must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum UserAttributesAfter {
+    /// Exactly the attributes AdminGetUser reads back.
+    AsStored,
 }
 
 /// Strict-tier expectations: a difference yields `non-strict`, or `fail` under `--strict`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Strict {
     /// The exact status when the contract accepts several.
@@ -249,7 +344,7 @@ pub struct CodeDelivery {
 }
 
 /// The user's state after the call.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum StateExpectation {
     /// `unchanged` (every attribute as before) or `deleted` (AdminGetUser: UserNotFoundException).
@@ -269,7 +364,7 @@ pub enum SimpleState {
 }
 
 /// Attribute-level state expectations.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttributeState {
     /// Attributes that must have exactly these values (placeholders allowed).

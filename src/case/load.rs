@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::fixture::{Fixture, InjectedFault, TokenState};
+use super::fixture::{Fixture, InjectedFault, Outcome, StateExpectation, TokenState};
 use super::locate::{field_at_line, line_col, line_of_field, line_of_text};
 use super::placeholder::{Placeholder, scan};
-use super::{COVERED_OPERATIONS, Case, GENERATED_DIR, operation_dir};
+use super::{Case, GENERATED_DIR};
 use crate::contract::Model;
-use crate::vocab::Capability;
+use crate::vocab::{Capability, Operation};
 
 /// One problem in one fixture file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,9 +89,10 @@ pub fn load_dir(root: &Path) -> Result<Vec<Case>, LoadError> {
     }
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     for c in &cases {
-        if let Some(first) = seen.insert(c.id.to_ascii_lowercase(), c.path.clone()) {
+        let path = c.path.clone().unwrap_or_default();
+        if let Some(first) = seen.insert(c.id.to_ascii_lowercase(), path.clone()) {
             errors.push(FixtureError {
-                path: c.path.clone(),
+                path,
                 line: None,
                 column: None,
                 field: None,
@@ -148,11 +149,7 @@ pub fn parse_case(path: &Path, id: &str, source: &str) -> Result<Case, Vec<Fixtu
     })?;
     let errors = check(path, id, source, &fixture);
     if errors.is_empty() {
-        Ok(Case {
-            id: id.to_string(),
-            path: path.to_path_buf(),
-            fixture,
-        })
+        Ok(Case::from_fixture(id, Some(path.to_path_buf()), fixture))
     } else {
         Err(errors)
     }
@@ -170,18 +167,18 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
             message,
         });
     };
-    let op = f.when.operation.as_str();
-    if !COVERED_OPERATIONS.contains(&op) {
+    let op = f.when.operation;
+    if !op.is_covered() {
         err(
             "when.operation",
             format!(
-                "unknown operation `{op}`; expected one of {}",
-                COVERED_OPERATIONS.join(", ")
+                "`{op}` is not an operation the catalogue covers; expected one of {}",
+                Operation::COVERED.map(Operation::name).join(", ")
             ),
         );
     } else {
         let parts: Vec<&str> = id.split('/').collect();
-        let dir = operation_dir(op);
+        let dir = op.dir();
         // Saved failures of generated cases live under fixtures/generated/<operation>/.
         let generated = parts.len() == 3 && parts[0] == GENERATED_DIR && parts[1] == dir;
         if !generated && (parts.len() != 3 || parts[0] != dir) {
@@ -235,78 +232,18 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
             "`other-user-claims` needs a `given.other_user`".into(),
         );
     }
-    if f.then.other_user_state.is_some() && f.given.other_user.is_none() {
-        err(
-            "then.other_user_state",
-            "the other user's state needs a `given.other_user`".into(),
-        );
-    }
-    // Outcome consistency.
-    let statuses = f.then.status.as_slice();
-    let success = |s: &u16| (200..300).contains(s);
-    for s in statuses {
-        if !(100..600).contains(s) {
-            err("then.status", format!("{s} is not an HTTP status"));
-        }
-    }
-    match &f.then.error {
-        None if !statuses.iter().all(success) => err(
-            "then.error",
-            "a non-2xx status needs the acceptable error type(s) in `then.error`".into(),
-        ),
-        Some(_) if statuses.iter().all(success) => err(
-            "then.error",
-            "an error type was given but every acceptable status is 2xx".into(),
-        ),
-        Some(errors) => {
-            let model = Model::get();
-            for e in errors.as_slice() {
-                if !model.may_return(op, e) {
-                    err(
-                        "then.error",
-                        format!("`{e}` is neither a modeled error of {op} nor a protocol error"),
-                    );
-                }
+    let many = f.then.outcomes.len() > 1;
+    for (i, o) in f.then.outcomes.iter().enumerate() {
+        let at = |field: &str| {
+            if many {
+                format!("then[{}].{field}", i + 1)
+            } else {
+                format!("then.{field}")
             }
-            if let Some(s) = &f.then.strict.error
-                && !errors.accepts(s)
-            {
-                err(
-                    "then.strict.error",
-                    format!("`{s}` is not among the contract's acceptable errors"),
-                );
-            }
+        };
+        for (field, message) in outcome_problems(op, f, o) {
+            err(&at(field), message);
         }
-        None => {}
-    }
-    if let Some(s) = f.then.strict.status
-        && !f.then.status.accepts(&s)
-    {
-        err(
-            "then.strict.status",
-            format!("{s} is not among the contract's acceptable statuses"),
-        );
-    }
-    if f.then.code_delivery.is_some() && !statuses.iter().all(success) {
-        err(
-            "then.code_delivery",
-            "code deliveries can only be expected of a success".into(),
-        );
-    }
-    if let Some(body) = &f.then.strict.body
-        && !body.is_empty()
-        && serde_json::from_str::<serde_json::Value>(body).is_err()
-    {
-        err(
-            "then.strict.body",
-            "must be \"\" (empty body) or JSON text".into(),
-        );
-    }
-    if f.given.fault == Some(InjectedFault::InternalError) && !f.then.status.accepts(&500) {
-        err(
-            "then.status",
-            "an injected internal error answers 500".into(),
-        );
     }
     // Placeholders: known, and bound in this case.
     let has_other = f.given.other_user.is_some();
@@ -320,9 +257,13 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
     if let Some(o) = &f.given.other_user {
         texts.extend(o.attributes.values().cloned());
     }
-    texts.extend(f.then.strict.message.iter().cloned());
-    if let Some(super::fixture::StateExpectation::Attributes(a)) = &f.then.state {
-        texts.extend(a.attributes.values().cloned());
+    for o in &f.then.outcomes {
+        texts.extend(o.strict.message.iter().cloned());
+        for state in [&o.state, &o.other_user_state] {
+            if let Some(StateExpectation::Attributes(a)) = state {
+                texts.extend(a.attributes.values().cloned());
+            }
+        }
     }
     for text in &texts {
         for (raw, parsed) in scan(text) {
@@ -347,6 +288,90 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
         }
     }
     errs
+}
+
+/// What is inconsistent in one outcome: `(field below then, message)`.
+fn outcome_problems(op: Operation, f: &Fixture, o: &Outcome) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if o.other_user_state.is_some() && f.given.other_user.is_none() {
+        out.push((
+            "other_user_state",
+            "the other user's state needs a `given.other_user`".to_string(),
+        ));
+    }
+    let statuses = o.status.as_slice();
+    let success = |s: &u16| (200..300).contains(s);
+    for s in statuses {
+        if !(100..600).contains(s) {
+            out.push(("status", format!("{s} is not an HTTP status")));
+        }
+    }
+    match &o.error {
+        None if !statuses.iter().all(success) => out.push((
+            "error",
+            "a non-2xx status needs the acceptable error type(s) in `error`".to_string(),
+        )),
+        Some(_) if statuses.iter().all(success) => out.push((
+            "error",
+            "an error type was given but every acceptable status is 2xx".to_string(),
+        )),
+        Some(errors) => {
+            let model = Model::get();
+            for e in errors.as_slice() {
+                if !model.may_return(op.name(), e) {
+                    out.push((
+                        "error",
+                        format!("`{e}` is neither a modeled error of {op} nor a protocol error"),
+                    ));
+                }
+            }
+            if let Some(s) = &o.strict.error
+                && !errors.accepts(s)
+            {
+                out.push((
+                    "strict.error",
+                    format!("`{s}` is not among the contract's acceptable errors"),
+                ));
+            }
+        }
+        None => {}
+    }
+    if let Some(s) = o.strict.status
+        && !o.status.accepts(&s)
+    {
+        out.push((
+            "strict.status",
+            format!("{s} is not among the contract's acceptable statuses"),
+        ));
+    }
+    if o.code_delivery.is_some() && !statuses.iter().all(success) {
+        out.push((
+            "code_delivery",
+            "code deliveries can only be expected of a success".to_string(),
+        ));
+    }
+    if o.user_attributes.is_some() && !statuses.iter().all(success) {
+        out.push((
+            "user_attributes",
+            "returned attributes can only be expected of a success".to_string(),
+        ));
+    }
+    if let Some(body) = &o.strict.body
+        && !body.is_empty()
+        && serde_json::from_str::<serde_json::Value>(body).is_err()
+    {
+        out.push((
+            "strict.body",
+            "must be \"\" (empty body) or JSON text".to_string(),
+        ));
+    }
+    if f.given.fault == Some(InjectedFault::InternalError) && !o.status.accepts(&500) {
+        out.push((
+            "status",
+            "an injected internal error answers 500".to_string(),
+        ));
+    }
+    out
 }
 
 fn collect_strings(v: &toml::Value, out: &mut Vec<String>) {

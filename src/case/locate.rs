@@ -11,21 +11,39 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 
 /// The dotted field path of the key defined on `line` (1-based): the nearest `[table]` header
 /// above it joined with the key at the start of the line. `None` for lines without a key.
+///
+/// Under an array of tables (`[[then]]`) the path carries the element's 1-based index
+/// (`then[2].status`), as [`line_of_field`] reads it.
 pub fn field_at_line(source: &str, line: usize) -> Option<String> {
     let lines: Vec<&str> = source.lines().collect();
     let text = lines.get(line.checked_sub(1)?)?.trim();
-    let header = lines[..line - 1].iter().rev().find_map(|l| {
-        let t = l.trim();
-        (t.starts_with('[') && !t.starts_with("[["))
-            .then(|| t.trim_matches(|c| c == '[' || c == ']').trim().to_string())
-    });
+    let header_of = |upto: usize| -> Option<String> {
+        let (i, t) = lines[..upto]
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, l)| l.trim().starts_with('['))?;
+        let t = t.trim();
+        let name = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        if t.starts_with("[[") {
+            let n = lines[..=i].iter().filter(|l| l.trim() == t).count();
+            Some(format!("{name}[{n}]"))
+        } else {
+            // A sub-table below an array element (`[then.strict]` after `[[then]]`).
+            let parent = name.split('.').next().unwrap_or("");
+            let array = format!("[[{parent}]]");
+            let n = lines[..i].iter().filter(|l| l.trim() == array).count();
+            Some(if n > 0 {
+                name.replacen(parent, &format!("{parent}[{n}]"), 1)
+            } else {
+                name
+            })
+        }
+    };
     if text.starts_with('[') {
-        return Some(
-            text.trim_matches(|c| c == '[' || c == ']')
-                .trim()
-                .to_string(),
-        );
+        return header_of(line);
     }
+    let header = header_of(line - 1);
     let key = text.split('=').next()?.trim();
     if key.is_empty() || text == key {
         return header;
@@ -39,7 +57,33 @@ pub fn field_at_line(source: &str, line: usize) -> Option<String> {
 /// The line where the dotted field `path` is set (`then.strict.message` matches
 /// `[then.strict]` + `message =`, `[then]` + `strict.message =` or a top-level
 /// `then.strict.message =`). Falls back to the line of the last segment's key.
+///
+/// `then[2].status` is looked up below the second `[[then]]` header.
 pub fn line_of_field(source: &str, path: &str) -> Option<usize> {
+    if let Some((head, rest)) = path.split_once('[')
+        && let Some((n, tail)) = rest.split_once(']')
+        && let Ok(n) = n.parse::<usize>()
+    {
+        let lines: Vec<&str> = source.lines().collect();
+        let array = format!("[[{head}]]");
+        let starts: Vec<usize> = (0..lines.len())
+            .filter(|i| lines[*i].trim() == array)
+            .collect();
+        let start = *starts.get(n.checked_sub(1)?)?;
+        let end = starts.get(n).copied().unwrap_or(lines.len());
+        let region: Vec<String> = lines[start..end]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                if i == 0 {
+                    format!("[{head}]")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        return line_of_field(&region.join("\n"), &format!("{head}{tail}")).map(|l| l + start);
+    }
     let mut header = String::new();
     let mut fallback = None;
     let last = path.rsplit('.').next().unwrap_or(path);
@@ -90,6 +134,20 @@ mod tests {
         assert_eq!(field_at_line(SRC, 3).as_deref(), Some("when.operation"));
         assert_eq!(field_at_line(SRC, 1).as_deref(), Some("title"));
         assert_eq!(field_at_line(SRC, 8).as_deref(), Some("then.strict.error"));
+    }
+
+    #[test]
+    fn arrays_of_tables_are_indexed() {
+        let src = "[when]\noperation = \"X\"\n[[then]]\nstatus = 200\n[[then]]\nstatus = 400\nerror = \"E\"\n[then.strict]\nmessage = \"m\"\n";
+        assert_eq!(field_at_line(src, 4).as_deref(), Some("then[1].status"));
+        assert_eq!(field_at_line(src, 7).as_deref(), Some("then[2].error"));
+        assert_eq!(
+            field_at_line(src, 9).as_deref(),
+            Some("then[2].strict.message")
+        );
+        assert_eq!(line_of_field(src, "then[2].status"), Some(6));
+        assert_eq!(line_of_field(src, "then[1].status"), Some(4));
+        assert_eq!(line_of_field(src, "then[2].strict.message"), Some(9));
     }
 
     #[test]

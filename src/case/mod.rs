@@ -1,5 +1,5 @@
-//! Cases: fixture files become one [`Case`] type; generated cases (`crate::property`) are
-//! fixture-shaped too, and a failing one is saved as a fixture.
+//! Cases: fixture files and generated requests become one [`Case`] type (given / steps of
+//! when and then); a failing generated case is saved as a fixture.
 
 mod expand;
 pub mod fixture;
@@ -7,33 +7,74 @@ pub mod load;
 pub mod locate;
 pub mod placeholder;
 
-pub use fixture::Fixture;
-pub use load::{FixtureError, LoadError, load_dir};
+use std::path::PathBuf;
 
-/// The operations whose behaviour the catalogue covers.
-pub const COVERED_OPERATIONS: [&str; 3] =
-    ["DeleteUser", "DeleteUserAttributes", "UpdateUserAttributes"];
+use crate::vocab::{Capability, Operation};
+use fixture::{Evidence, Given, When};
+pub use fixture::{Fixture, Then};
+pub use load::{FixtureError, LoadError, load_dir};
 
 /// Where generated cases live: property ids are `generated/<operation>/<property>`, and a
 /// failure saved as a fixture is `fixtures/generated/<operation>/<property>-<hash>.toml`.
 pub const GENERATED_DIR: &str = "generated";
 
-/// One runnable case.
+/// One runnable case: who it is, what it needs, the set-up, and the calls with what each must
+/// do. A fixture file is a case of one step; a generated case (`crate::property`) may be a
+/// sequence of steps. Both run through the same executor (`crate::run`).
 #[derive(Debug, Clone)]
 pub struct Case {
     /// Stable id: the fixture path below the fixtures root, without `.toml`
-    /// (`update-user-attributes/schema/immutable-custom-attribute`).
+    /// (`update-user-attributes/schema/immutable-custom-attribute`), or the property's id for a
+    /// generated case.
     pub id: String,
-    /// Path of the fixture file as given to the loader.
-    pub path: std::path::PathBuf,
-    /// The parsed fixture.
-    pub fixture: Fixture,
+    /// The fixture file, for cases read from one.
+    pub path: Option<PathBuf>,
+    /// One line naming the fault.
+    pub title: String,
+    /// The requirement the case checks.
+    pub requirement: String,
+    /// Where the expectation comes from.
+    pub evidence: Evidence,
+    /// Target capabilities the case needs.
+    pub needs: Vec<Capability>,
+    /// Pool, client, users and token.
+    pub given: Given,
+    /// The calls, in order, each with what it must do.
+    pub steps: Vec<Step>,
+}
+
+/// One call of a case and its expected outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The request.
+    pub when: When,
+    /// What it must do.
+    pub then: Then,
 }
 
 impl Case {
-    /// The operation under test.
-    pub fn operation(&self) -> &str {
-        &self.fixture.when.operation
+    /// The case a fixture file describes.
+    pub fn from_fixture(id: &str, path: Option<PathBuf>, f: Fixture) -> Case {
+        Case {
+            id: id.to_string(),
+            path,
+            title: f.title,
+            requirement: f.requirement,
+            evidence: f.evidence,
+            needs: f.needs,
+            given: f.given,
+            steps: vec![Step {
+                when: f.when,
+                then: f.then,
+            }],
+        }
+    }
+
+    /// The operation under test (the first call's).
+    pub fn operation(&self) -> Operation {
+        self.steps
+            .first()
+            .map_or(Operation::GetUser, |s| s.when.operation)
     }
 
     /// The contract section: the second path component, or `generated` for a saved failure of
@@ -49,16 +90,5 @@ impl Case {
 /// The kebab-case directory name of an operation (`UpdateUserAttributes` ->
 /// `update-user-attributes`).
 pub fn operation_dir(operation: &str) -> String {
-    let mut out = String::new();
-    for (i, ch) in operation.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('-');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
+    crate::vocab::kebab(operation)
 }

@@ -1,13 +1,108 @@
-//! The whole comparison of one case: response, error, body, state, token and sign-in.
+//! The whole comparison of one call: response, error, body, state, token and sign-in, against
+//! each acceptable outcome of its `then`.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::body::{check_code_delivery, check_success_body, describe};
 use super::state::check_state;
-use super::{Mismatch, Observed, Probe};
-use crate::case::fixture::{SignInAfter, SimpleState, StateExpectation, Then, TokenAfter};
-use crate::wire::CONTENT_TYPE;
+use super::{Mismatch, Observed, Probe, Tier};
+use crate::case::fixture::{
+    Outcome, SignInAfter, SimpleState, StateExpectation, Then, TokenAfter, UserAttributesAfter,
+};
+use crate::vocab::Operation;
+use crate::wire::{CONTENT_TYPE, Response};
 
-/// Compare what was observed with `then` (placeholders already expanded).
-pub fn evaluate(operation: &str, then: &Then, observed: &Observed) -> Vec<Mismatch> {
+/// The verdict on one call: which outcome it matched, and the differences that remain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    /// The index of the matched outcome (no contract-tier mismatch), if any.
+    pub matched: Option<usize>,
+    /// The strict-tier differences from the matched outcome; or, when none matched, every
+    /// difference from the closest outcome (led by a `then` mismatch naming the alternatives
+    /// when there are several).
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// Compare what was observed with every outcome of `then` (placeholders already expanded).
+/// The observation passes if one outcome holds at the contract tier; among those, the one
+/// with the fewest strict differences is the match.
+pub fn evaluate(operation: Operation, then: &Then, observed: &Observed) -> Judgement {
+    let judged: Vec<Vec<Mismatch>> = then
+        .outcomes
+        .iter()
+        .map(|o| evaluate_outcome(operation, o, observed))
+        .collect();
+    let contract = |m: &[Mismatch]| m.iter().filter(|x| x.tier == Tier::Contract).count();
+    if let Some((i, m)) = judged
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| contract(m) == 0)
+        .min_by_key(|(_, m)| m.len())
+    {
+        return Judgement {
+            matched: Some(i),
+            mismatches: m.clone(),
+        };
+    }
+    // None matched: report the closest, preferring one whose status the target did answer.
+    let status = observed.response.as_ref().ok().map(|r| r.status);
+    let (closest, mut mismatches) = judged
+        .into_iter()
+        .enumerate()
+        .min_by_key(|(i, m)| {
+            let status_ok = status.is_some_and(|s| then.outcomes[*i].status.accepts(&s));
+            (!status_ok, contract(m))
+        })
+        .unwrap_or((0, Vec::new()));
+    if then.outcomes.len() > 1 {
+        let shown: Vec<String> = then.outcomes.iter().map(summary).collect();
+        mismatches.insert(
+            0,
+            Mismatch::contract(
+                "then",
+                format!("one of {} outcomes: {}", shown.len(), shown.join("; or ")),
+                format!(
+                    "none matched; the differences from the closest, outcome {} ({}), follow",
+                    closest + 1,
+                    shown[closest]
+                ),
+            ),
+        );
+    }
+    Judgement {
+        matched: None,
+        mismatches,
+    }
+}
+
+/// One line naming an outcome: `400 InvalidParameterException, nothing changed`.
+fn summary(o: &Outcome) -> String {
+    let statuses: Vec<String> = o.status.as_slice().iter().map(u16::to_string).collect();
+    let mut s = statuses.join("/");
+    if let Some(e) = &o.error {
+        s.push(' ');
+        s.push_str(&e.as_slice().join("/"));
+    }
+    match &o.state {
+        Some(StateExpectation::Simple(SimpleState::Unchanged)) => s.push_str(", nothing changed"),
+        Some(StateExpectation::Simple(SimpleState::Deleted)) => s.push_str(", the user deleted"),
+        Some(StateExpectation::Attributes(a)) => {
+            let mut names: Vec<&str> = a.attributes.keys().map(String::as_str).collect();
+            names.extend(a.absent.iter().map(String::as_str));
+            s.push_str(&format!(", {} changed", names.join(", ")));
+        }
+        None if o.error.is_some() => s.push_str(", nothing changed"),
+        None => {}
+    }
+    s
+}
+
+/// Compare what was observed with one outcome.
+pub fn evaluate_outcome(
+    operation: Operation,
+    then: &Outcome,
+    observed: &Observed,
+) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let resp = match &observed.response {
         Ok(r) => r,
@@ -68,9 +163,17 @@ pub fn evaluate(operation: &str, then: &Then, observed: &Observed) -> Vec<Mismat
             }
         }
         (_, true) if statuses.iter().any(|s| (200..300).contains(s)) => {
-            check_success_body(operation, &resp.body, then.strict.body.is_some(), &mut out);
+            check_success_body(
+                operation.name(),
+                &resp.body,
+                then.strict.body.is_some(),
+                &mut out,
+            );
             if let Some(cd) = &then.code_delivery {
                 check_code_delivery(&resp.body, cd, &mut out);
+            }
+            if then.user_attributes == Some(UserAttributesAfter::AsStored) {
+                returned_attributes(resp, &observed.before, &mut out);
             }
         }
         _ => {} // Status already reported as a contract mismatch.
@@ -135,6 +238,43 @@ pub fn evaluate(operation: &str, then: &Then, observed: &Observed) -> Vec<Mismat
         );
     }
     out
+}
+
+/// The `UserAttributes` of a response must be the stored ones (as AdminGetUser read them
+/// before the call; reading changes nothing).
+fn returned_attributes(
+    resp: &Response,
+    stored: &Probe<Option<BTreeMap<String, String>>>,
+    out: &mut Vec<Mismatch>,
+) {
+    let stored = match stored {
+        Probe::Seen(s) => s.clone().unwrap_or_default(),
+        Probe::Unknown(why) => {
+            out.push(Mismatch::contract(
+                "user_attributes",
+                "the stored attributes",
+                format!("could not read the user back: {why}"),
+            ));
+            return;
+        }
+        Probe::NotChecked => return,
+    };
+    let shown = resp
+        .json()
+        .map(|b| crate::wire::attributes_of(&b, "UserAttributes"))
+        .unwrap_or_default();
+    let names: BTreeSet<&String> = shown.keys().chain(stored.keys()).collect();
+    for name in names {
+        let (s, g) = (stored.get(name), shown.get(name));
+        if s != g {
+            let show = |v: Option<&String>| v.map_or("absent".to_string(), |v| format!("{v:?}"));
+            out.push(Mismatch::contract(
+                format!("user_attributes.{name}"),
+                show(s),
+                show(g),
+            ));
+        }
+    }
 }
 
 fn probe(p: &Probe<bool>, field: &str, want: bool, yes: &str, no: &str, out: &mut Vec<Mismatch>) {

@@ -9,7 +9,7 @@ pub mod evaluate;
 pub mod observed;
 pub mod state;
 
-pub use evaluate::evaluate;
+pub use evaluate::{Judgement, evaluate, evaluate_outcome};
 pub use observed::{Observed, Probe};
 
 use serde::{Deserialize, Serialize};
@@ -117,6 +117,8 @@ pub enum Verdict {
     Skip,
     /// The harness could not run the case.
     Error,
+    /// The run was interrupted (Ctrl-C) while the case was running: not judged.
+    Interrupted,
 }
 
 impl Verdict {
@@ -140,6 +142,7 @@ impl Verdict {
             Verdict::KnownGap => "known-gap",
             Verdict::Skip => "skip",
             Verdict::Error => "error",
+            Verdict::Interrupted => "interrupted",
         }
     }
 
@@ -148,14 +151,18 @@ impl Verdict {
         matches!(self, Verdict::Fail) || (strict && self == Verdict::NonStrict)
     }
 
+    /// How many verdicts there are.
+    pub const COUNT: usize = 7;
+
     /// All verdicts in report order.
-    pub const ALL: [Verdict; 6] = [
+    pub const ALL: [Verdict; Verdict::COUNT] = [
         Verdict::Pass,
         Verdict::NonStrict,
         Verdict::Fail,
         Verdict::KnownGap,
         Verdict::Skip,
         Verdict::Error,
+        Verdict::Interrupted,
     ];
 }
 

@@ -51,12 +51,11 @@ pub fn list(a: ListArgs) -> anyhow::Result<Outcome> {
     let Selection { cases, properties } = select(a.fixtures, &a.filter, parts)?;
     for c in &cases {
         if a.json {
-            let f = &c.fixture;
             let line = serde_json::json!({"id": c.id, "operation": c.operation(), "group": c.group(),
-                "title": f.title, "evidence": f.evidence.level, "needs": f.needs});
+                "title": c.title, "evidence": c.evidence.level, "needs": c.needs});
             println!("{line}");
         } else {
-            println!("{:<70} {}", c.id, c.fixture.title);
+            println!("{:<70} {}", c.id, c.title);
         }
     }
     for p in &properties {

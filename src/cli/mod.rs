@@ -6,6 +6,7 @@ mod record;
 mod report;
 mod run;
 mod serve;
+mod target;
 
 use std::path::PathBuf;
 

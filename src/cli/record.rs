@@ -13,10 +13,12 @@ use anyhow::bail;
 use clap::Args;
 
 use super::Outcome;
-use super::run::{RunArgs, TargetArgs, run_or_record};
+use super::list::Parts;
+use super::target::TargetArgs;
 use cognito_conformance::check::Verdict;
-use cognito_conformance::run::RunResult;
-use cognito_conformance::snapshot::{Golden, GoldenStore, Info, Provenance};
+use cognito_conformance::run::{RunOptions, RunResult, case_jobs, run};
+use cognito_conformance::snapshot::{Golden, GoldenStore, Goldens, Info, Provenance};
+use cognito_conformance::vocab::TargetKind;
 
 /// Who writes the files (insta's `source` header).
 const WRITER: &str = "cognito-conformance record";
@@ -54,23 +56,43 @@ pub enum Source {
 }
 
 pub async fn record(a: RecordArgs) -> anyhow::Result<Outcome> {
-    let run = RunArgs {
-        target: a.target,
-        snapshots: a.snapshots,
-        ..RunArgs::default()
+    // Generated properties have no golden: recording runs the fixtures only.
+    let selection = a.target.select(Parts {
+        fixtures: true,
+        generated: false,
+    })?;
+    let store = GoldenStore::new(super::snapshots_dir(
+        a.snapshots.clone(),
+        a.target.fixtures.as_deref(),
+    ));
+    // Recording compares with nothing: it writes what it sees.
+    let target = a.target.connect(Goldens::none()).await?;
+    let ctx = target.connected.ctx.clone();
+    let source = match source(ctx.target.kind, ctx.provisioner.admin().region()) {
+        Ok(s) => s,
+        Err(e) => {
+            target.shutdown().await;
+            return Err(e);
+        }
     };
-    run_or_record(run, Some(Recording { accept: a.accept })).await
+    let opts = RunOptions {
+        concurrency: a.target.concurrency.into(),
+        ..RunOptions::default()
+    };
+    let result = run(case_jobs(selection.cases), ctx, &opts, &mut []).await;
+    target.shutdown().await;
+    write(&Recording { accept: a.accept }, &store, &source, &result?)
 }
 
-/// The source of a target kind (`reference`, `aws`, `loopback`, `remote`).
-pub fn source(kind: &str, region: &str) -> anyhow::Result<Source> {
+/// The source of a target kind.
+pub fn source(kind: TargetKind, region: &str) -> anyhow::Result<Source> {
     match kind {
-        "reference" => Ok(Source::Reference),
-        "aws" => Ok(Source::Aws {
+        TargetKind::Reference => Ok(Source::Reference),
+        TargetKind::Aws => Ok(Source::Aws {
             region: region.to_string(),
             date: today(),
         }),
-        _ => bail!(
+        TargetKind::Loopback | TargetKind::Remote => bail!(
             "record writes goldens from real Cognito or the embedded reference only; this endpoint is neither (an emulator's behaviour is what the goldens judge, so it cannot be the source of them)"
         ),
     }
@@ -160,8 +182,11 @@ mod tests {
 
     #[test]
     fn only_the_reference_and_real_aws_are_sources() {
-        assert_eq!(source("reference", "us-east-1").unwrap(), Source::Reference);
-        match source("aws", "eu-west-1").unwrap() {
+        assert_eq!(
+            source(TargetKind::Reference, "us-east-1").unwrap(),
+            Source::Reference
+        );
+        match source(TargetKind::Aws, "eu-west-1").unwrap() {
             Source::Aws { region, date } => {
                 assert_eq!(region, "eu-west-1");
                 assert_eq!(date.len(), 10, "{date}");
@@ -169,8 +194,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let e = source("loopback", "us-east-1").unwrap_err().to_string();
+        let e = source(TargetKind::Loopback, "us-east-1")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("emulator"), "{e}");
-        assert!(source("remote", "us-east-1").is_err());
+        assert!(source(TargetKind::Remote, "us-east-1").is_err());
     }
 }

@@ -18,6 +18,7 @@ use super::text::{regex, within};
 use crate::contract::Model;
 use crate::contract::rules::{is_email, is_phone};
 use crate::contract::schema::{AttributeDef, DataType, PoolSchema, WriteScope};
+use crate::vocab::RuleId;
 
 /// One `{Name, Value}` of a write; `None` leaves `Value` out.
 pub type Write = (String, Option<String>);
@@ -153,69 +154,30 @@ pub fn valid_writes(schema: &PoolSchema, scope: &WriteScope) -> BoxedStrategy<Ve
         .boxed()
 }
 
-/// The attribute rules of `contract::rules` a write or delete can break, one at a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Rule {
-    /// An attribute the schema lacks (a custom one without its `custom:` prefix included).
-    NotInSchema,
-    /// `sub`.
-    Sub,
-    /// An immutable attribute.
-    Immutable,
-    /// A mutable attribute outside the app client's write scope.
-    ClientNotAllowed,
-    /// A required attribute blanked (update) or deleted.
-    Required,
-    /// A custom string outside its length constraints.
-    CustomStringLength,
-    /// A malformed e-mail address.
-    InvalidEmail,
-    /// A malformed phone number.
-    InvalidPhoneNumber,
-    /// A write without a value.
-    ValueMissing,
-}
+/// The attribute rules a generated write or delete breaks, one at a time (an alias conflict
+/// needs a second user holding the value, so fixtures cover it).
+pub const GENERATED_RULES: [RuleId; 9] = [
+    RuleId::NotInSchema,
+    RuleId::Sub,
+    RuleId::Immutable,
+    RuleId::ClientNotAllowed,
+    RuleId::Required,
+    RuleId::CustomStringLength,
+    RuleId::InvalidEmail,
+    RuleId::InvalidPhoneNumber,
+    RuleId::ValueMissing,
+];
 
-impl Rule {
-    /// Every rule, in the order the rules check them.
-    pub const ALL: [Rule; 9] = [
-        Rule::NotInSchema,
-        Rule::Sub,
-        Rule::Immutable,
-        Rule::ClientNotAllowed,
-        Rule::Required,
-        Rule::CustomStringLength,
-        Rule::InvalidEmail,
-        Rule::InvalidPhoneNumber,
-        Rule::ValueMissing,
-    ];
-
-    /// Kebab-case name (the evidence labels of `property::evidence`).
-    pub fn label(self) -> &'static str {
-        match self {
-            Rule::NotInSchema => "not-in-schema",
-            Rule::Sub => "sub",
-            Rule::Immutable => "immutable",
-            Rule::ClientNotAllowed => "client-not-allowed",
-            Rule::Required => "required",
-            Rule::CustomStringLength => "custom-string-length",
-            Rule::InvalidEmail => "invalid-email",
-            Rule::InvalidPhoneNumber => "invalid-phone-number",
-            Rule::ValueMissing => "value-missing",
-        }
-    }
-
-    /// Whether DeleteUserAttributes can break it (a delete has no value to get wrong).
-    pub fn applies_to_delete(self) -> bool {
-        matches!(
-            self,
-            Rule::NotInSchema
-                | Rule::Sub
-                | Rule::Immutable
-                | Rule::ClientNotAllowed
-                | Rule::Required
-        )
-    }
+/// Whether DeleteUserAttributes can break `rule` (a delete has no value to get wrong).
+pub fn applies_to_delete(rule: RuleId) -> bool {
+    matches!(
+        rule,
+        RuleId::NotInSchema
+            | RuleId::Sub
+            | RuleId::Immutable
+            | RuleId::ClientNotAllowed
+            | RuleId::Required
+    )
 }
 
 /// Names the schema lacks: model-valid attribute names, or a custom attribute's bare name.
@@ -256,7 +218,7 @@ fn names_where(
 pub fn faulty_write(
     schema: &PoolSchema,
     scope: &WriteScope,
-    rule: Rule,
+    rule: RuleId,
 ) -> Option<BoxedStrategy<Write>> {
     let printable = within(None, 1, Some(20));
     let with_value = |names: BoxedStrategy<String>| {
@@ -267,15 +229,15 @@ pub fn faulty_write(
     let mine = writable(schema, scope);
     let has = |name: &str| mine.iter().any(|d| d.name == name);
     match rule {
-        Rule::NotInSchema => Some(with_value(unknown_names(schema)?)),
-        Rule::Sub => Some(with_value(names_where(schema, |d| d.name == "sub")?)),
-        Rule::Immutable => Some(with_value(names_where(schema, |d| {
+        RuleId::NotInSchema => Some(with_value(unknown_names(schema)?)),
+        RuleId::Sub => Some(with_value(names_where(schema, |d| d.name == "sub")?)),
+        RuleId::Immutable => Some(with_value(names_where(schema, |d| {
             !d.mutable && d.name != "sub"
         })?)),
-        Rule::ClientNotAllowed => Some(with_value(names_where(schema, |d| {
+        RuleId::ClientNotAllowed => Some(with_value(names_where(schema, |d| {
             d.mutable && !scope.allows(&d.name) && !d.name.ends_with("_verified")
         })?)),
-        Rule::Required => {
+        RuleId::Required => {
             let names: Vec<String> = mine
                 .iter()
                 .filter(|d| d.required)
@@ -287,7 +249,7 @@ pub fn faulty_write(
                     .boxed()
             })
         }
-        Rule::CustomStringLength => {
+        RuleId::CustomStringLength => {
             let mut options: Vec<BoxedStrategy<Write>> = Vec::new();
             for d in mine.iter().filter(|d| d.name.starts_with("custom:")) {
                 let name = d.name.clone();
@@ -312,7 +274,7 @@ pub fn faulty_write(
             }
             (!options.is_empty()).then(|| proptest::strategy::Union::new(options).boxed())
         }
-        Rule::InvalidEmail => has("email").then(|| {
+        RuleId::InvalidEmail => has("email").then(|| {
             prop_oneof![
                 regex("[a-z0-9]{1,12}"),
                 regex("[a-z0-9]{1,8}@[a-z0-9]{1,8}@[a-z]{1,8}"),
@@ -323,7 +285,7 @@ pub fn faulty_write(
             .prop_map(|v| ("email".to_string(), Some(v)))
             .boxed()
         }),
-        Rule::InvalidPhoneNumber => has("phone_number").then(|| {
+        RuleId::InvalidPhoneNumber => has("phone_number").then(|| {
             prop_oneof![
                 regex("[0-9]{3}-[0-9]{4}"),
                 regex("[1-9][0-9]{9}"),
@@ -334,7 +296,7 @@ pub fn faulty_write(
             .prop_map(|v| ("phone_number".to_string(), Some(v)))
             .boxed()
         }),
-        Rule::ValueMissing => {
+        RuleId::ValueMissing => {
             let names: Vec<String> = mine.iter().map(|d| d.name.clone()).collect();
             (!names.is_empty()).then(|| {
                 proptest::sample::select(names)
@@ -342,6 +304,8 @@ pub fn faulty_write(
                     .boxed()
             })
         }
+        // Needs a second user holding the value: fixtures cover it.
+        RuleId::AliasExists => None,
     }
 }
 
@@ -349,16 +313,18 @@ pub fn faulty_write(
 pub fn faulty_delete(
     schema: &PoolSchema,
     scope: &WriteScope,
-    rule: Rule,
+    rule: RuleId,
 ) -> Option<BoxedStrategy<String>> {
     match rule {
-        Rule::NotInSchema => unknown_names(schema),
-        Rule::Sub => names_where(schema, |d| d.name == "sub"),
-        Rule::Immutable => names_where(schema, |d| !d.mutable && d.name != "sub"),
-        Rule::ClientNotAllowed => names_where(schema, |d| {
+        RuleId::NotInSchema => unknown_names(schema),
+        RuleId::Sub => names_where(schema, |d| d.name == "sub"),
+        RuleId::Immutable => names_where(schema, |d| !d.mutable && d.name != "sub"),
+        RuleId::ClientNotAllowed => names_where(schema, |d| {
             d.mutable && !scope.allows(&d.name) && !d.name.ends_with("_verified")
         }),
-        Rule::Required => names_where(schema, |d| d.required && d.mutable && scope.allows(&d.name)),
+        RuleId::Required => {
+            names_where(schema, |d| d.required && d.mutable && scope.allows(&d.name))
+        }
         _ => None,
     }
 }
@@ -414,7 +380,7 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for scope in scopes() {
             let good = valid_writes(&schema, &scope);
-            for rule in Rule::ALL {
+            for rule in RuleId::ALL {
                 let Some(bad) = faulty_write(&schema, &scope, rule) else {
                     continue;
                 };
@@ -446,7 +412,7 @@ mod tests {
         }
         assert_eq!(
             seen.len(),
-            Rule::ALL.len(),
+            RuleId::ALL.len(),
             "every rule can be broken by some client"
         );
     }
@@ -461,12 +427,12 @@ mod tests {
                 .map(|d| d.name.clone())
                 .collect();
             assert!(plan_delete(&schema, Actor::Client(&scope), &user(), &names).is_ok());
-            for rule in Rule::ALL {
+            for rule in RuleId::ALL {
                 let bad = faulty_delete(&schema, &scope, rule);
                 assert!(
                     bad.is_some()
                         || !rule.applies_to_delete()
-                        || (rule == Rule::ClientNotAllowed && scope == WriteScope::All),
+                        || (rule == RuleId::ClientNotAllowed && scope == WriteScope::All),
                     "{rule:?}"
                 );
                 let Some(bad) = bad else { continue };

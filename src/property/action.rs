@@ -10,6 +10,7 @@ use crate::case::fixture::{Given, When};
 use crate::generate::ACCESS_TOKEN;
 use crate::generate::attributes::Write;
 use crate::text::{compress, escape_controls};
+use crate::vocab::Operation;
 
 /// One call made with the user's token.
 #[derive(Clone)]
@@ -45,14 +46,14 @@ pub enum Action {
 
 impl Action {
     /// The operation called.
-    pub fn operation(&self) -> &str {
+    pub fn operation(&self) -> Operation {
         match self {
-            Action::Update { .. } => "UpdateUserAttributes",
-            Action::DeleteAttributes { .. } => "DeleteUserAttributes",
-            Action::DeleteUser => "DeleteUser",
-            Action::GetUser => "GetUser",
-            Action::GlobalSignOut => "GlobalSignOut",
-            Action::Raw { when, .. } => &when.operation,
+            Action::Update { .. } => Operation::UpdateUserAttributes,
+            Action::DeleteAttributes { .. } => Operation::DeleteUserAttributes,
+            Action::DeleteUser => Operation::DeleteUser,
+            Action::GetUser => Operation::GetUser,
+            Action::GlobalSignOut => Operation::GlobalSignOut,
+            Action::Raw { when, .. } => when.operation,
         }
     }
 
@@ -96,7 +97,7 @@ impl Action {
         match self {
             Action::Raw { when, .. } => when.clone(),
             other => When {
-                operation: other.operation().to_string(),
+                operation: other.operation(),
                 body: None,
                 raw_body: other.body().map(|b| b.to_string()),
                 headers: BTreeMap::new(),
@@ -191,7 +192,7 @@ mod tests {
         let d = Action::DeleteAttributes {
             names: vec!["name".into()],
         };
-        assert_eq!(d.operation(), "DeleteUserAttributes");
+        assert_eq!(d.operation(), Operation::DeleteUserAttributes);
         assert_eq!(
             format!("{d:?}"),
             r#"DeleteUserAttributes {"UserAttributeNames":["name"],"AccessToken":"{{access_token}}"}"#
@@ -202,7 +203,7 @@ mod tests {
     fn debug_stays_on_one_line_per_call() {
         let raw = Action::Raw {
             when: When {
-                operation: "DeleteUser".into(),
+                operation: Operation::DeleteUser,
                 body: None,
                 raw_body: Some("{\"Access\u{1}Token\":1}".into()),
                 headers: Default::default(),

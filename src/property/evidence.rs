@@ -3,8 +3,9 @@
 //! failure cites its evidence like every other fixture.
 
 use crate::case::fixture::Evidence;
-use crate::contract::rules::{RuleError, UNAUTHORIZED_WRITE};
+use crate::contract::rules::RuleError;
 use crate::vocab::EvidenceLevel;
+use crate::vocab::RuleId;
 
 /// Evidence with the requirement it supports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,31 +150,25 @@ pub struct Rule {
     pub cite: Cite,
 }
 
-/// The rule behind a refusal, recognised by its message (the texts are `contract::rules`'s).
+/// The rule behind a refusal: the rule the contract names, never recovered from a message.
 pub fn rule(e: &RuleError) -> Rule {
-    let msg = e.to_string();
-    rule_where(|(needle, ..)| msg.contains(needle))
+    rule_of(e.rule)
 }
 
-/// The rule with this label (`immutable`...).
-pub fn rule_labelled(label: &str) -> Rule {
-    rule_where(|(_, l, ..)| *l == label)
-}
-
-fn rule_where(pick: impl Fn(&&RuleRow) -> bool) -> Rule {
-    let (label, phrase, level, source, requirement) = RULES
+/// The citation of an attribute rule.
+pub fn rule_of(id: RuleId) -> Rule {
+    let (phrase, level, source, requirement) = RULES
         .iter()
-        .find(pick)
-        .map(|(_, l, p, lv, s, r)| (*l, *p, *lv, *s, *r))
+        .find(|(r, ..)| *r == id)
+        .map(|(_, p, lv, s, r)| (*p, *lv, *s, *r))
         .unwrap_or((
-            "attribute-rule",
             "a write the attribute rules forbid",
             EvidenceLevel::Inferred,
             "inferred: contract/rules.rs",
             "Writes the attribute rules forbid are refused and change nothing.",
         ));
     Rule {
-        label,
+        label: id.label(),
         phrase,
         cite: Cite::new(level, source, requirement),
     }
@@ -192,8 +187,7 @@ pub fn mirrored(update: &Cite) -> Cite {
 }
 
 type RuleRow = (
-    &'static str,
-    &'static str,
+    RuleId,
     &'static str,
     EvidenceLevel,
     &'static str,
@@ -202,72 +196,63 @@ type RuleRow = (
 
 const RULES: &[RuleRow] = &[
     (
-        "Attribute does not exist in the schema",
-        "not-in-schema",
+        RuleId::NotInSchema,
         "an attribute the pool's schema lacks",
         EvidenceLevel::Observed,
         "iampanupat/CS499-AlphanahBackend AccountServiceUnitTest; aws-amplify/amplify-js#2167 (AdminUpdateUserAttributes and SignUp variants)",
         "Only attributes of the pool's schema exist (custom ones carry the custom: prefix); naming another is refused with InvalidParameterException and nothing changes.",
     ),
     (
-        "non-mutable attribute sub",
-        "sub",
+        RuleId::Sub,
         "the attribute sub",
         EvidenceLevel::Observed,
         "iampanupat/CS499-AlphanahBackend AccountServiceUnitTest (AdminUpdateUserAttributes variant)",
         "sub identifies the user and can never change; the request is refused and nothing changes.",
     ),
     (
-        "Attribute cannot be updated",
-        "immutable",
+        RuleId::Immutable,
         "an immutable attribute",
         EvidenceLevel::Observed,
         "iampanupat/CS499-AlphanahBackend AccountServiceUnitTest; aws-amplify/amplify-swift#3981",
         "Attributes marked immutable in the pool schema can only be set at sign-up; the request is refused and nothing changes.",
     ),
     (
-        UNAUTHORIZED_WRITE,
-        "client-not-allowed",
+        RuleId::ClientNotAllowed,
         "an attribute outside the app client's write permissions",
         EvidenceLevel::Documented,
         "developer guide (user pool attributes, app client write permissions); message observed on SignUp in aws/aws-sdk-js#1084",
         "An app client may only write the attributes in its WriteAttributes; any other is refused with NotAuthorizedException and nothing changes.",
     ),
     (
-        "Required attribute cannot be deleted",
-        "required",
+        RuleId::Required,
         "removing a required attribute",
         EvidenceLevel::Observed,
         "aws-amplify/aws-sdk-ios#4251",
         "A required attribute cannot be removed (a blank value or a delete); the request is refused and nothing changes.",
     ),
     (
-        "String must be no",
-        "custom-string-length",
+        RuleId::CustomStringLength,
         "a custom string outside its length constraints",
         EvidenceLevel::Observed,
         "iampanupat/CS499-AlphanahBackend AccountServiceUnitTest (AdminUpdateUserAttributes variant)",
         "A custom string attribute must respect its StringAttributeConstraints; a value out of bounds is refused and nothing changes.",
     ),
     (
-        "Invalid email address format",
-        "invalid-email",
+        RuleId::InvalidEmail,
         "a malformed e-mail address",
         EvidenceLevel::Observed,
         "iampanupat/CS499-AlphanahBackend AccountServiceUnitTest; aws-amplify/amplify-js#4176",
         "email must be an e-mail address; anything else is refused and nothing changes.",
     ),
     (
-        "Invalid phone number format",
-        "invalid-phone-number",
+        RuleId::InvalidPhoneNumber,
         "a malformed phone number",
         EvidenceLevel::Observed,
         "iampanupat/CS499-AlphanahBackend AccountServiceUnitTest; aws-amplify/amplify-js#8274",
         "phone_number must be in E.164 format (+ and up to 15 digits); anything else is refused and nothing changes.",
     ),
     (
-        "must not be null",
-        "value-missing",
+        RuleId::ValueMissing,
         "an attribute without a value",
         EvidenceLevel::Observed,
         "iampanupat/CS499-AlphanahBackend AccountServiceUnitTest (AdminUpdateUserAttributes variant)",
@@ -283,26 +268,33 @@ mod tests {
     use crate::contract::rules::{Actor, Change, plan_update};
     use crate::contract::schema::{PoolSchema, WriteScope};
 
-    /// Every refusal the rules can produce is recognised (no fallback label).
+    /// Every rule the generator breaks has its own citation (no fallback), and the contract
+    /// names the rule of each refusal by id.
     #[test]
-    fn every_rule_message_is_recognised() {
+    fn every_generated_rule_is_cited_and_named_by_id() {
+        for id in crate::generate::attributes::GENERATED_RULES {
+            assert!(
+                RULES.iter().any(|(r, ..)| *r == id),
+                "{id:?} has no citation"
+            );
+        }
         let def = crate::target::provision::pool_definition("p", Default::default(), "t");
         let schema = PoolSchema::from_create_input(def.as_object().unwrap()).unwrap();
         let scope = WriteScope::Only(["name".to_string()].into());
         let user = BTreeMap::from([("email".to_string(), "a@b.c".to_string())]);
-        let writes: [(&str, Option<&str>); 9] = [
-            ("nope", Some("x")),
-            ("sub", Some("x")),
-            ("custom:badge", Some("x")),
-            ("nickname", Some("x")),
-            ("email", Some("")),
-            ("custom:tier", Some("ab")),
-            ("email", Some("no-at-sign")),
-            ("phone_number", Some("555")),
-            ("name", None),
+        let writes: [(&str, Option<&str>, RuleId); 9] = [
+            ("nope", Some("x"), RuleId::NotInSchema),
+            ("sub", Some("x"), RuleId::Sub),
+            ("custom:badge", Some("x"), RuleId::Immutable),
+            ("nickname", Some("x"), RuleId::ClientNotAllowed),
+            ("email", Some(""), RuleId::Required),
+            ("custom:tier", Some("ab"), RuleId::CustomStringLength),
+            ("email", Some("no-at-sign"), RuleId::InvalidEmail),
+            ("phone_number", Some("555"), RuleId::InvalidPhoneNumber),
+            ("name", None, RuleId::ValueMissing),
         ];
-        for (i, (n, v)) in writes.iter().enumerate() {
-            let actor = if i == 3 {
+        for (n, v, want) in writes {
+            let actor = if want == RuleId::ClientNotAllowed {
                 Actor::Client(&scope)
             } else {
                 Actor::Admin
@@ -312,7 +304,8 @@ mod tests {
                 value: v.map(str::to_string),
             };
             let e = plan_update(&schema, actor, &user, &[change], &|_, _| false).unwrap_err();
-            assert_ne!(rule(&e).label, "attribute-rule", "{e}");
+            assert_eq!(e.rule, want, "{e}");
+            assert_eq!(rule(&e).label, want.label());
         }
     }
 }

@@ -11,13 +11,12 @@
 //! `--save-failures`) written as a regression fixture under `fixtures/generated/`.
 
 pub mod action;
+pub mod case;
 pub mod evidence;
-pub mod exec;
+pub mod job;
 pub mod machine;
 pub mod oracle;
-pub mod runner;
 pub mod save;
-mod schedule;
 pub mod strategies;
 
 use std::fmt;
@@ -27,14 +26,16 @@ use std::sync::atomic::AtomicUsize;
 
 use proptest::strategy::{BoxedStrategy, Strategy};
 
-pub use runner::{Stats, run_property, run_property_with_stats};
-pub use schedule::{INDEX_SPAN, run_all};
+pub use job::{PropertyJob, run_property};
 
-use crate::case::{COVERED_OPERATIONS, GENERATED_DIR, operation_dir};
-use crate::generate::attributes::Rule;
+use crate::case::{GENERATED_DIR, operation_dir};
+use crate::generate::attributes::{GENERATED_RULES, applies_to_delete};
 use crate::generate::invalid::{Constraint, Fault, constraints};
 use crate::generate::shape::bounds;
+use crate::run::Job;
 use crate::vocab::EvidenceLevel;
+use crate::vocab::Operation;
+use crate::vocab::RuleId;
 use action::GenCase;
 
 /// Generated cases per property unless `--cases` says otherwise: 65 properties x 16 cases keep
@@ -72,13 +73,13 @@ enum Kind {
     /// A valid update, then GetUser.
     RoundTrip,
     /// An update breaking one attribute rule.
-    UpdateRule(Rule),
+    UpdateRule(RuleId),
     /// A valid delete.
     DeleteExact,
     /// The same valid delete twice.
     DeleteIdempotent,
     /// A delete naming an attribute one rule refuses.
-    DeleteRule(Rule),
+    DeleteRule(RuleId),
     /// DeleteUser, then GetUser and DeleteUser with the same token.
     DeleteUser,
     /// A sequence of self-service calls.
@@ -129,7 +130,10 @@ impl Property {
     pub fn strategy(&self) -> BoxedStrategy<Generated> {
         let plain =
             |s: BoxedStrategy<GenCase>| s.prop_map(|case| Generated { case, seen: None }).boxed();
-        let op = self.operation.as_str();
+        let op = self
+            .operation
+            .parse::<Operation>()
+            .unwrap_or(Operation::GetUser);
         match &self.kind {
             Kind::Invalid(c) => plain(strategies::invalid_input(op, c.clone())),
             Kind::MalformedJson => plain(strategies::protocol_fault(op, true)),
@@ -150,7 +154,8 @@ impl Property {
 /// sequences.
 pub fn catalogue() -> Vec<Property> {
     let mut out = Vec::new();
-    for op in COVERED_OPERATIONS {
+    for operation in Operation::COVERED {
+        let op = operation.name();
         for c in constraints(op) {
             let cite = if c.fault == Fault::WrongType {
                 evidence::json_types()
@@ -181,7 +186,7 @@ pub fn catalogue() -> Vec<Property> {
             format!("{op} refuses a request without its X-Amz-Target or AWS JSON content type"),
             &evidence::protocol(routing.evidence),
         ));
-        out.extend(semantic(op));
+        out.extend(semantic(operation));
     }
     let mut seq = Property::new(
         SEQUENCE,
@@ -218,9 +223,10 @@ fn constraint_title(op: &str, c: &Constraint) -> String {
 /// The operation label of the stateful sequences.
 pub const SEQUENCE: &str = "Sequence";
 
-fn semantic(op: &str) -> Vec<Property> {
-    match op {
-        "UpdateUserAttributes" => vec![Property::new(
+fn semantic(operation: Operation) -> Vec<Property> {
+    let op = operation.name();
+    match operation {
+        Operation::UpdateUserAttributes => vec![Property::new(
             op,
             "round-trip",
             Kind::RoundTrip,
@@ -228,8 +234,8 @@ fn semantic(op: &str) -> Vec<Property> {
             &evidence::update_applies(),
         )]
         .into_iter()
-        .chain(Rule::ALL.into_iter().map(|r| {
-            let rule = evidence::rule_labelled(r.label());
+        .chain(GENERATED_RULES.into_iter().map(|r| {
+            let rule = evidence::rule_of(r);
             Property::new(
                 op,
                 &format!("rule-{}", r.label()),
@@ -239,7 +245,7 @@ fn semantic(op: &str) -> Vec<Property> {
             )
         }))
         .collect(),
-        "DeleteUserAttributes" => vec![
+        Operation::DeleteUserAttributes => vec![
             Property::new(
                 op,
                 "removes-exactly-named",
@@ -257,11 +263,11 @@ fn semantic(op: &str) -> Vec<Property> {
         ]
         .into_iter()
         .chain(
-            Rule::ALL
+            GENERATED_RULES
                 .into_iter()
-                .filter(|r| r.applies_to_delete())
+                .filter(|r| applies_to_delete(*r))
                 .map(|r| {
-                    let rule = evidence::rule_labelled(r.label());
+                    let rule = evidence::rule_of(r);
                     Property::new(
                         op,
                         &format!("rule-{}", r.label()),
@@ -272,7 +278,7 @@ fn semantic(op: &str) -> Vec<Property> {
                 }),
         )
         .collect(),
-        "DeleteUser" => vec![Property::new(
+        Operation::DeleteUser => vec![Property::new(
             op,
             "deletes-user",
             Kind::DeleteUser,
@@ -317,6 +323,18 @@ impl Default for Settings {
             no_shrink: Default::default(),
         }
     }
+}
+
+/// The jobs of a plan, for the run's scheduler.
+pub fn jobs(plan: &Plan) -> Vec<std::sync::Arc<dyn Job>> {
+    let settings = std::sync::Arc::new(plan.settings.clone());
+    plan.properties
+        .iter()
+        .map(|p| {
+            std::sync::Arc::new(PropertyJob::new(p.clone(), settings.clone()))
+                as std::sync::Arc<dyn Job>
+        })
+        .collect()
 }
 
 /// Properties and how to run them.

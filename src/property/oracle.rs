@@ -17,7 +17,8 @@ use serde_json::Value;
 use super::action::Action;
 use super::evidence::{self, Cite};
 use crate::case::fixture::{
-    AttributeState, CodeDelivery, Given, OneOrMany, SimpleState, StateExpectation, Then,
+    AttributeState, CodeDelivery, Given, OneOrMany, Outcome, SimpleState, StateExpectation, Then,
+    UserAttributesAfter,
 };
 use crate::contract::json_types::check_json_types;
 use crate::contract::rules::{Actor, Change, RuleError, plan_delete, plan_update};
@@ -27,7 +28,7 @@ use crate::generate::protocol::{self, Accepted};
 use crate::generate::{ACCESS_TOKEN, USERNAME, concretize};
 use crate::target::provision::{RESTRICTED_WRITE_ATTRIBUTES, pool_definition};
 use crate::text::abbreviate;
-use crate::vocab::{ClientKind, PoolKind};
+use crate::vocab::{ClientKind, Operation, PoolKind};
 
 /// The pool and app client a case runs in, as the contract sees them.
 #[derive(Debug, Clone)]
@@ -140,15 +141,13 @@ pub struct Expectation {
     pub title: String,
     /// The model after the call.
     pub after: UserModel,
-    /// GetUser: its attributes must be the stored ones.
-    pub get_user: bool,
 }
 
 /// What the contract says `action` does to `user` in `pool`.
 pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectation {
-    let op = action.operation().to_string();
+    let op = action.operation();
     let when = action.when();
-    if let Some(fault) = protocol::classify(&op, &when) {
+    if let Some(fault) = protocol::classify(op.name(), &when) {
         let label = fault.label();
         return refused(
             user,
@@ -175,7 +174,7 @@ pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectatio
             format!("{op} request whose body is not JSON is rejected and changes nothing"),
         );
     };
-    if let Err(m) = check_json_types(&op, &concrete) {
+    if let Err(m) = check_json_types(op.name(), &concrete) {
         return refused(
             user,
             error_then(&["SerializationException"], Some(m.message.clone())),
@@ -191,7 +190,7 @@ pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectatio
             ),
         );
     }
-    let violations = validate_input(&op, &concrete);
+    let violations = validate_input(op.name(), &concrete);
     if let Some(first) = violations.first() {
         return refused(
             user,
@@ -246,15 +245,15 @@ pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectatio
         }
         TokenModel::Valid => {}
     }
-    operate(pool, user, &op, &template)
+    operate(pool, user, op, &template)
 }
 
 /// The operation itself, on a well-formed request with a valid token.
-fn operate(pool: &PoolModel, user: &UserModel, op: &str, body: &Value) -> Expectation {
+fn operate(pool: &PoolModel, user: &UserModel, op: Operation, body: &Value) -> Expectation {
     let actor = Actor::Client(&pool.scope);
     let nobody: &dyn Fn(&str, &str) -> bool = &|_, _| false;
     match op {
-        "UpdateUserAttributes" => {
+        Operation::UpdateUserAttributes => {
             let changes = changes_of(body);
             match plan_update(&pool.schema, actor, &user.attributes, &changes, nobody) {
                 Err(e) => rule_refusal(user, op, &e),
@@ -288,7 +287,7 @@ fn operate(pool: &PoolModel, user: &UserModel, op: &str, body: &Value) -> Expect
                 }
             }
         }
-        "DeleteUserAttributes" => {
+        Operation::DeleteUserAttributes => {
             let names = strings_of(body, "UserAttributeNames");
             match plan_delete(&pool.schema, actor, &user.attributes, &names) {
                 Err(e) => rule_refusal(user, op, &e),
@@ -302,11 +301,11 @@ fn operate(pool: &PoolModel, user: &UserModel, op: &str, body: &Value) -> Expect
                 ),
             }
         }
-        "DeleteUser" => {
-            let mut then = Then::of_status(200);
+        Operation::DeleteUser => {
+            let mut then = Outcome::of_status(200);
             then.state = Some(StateExpectation::Simple(SimpleState::Deleted));
             Expectation {
-                then,
+                then: Then::one(then),
                 cite: evidence::delete_user(),
                 label: "deletes-user".into(),
                 title: format!("{op} deletes the signed-in user"),
@@ -314,14 +313,13 @@ fn operate(pool: &PoolModel, user: &UserModel, op: &str, body: &Value) -> Expect
                     attributes: BTreeMap::new(),
                     token: TokenModel::UserDeleted,
                 },
-                get_user: false,
             }
         }
-        "GlobalSignOut" => {
-            let mut then = Then::of_status(200);
+        Operation::GlobalSignOut => {
+            let mut then = Outcome::of_status(200);
             then.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
             Expectation {
-                then,
+                then: Then::one(then),
                 cite: evidence::revoked(),
                 label: "signs-out".into(),
                 title: format!("{op} revokes the user's tokens"),
@@ -329,16 +327,17 @@ fn operate(pool: &PoolModel, user: &UserModel, op: &str, body: &Value) -> Expect
                     attributes: user.attributes.clone(),
                     token: TokenModel::Revoked,
                 },
-                get_user: false,
             }
         }
-        _ => Expectation {
-            then: Then::of_status(200),
+        Operation::GetUser => Expectation {
+            then: Then::one(Outcome {
+                user_attributes: Some(UserAttributesAfter::AsStored),
+                ..Outcome::of_status(200)
+            }),
             cite: evidence::get_user(),
             label: "reads-user".into(),
             title: format!("{op} returns the user's stored attributes"),
             after: user.clone(),
-            get_user: true,
         },
     }
 }
@@ -368,43 +367,42 @@ fn strings_of(body: &Value, member: &str) -> Vec<String> {
         .collect()
 }
 
-fn rule_refusal(user: &UserModel, op: &str, e: &RuleError) -> Expectation {
+fn rule_refusal(user: &UserModel, op: Operation, e: &RuleError) -> Expectation {
     let rule = evidence::rule(e);
-    let (cite, label) = if op == "DeleteUserAttributes" {
+    let (cite, label) = if op == Operation::DeleteUserAttributes {
         (evidence::mirrored(&rule.cite), rule.label)
     } else {
         (rule.cite.clone(), rule.label)
     };
     refused(
         user,
-        error_then(&[e.error_type()], Some(e.to_string())),
+        error_then(&[e.error_type()], Some(e.message.clone())),
         cite,
         label,
         format!("{op} refuses {}", rule.phrase),
     )
 }
 
-fn refused(user: &UserModel, then: Then, cite: Cite, label: &str, title: String) -> Expectation {
+fn refused(user: &UserModel, then: Outcome, cite: Cite, label: &str, title: String) -> Expectation {
     Expectation {
-        then,
+        then: Then::one(then),
         cite,
         label: label.to_string(),
         title,
         after: user.clone(),
-        get_user: false,
     }
 }
 
 fn accepted(
     user: &UserModel,
-    then: Then,
+    then: Outcome,
     cite: Cite,
     label: &str,
     title: String,
     attributes: BTreeMap<String, String>,
 ) -> Expectation {
     Expectation {
-        then,
+        then: Then::one(then),
         cite,
         label: label.to_string(),
         title,
@@ -412,21 +410,20 @@ fn accepted(
             attributes,
             token: user.token,
         },
-        get_user: false,
     }
 }
 
 /// A 400 with one of `errors`; state unchanged (the default for errors).
-fn error_then(errors: &[&str], message: Option<String>) -> Then {
-    let mut then = Then::of_status(400);
+fn error_then(errors: &[&str], message: Option<String>) -> Outcome {
+    let mut then = Outcome::of_status(400);
     then.error = Some(one_or_many(errors.iter().map(|e| e.to_string()).collect()));
     then.strict.message = message;
     then.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
     then
 }
 
-fn accepted_then(a: &Accepted) -> Then {
-    let mut then = Then::of_status(400);
+fn accepted_then(a: &Accepted) -> Outcome {
+    let mut then = Outcome::of_status(400);
     then.status = one_or_many(a.statuses.clone());
     then.error = Some(one_or_many(
         a.errors.iter().map(|e| e.to_string()).collect(),
@@ -447,8 +444,8 @@ fn one_or_many<T: PartialEq>(mut v: Vec<T>) -> OneOrMany<T> {
 }
 
 /// A 200 whose state is `after`: changed and new attributes listed, removed ones absent.
-fn success_then(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Then {
-    let mut then = Then::of_status(200);
+fn success_then(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Outcome {
+    let mut then = Outcome::of_status(200);
     let attributes: BTreeMap<String, String> = after
         .iter()
         .filter(|(k, v)| before.get(*k) != Some(*v))

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::exec::StepReport;
 use super::{Property, Settings};
+use crate::case::Fixture;
 use crate::case::load::parse_case;
 use crate::case::{GENERATED_DIR, operation_dir};
 use crate::text::compress;
@@ -37,16 +37,18 @@ pub enum SaveError {
 /// Longest strict message kept in a saved fixture.
 const LONGEST_MESSAGE: usize = 4096;
 
-/// Write the failing call of `report` under `dir` (the `fixtures/generated` directory);
-/// `history` lists the calls that led to it (one line each). Returns the path.
+/// Write the failing call (as `fixture`, named after `label`: what it tests) under `dir` (the
+/// `fixtures/generated` directory); `history` lists the calls that led to it (one line each).
+/// Returns the path.
 pub fn save(
     dir: &Path,
     prop: &Property,
     settings: &Settings,
-    report: &StepReport,
+    fixture: &Fixture,
+    label: &str,
     history: &[&str],
 ) -> Result<PathBuf, SaveError> {
-    let mut fixture = report.fixture.clone();
+    let mut fixture = fixture.clone();
     fixture.when.raw_body = fixture.when.raw_body.as_deref().map(compress);
     for v in fixture.given.user.attributes.values_mut() {
         *v = compress(v);
@@ -54,21 +56,22 @@ pub fn save(
     // A message echoing a value of the model's largest size is 256 KiB of text in every
     // report of a target that differs; the contract tier (status, error type, state) is
     // what such a case is about.
-    fixture.then.strict.message = fixture
-        .then
-        .strict
-        .message
-        .take()
-        .filter(|m| m.chars().count() <= LONGEST_MESSAGE)
-        .map(|m| compress(&m));
-    if let Some(crate::case::fixture::StateExpectation::Attributes(a)) = &mut fixture.then.state {
-        for v in a.attributes.values_mut() {
-            *v = compress(v);
+    for o in &mut fixture.then.outcomes {
+        o.strict.message = o
+            .strict
+            .message
+            .take()
+            .filter(|m| m.chars().count() <= LONGEST_MESSAGE)
+            .map(|m| compress(&m));
+        if let Some(crate::case::fixture::StateExpectation::Attributes(a)) = &mut o.state {
+            for v in a.attributes.values_mut() {
+                *v = compress(v);
+            }
         }
     }
     let body = toml::to_string_pretty(&fixture).map_err(|e| SaveError::Toml(e.to_string()))?;
-    let op_dir = operation_dir(&fixture.when.operation);
-    let label = label_of(&report.label);
+    let op_dir = fixture.when.operation.dir();
+    let label = label_of(label);
     let name = format!("{label}-{:08x}", fnv(&body) as u32);
     let mut header = format!(
         "# Saved by `cognito-conformance run --save-failures`: the minimal failing call of property\n# {} (seed {}, {} cases{}).\n",

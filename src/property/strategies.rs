@@ -8,11 +8,12 @@ use proptest::prelude::*;
 use super::action::{Action, GenCase};
 use super::oracle::{PoolModel, UserModel, pool_model};
 use crate::case::fixture::{Given, UserSpec, When};
-use crate::generate::attributes::{self, Rule, Write};
+use crate::generate::attributes::{self, GENERATED_RULES, Write};
 use crate::generate::invalid::{Constraint, apply_knobs, knobs};
 use crate::generate::protocol::{self, ProtocolFault};
 use crate::generate::shape::valid;
-use crate::vocab::{ClientKind, PoolKind};
+use crate::vocab::RuleId;
+use crate::vocab::{ClientKind, Operation, PoolKind};
 
 /// Pool kind and app client; the simplest (default pool, full client) first, as shrinking
 /// moves toward it.
@@ -76,7 +77,7 @@ pub fn valid_update(pool: &PoolModel) -> BoxedStrategy<Action> {
 
 /// An UpdateUserAttributes with valid writes and exactly one that breaks `rule` (any rule the
 /// client can break when `None`), placed anywhere among them.
-pub fn faulty_update(pool: &PoolModel, rule: Option<Rule>) -> BoxedStrategy<Action> {
+pub fn faulty_update(pool: &PoolModel, rule: Option<RuleId>) -> BoxedStrategy<Action> {
     let bad = one_of(
         rules(rule)
             .filter_map(|r| attributes::faulty_write(&pool.schema, &pool.scope, r))
@@ -100,8 +101,8 @@ pub fn faulty_update(pool: &PoolModel, rule: Option<Rule>) -> BoxedStrategy<Acti
 }
 
 /// `Some(rule)`: that rule; `None`: all of them.
-fn rules(rule: Option<Rule>) -> impl Iterator<Item = Rule> {
-    Rule::ALL
+fn rules(rule: Option<RuleId>) -> impl Iterator<Item = RuleId> {
+    GENERATED_RULES
         .into_iter()
         .filter(move |r| rule.is_none_or(|x| x == *r))
 }
@@ -134,7 +135,7 @@ pub fn valid_delete(pool: &PoolModel, min: usize) -> BoxedStrategy<Action> {
 }
 
 /// Deletable names plus exactly one that `rule` refuses (any rule when `None`).
-pub fn faulty_delete(pool: &PoolModel, rule: Option<Rule>) -> BoxedStrategy<Action> {
+pub fn faulty_delete(pool: &PoolModel, rule: Option<RuleId>) -> BoxedStrategy<Action> {
     let bad = one_of(
         rules(rule)
             .filter_map(|r| attributes::faulty_delete(&pool.schema, &pool.scope, r))
@@ -202,20 +203,21 @@ fn given_and_call(operation: &str) -> BoxedStrategy<(Given, Action)> {
 
 /// One call of `operation` broken at one model constraint; the rest of the request is a
 /// valid call, so a target that skips validation changes the user's state.
-pub fn invalid_input(operation: &str, constraint: Constraint) -> BoxedStrategy<GenCase> {
-    let op = operation.to_string();
+pub fn invalid_input(operation: Operation, constraint: Constraint) -> BoxedStrategy<GenCase> {
+    let op = operation.name();
+    let operation = op;
     // The knobs come first: shrinking then settles the simplest fault before the call.
     (knobs(operation), given_and_call(operation))
         .prop_filter_map(
             "the constraint does not apply",
             move |(k, (given, call))| {
                 let body = call.body()?;
-                let m = apply_knobs(&op, &body, &constraint, &k)?;
+                let m = apply_knobs(op, &body, &constraint, &k)?;
                 Some(GenCase {
                     given,
                     actions: vec![Action::Raw {
                         when: When {
-                            operation: op.clone(),
+                            operation: op.parse().ok()?,
                             body: None,
                             raw_body: Some(m.body.to_string()),
                             headers: BTreeMap::new(),
@@ -231,7 +233,8 @@ pub fn invalid_input(operation: &str, constraint: Constraint) -> BoxedStrategy<G
 }
 
 /// One valid call of `operation` made unreadable (`malformed`) or unroutable.
-pub fn protocol_fault(operation: &str, malformed: bool) -> BoxedStrategy<GenCase> {
+pub fn protocol_fault(operation: Operation, malformed: bool) -> BoxedStrategy<GenCase> {
+    let operation = operation.name();
     let faults = if malformed {
         protocol::malformed()
     } else {
@@ -270,7 +273,7 @@ pub fn round_trip() -> BoxedStrategy<GenCase> {
 }
 
 /// An update breaking `rule`, by a client that can break it.
-pub fn update_rule_violation(rule: Rule) -> BoxedStrategy<GenCase> {
+pub fn update_rule_violation(rule: RuleId) -> BoxedStrategy<GenCase> {
     with_calls_where(
         move |pool| attributes::faulty_write(&pool.schema, &pool.scope, rule).is_some(),
         move |pool| {
@@ -298,7 +301,7 @@ pub fn delete_idempotent() -> BoxedStrategy<GenCase> {
 }
 
 /// A delete naming one attribute `rule` refuses, by a client that can break it.
-pub fn delete_rule_violation(rule: Rule) -> BoxedStrategy<GenCase> {
+pub fn delete_rule_violation(rule: RuleId) -> BoxedStrategy<GenCase> {
     with_calls_where(
         move |pool| attributes::faulty_delete(&pool.schema, &pool.scope, rule).is_some(),
         move |pool| {
@@ -349,9 +352,9 @@ mod tests {
     #[test]
     fn each_rule_property_breaks_its_own_rule() {
         let mut runner = TestRunner::deterministic();
-        for rule in Rule::ALL {
+        for rule in GENERATED_RULES {
             let mut kinds = vec![update_rule_violation(rule)];
-            if rule.applies_to_delete() {
+            if applies_to_delete(rule) {
                 kinds.push(delete_rule_violation(rule));
             }
             for s in kinds {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::events::{CaseOutcome, Event, ReportError, RunSummary, TargetInfo};
+use crate::run::events::{CaseOutcome, Event, ReportError, RunSummary, TargetInfo};
 
 /// The `Started` event's content.
 #[derive(Debug, Clone)]
@@ -31,6 +31,7 @@ impl RunLog {
                 target,
                 total,
                 run_prefix,
+                ..
             } => {
                 self.start = Some(RunStart {
                     target: target.clone(),
@@ -43,6 +44,7 @@ impl RunLog {
                 self.cases.push(outcome.as_ref().clone());
                 None
             }
+            Event::Progress { .. } | Event::Finding(_) => None,
             Event::Completed(summary) => Some(summary),
         }
     }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::events::ReportError;
+use crate::run::events::ReportError;
 
 /// Write `content` to `path` atomically.
 pub(crate) fn write_whole(path: &Path, content: &[u8]) -> Result<(), ReportError> {

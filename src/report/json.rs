@@ -9,10 +9,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::collect::RunLog;
-use super::events::{
+use super::file::write_whole;
+use crate::run::events::{
     CaseOutcome, Event, REPORT_SCHEMA_VERSION, ReportError, Reporter, RunSummary, TargetInfo,
 };
-use super::file::write_whole;
 
 /// The tool that wrote a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

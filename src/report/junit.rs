@@ -15,8 +15,8 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use crate::check::{Tier, Verdict};
 
 use super::collect::RunLog;
-use super::events::{CaseOutcome, Event, ReportError, Reporter, RunSummary};
 use super::mismatch;
+use crate::run::events::{CaseOutcome, Event, ReportError, Reporter, RunSummary};
 
 /// Writes a JUnit XML file when the run completes.
 #[derive(Debug)]
@@ -80,7 +80,7 @@ fn test_case(case: &CaseOutcome, strict: bool) -> TestCase {
                 .set_description(description(case));
             status
         }
-        Verdict::Skip => {
+        Verdict::Skip | Verdict::Interrupted => {
             let mut status = TestCaseStatus::skipped();
             status.set_message(reason.lines().next().unwrap_or(reason));
             status

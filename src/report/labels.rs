@@ -30,6 +30,7 @@ pub(crate) fn verdict_upper(verdict: Verdict) -> &'static str {
         Verdict::KnownGap => "KNOWN-GAP",
         Verdict::Skip => "SKIP",
         Verdict::Error => "ERROR",
+        Verdict::Interrupted => "INTERRUPTED",
     }
 }
 

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use crate::check::{Mismatch, Verdict};
 
 use super::collect::RunLog;
-use super::events::{CaseOutcome, Event, ReportError, Reporter, RunSummary};
 use super::labels;
 use super::md_escape::{block, cell, fence_for, inline};
 use super::tally::{self, Overall, Tally};
+use crate::run::events::{CaseOutcome, Event, ReportError, Reporter, RunSummary};
 
 /// Writes a Markdown file when the run completes.
 #[derive(Debug)]
@@ -56,7 +56,7 @@ fn render(log: &RunLog, summary: &RunSummary) -> Result<String, ReportError> {
         out,
         "- target: {} ({})",
         inline(&start.target.url),
-        inline(&start.target.kind)
+        inline(start.target.kind.label())
     );
     let _ = writeln!(out, "- run prefix: `{}`", start.run_prefix.replace('`', ""));
     let _ = writeln!(out, "- strict: {}", if strict { "yes" } else { "no" });
@@ -105,7 +105,7 @@ fn summary_table(out: &mut String, summary: &RunSummary) {
     let header: Vec<&str> = Verdict::ALL.iter().map(|v| v.label()).collect();
     let _ = writeln!(out, "| operation | {} |", header.join(" | "));
     let _ = writeln!(out, "|---|{}", "--:|".repeat(Verdict::ALL.len()));
-    let join = |counts: &[usize; 6]| {
+    let join = |counts: &[usize; Verdict::COUNT]| {
         counts
             .iter()
             .map(|n| n.to_string())

@@ -1,10 +1,9 @@
-//! Reporters, all fed by one stream of [`events::Event`]s: terminal, JSON, JUnit, Markdown.
+//! Reporters, all fed by one stream of [`Event`]s (the runner's output): terminal, JSON, JUnit, Markdown.
 //!
 //! The terminal reporter writes as the run goes; the file reporters collect the stream and
 //! write their file whole when the run completes. Counting (what "passed" means) and naming
 //! (`non-strict`, `documented`) are shared, so no two views can disagree.
 
-pub mod events;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -21,7 +20,7 @@ mod mismatch;
 #[cfg(test)]
 mod tests;
 
-pub use events::{
+pub use crate::run::events::{
     CaseOutcome, Event, ObservedSummary, ReportError, Reporter, RunSummary, TargetInfo,
 };
 pub use json::{JsonReport, JsonReporter, ToolInfo, json_schema, read_report};

@@ -7,8 +7,8 @@
 
 use crate::check::Verdict;
 
-use super::events::RunSummary;
 use super::labels::count;
+use crate::run::events::RunSummary;
 
 /// Cases as CI sees them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,16 +167,16 @@ impl Overall {
 }
 
 /// One row of the per-operation table: counts in [`Verdict::ALL`] order.
-pub type Row = (String, [usize; 6]);
+pub type Row = (String, [usize; Verdict::COUNT]);
 
 /// Rows per operation (sorted by name) and the totals row.
-pub fn operation_rows(summary: &RunSummary) -> (Vec<Row>, [usize; 6]) {
-    let mut total = [0; 6];
+pub fn operation_rows(summary: &RunSummary) -> (Vec<Row>, [usize; Verdict::COUNT]) {
+    let mut total = [0; Verdict::COUNT];
     let rows = summary
         .per_operation
         .iter()
         .map(|(op, counts)| {
-            let mut row = [0; 6];
+            let mut row = [0; Verdict::COUNT];
             for (i, v) in Verdict::ALL.iter().enumerate() {
                 row[i] = counts.get(v).copied().unwrap_or(0);
                 total[i] += row[i];

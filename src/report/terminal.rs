@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::check::Verdict;
 
 use super::collect::RunLog;
-use super::events::{Event, ReportError, Reporter};
+use crate::run::events::{Event, ReportError, Reporter};
 use paint::Paint;
 
 /// How the terminal reporter behaves.
@@ -111,6 +111,11 @@ impl Reporter for TerminalReporter {
                     let line = render::status_line(outcome, self.opts.strict, &self.paint);
                     self.write(&line)?;
                 }
+            }
+            Event::Progress { .. } => {}
+            Event::Finding(f) => {
+                let line = render::finding(f, &self.paint);
+                self.write(&line)?;
             }
             Event::Completed(summary) => {
                 if let Some(bar) = self.bar.take() {

@@ -1,119 +1,323 @@
-//! One case end to end: prepare, read the state, send the request under test, read back,
-//! evaluate, and describe the outcome (redacted, with a reproduction).
+//! The one executor: every case, from a fixture file or generated, runs here. Set-up, then for
+//! each step the read-backs before, the request under test (throttling retried, never judged),
+//! the read-backs after and the judgement against the step's `then`; the case's users are
+//! deleted at the end. The outcome is described redacted, with a reproduction.
 
-use std::time::Instant;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use serde_json::json;
+use tokio_util::sync::CancellationToken;
 
 use super::RunContext;
-use super::setup::{Prepared, SetupError, prepare};
+use super::setup::{Prepared, SetupError, Unsupported, prepare, why_missing_operation};
 use crate::case::Case;
-use crate::check::{Observed, Probe, Verdict, evaluate};
-use crate::report::{CaseOutcome, ObservedSummary};
+use crate::case::fixture::{Outcome, Then};
+use crate::check::{Mismatch, Observed, Probe, Tier, Verdict, evaluate};
+use crate::run::events::ObservedSummary;
+use crate::secrets::Redactor;
 use crate::snapshot::{Capture, Exchange, Kind, Normalizer};
-use crate::target::AdminError;
-use crate::target::control;
+use crate::target::{AdminError, control};
+use crate::text::{clip, visible};
 use crate::wire::{Response, curl};
 
 /// Largest body text kept in an outcome.
 const BODY_SHOWN: usize = 2048;
 
-/// Run one case and return its outcome (never panics on target behaviour).
-pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome {
-    let start = Instant::now();
-    let mut outcome = blank(case);
+type Attrs = BTreeMap<String, String>;
+
+/// How one case is executed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExecOptions {
+    /// Stop at the first step whose strict detail differs (generated cases under `--strict`,
+    /// where such a difference is a failure to shrink).
+    pub stop_on_strict: bool,
+    /// Render the normalized exchange of a one-step case and compare it with the case's golden
+    /// (fixtures; a generated case has no golden, and rendering a 128 KiB body costs more
+    /// than sending it).
+    pub exchange: bool,
+}
+
+/// What running one case produced.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// Pass, non-strict, fail, skip, error or interrupted.
+    pub verdict: Verdict,
+    /// Why a case was skipped, errored or was interrupted.
+    pub reason: Option<String>,
+    /// Steps whose request was sent.
+    pub steps_run: usize,
+    /// The step the details below describe (0-based): the failing one, else the first with a
+    /// strict difference, else the last one run.
+    pub step: Option<usize>,
+    /// Expected vs actual at that step (redacted, clipped).
+    pub mismatches: Vec<Mismatch>,
+    /// The target's answer at that step (redacted).
+    pub observed: Option<ObservedSummary>,
+    /// A curl command for that step (`$ACCESS_TOKEN` for the token).
+    pub reproduction: Option<String>,
+    /// The normalized exchange of a one-step case (what a golden holds).
+    pub exchange: Option<String>,
+    /// The set-up needed an operation the target does not implement.
+    pub unsupported: Option<Unsupported>,
+    /// Wall time, set-up and read-backs included.
+    pub duration: Duration,
+}
+
+impl Execution {
+    fn new(verdict: Verdict, reason: Option<String>) -> Execution {
+        Execution {
+            verdict,
+            reason,
+            steps_run: 0,
+            step: None,
+            mismatches: vec![],
+            observed: None,
+            reproduction: None,
+            exchange: None,
+            unsupported: None,
+            duration: Duration::ZERO,
+        }
+    }
+
+    /// A case that did not finish because the run was interrupted.
+    pub fn interrupted() -> Execution {
+        Execution::new(
+            Verdict::Interrupted,
+            Some("interrupted (Ctrl-C) before the case finished: not judged".into()),
+        )
+    }
+
+    /// A case that did not finish within `limit`.
+    pub fn timed_out(limit: Duration) -> Execution {
+        let mut e = Execution::new(
+            Verdict::Error,
+            Some(format!(
+                "the case did not finish within the case time limit of {} s (set-up and read-backs included)",
+                limit.as_secs()
+            )),
+        );
+        e.duration = limit;
+        e
+    }
+}
+
+/// Executes cases against the run's target: one per call, each bounded by the case time limit
+/// and stopped by the run's cancellation. Shared by every kind of job.
+#[derive(Debug)]
+pub struct Runner {
+    /// The run's target and resources.
+    pub ctx: std::sync::Arc<RunContext>,
+    /// Cancelled on Ctrl-C/SIGTERM: cases in flight stop at once as `interrupted`.
+    pub cancel: CancellationToken,
+    /// Longest one case may take.
+    pub case_timeout: Duration,
+    next_index: AtomicUsize,
+    missing: Mutex<BTreeMap<String, (String, Vec<String>)>>,
+}
+
+impl Runner {
+    /// A runner for `ctx`.
+    pub fn new(
+        ctx: std::sync::Arc<RunContext>,
+        cancel: CancellationToken,
+        case_timeout: Duration,
+    ) -> Runner {
+        Runner {
+            ctx,
+            cancel,
+            case_timeout,
+            next_index: AtomicUsize::new(0),
+            missing: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Run one case. Never panics on target behaviour; a cancelled run ends it as
+    /// `interrupted` at once (its resources are the run's and are deleted by the clean-up).
+    pub async fn execute(&self, case: &Case, opts: ExecOptions) -> Execution {
+        if self.cancel.is_cancelled() {
+            return Execution::interrupted();
+        }
+        // Every case gets fresh usernames: `<prefix>-c<index>`.
+        let index = self.next_index.fetch_add(1, Ordering::Relaxed);
+        let start = Instant::now();
+        let mut e = tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Execution::interrupted(),
+            r = tokio::time::timeout(self.case_timeout, execute(&self.ctx, case, index, opts)) => {
+                r.unwrap_or_else(|_| Execution::timed_out(self.case_timeout))
+            }
+        };
+        e.duration = start.elapsed();
+        if let Some(u) = &e.unsupported
+            && let Ok(mut m) = self.missing.lock()
+        {
+            m.entry(u.operation.clone())
+                .or_insert_with(|| (u.answer.clone(), Vec::new()))
+                .1
+                .push(case.id.clone());
+        }
+        e
+    }
+
+    /// The operations set-ups needed and the target lacked: operation -> (answer, case ids).
+    pub fn missing_operations(&self) -> BTreeMap<String, (String, Vec<String>)> {
+        self.missing.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+/// Run one case (`index` names its users).
+pub async fn execute(ctx: &RunContext, case: &Case, index: usize, opts: ExecOptions) -> Execution {
     let prepared = match prepare(ctx, case, index).await {
         Ok(p) => p,
-        Err(SetupError::Skip(reason)) => {
-            outcome.verdict = Verdict::Skip;
-            outcome.reason = Some(reason);
-            return finish(outcome, start);
+        Err(SetupError::Skip(reason)) => return Execution::new(Verdict::Skip, Some(reason)),
+        Err(SetupError::Unsupported(u)) => {
+            let mut e = Execution::new(Verdict::Skip, Some(why_missing_operation(&u)));
+            e.unsupported = Some(u);
+            return e;
         }
         Err(SetupError::Failed(reason)) => {
-            outcome.verdict = Verdict::Error;
-            outcome.reason = Some(format!("set-up failed: {reason}"));
-            return finish(outcome, start);
+            return Execution::new(Verdict::Error, Some(format!("set-up failed: {reason}")));
         }
     };
-    let request = match case.fixture.when.request(&prepared.bindings) {
-        Ok(r) => r,
-        Err(e) => {
-            outcome.verdict = Verdict::Error;
-            outcome.reason = Some(
-                prepared
-                    .redactor
-                    .redact(&format!("cannot build the request: {e}")),
-            );
-            return finish(outcome, start);
+    let mut run = Execution::new(Verdict::Pass, None);
+    let mut known: Probe<Option<Attrs>> = Probe::NotChecked;
+    let mut strict_seen = false;
+    for i in 0..case.steps.len() {
+        let done = match run_step(ctx, case, &prepared, i, &mut known, opts).await {
+            Ok(done) => done,
+            Err(reason) => {
+                run.verdict = Verdict::Error;
+                run.reason = Some(reason);
+                run.step = Some(i);
+                break;
+            }
+        };
+        run.steps_run = i + 1;
+        let contract = done.mismatches.iter().any(|m| m.tier == Tier::Contract);
+        let strict = !contract && !done.mismatches.is_empty();
+        // The details shown: the failing step, else the first strict difference, else the last.
+        if contract || !strict_seen {
+            run.step = Some(i);
+            run.mismatches = done.mismatches;
+            run.observed = done.observed;
+            run.reproduction = Some(done.reproduction);
+            run.exchange = done.exchange;
+            run.reason = done.note;
         }
-    };
-    let then = match case.fixture.then.expanded(&prepared.bindings) {
-        Ok(t) => t,
-        Err(e) => {
-            outcome.verdict = Verdict::Error;
-            outcome.reason = Some(
-                prepared
-                    .redactor
-                    .redact(&format!("cannot expand `then`: {e}")),
-            );
-            return finish(outcome, start);
+        if contract {
+            run.verdict = Verdict::Fail;
+            break;
         }
+        if strict {
+            strict_seen = true;
+            run.verdict = Verdict::NonStrict;
+            if opts.stop_on_strict {
+                break;
+            }
+        }
+    }
+    clean_up(ctx, &prepared).await;
+    run
+}
+
+/// What one step produced.
+struct StepDone {
+    mismatches: Vec<Mismatch>,
+    observed: Option<ObservedSummary>,
+    reproduction: String,
+    exchange: Option<String>,
+    note: Option<String>,
+}
+
+/// Which read-backs the outcomes of a step need.
+struct Needs {
+    state: bool,
+    other: bool,
+    token: bool,
+    sign_in: bool,
+}
+
+fn needs(then: &Then) -> Needs {
+    let any = |f: &dyn Fn(&Outcome) -> bool| then.outcomes.iter().any(f);
+    Needs {
+        state: any(&|o| o.state.is_some() || o.error.is_some() || o.user_attributes.is_some()),
+        other: any(&|o| o.other_user_state.is_some() || o.error.is_some()),
+        token: any(&|o| o.token.is_some()),
+        sign_in: any(&|o| o.sign_in.is_some()),
+    }
+}
+
+/// One step: read-backs before, the request under test, read-backs after, judgement.
+/// `known` carries the user's state read after the previous step.
+async fn run_step(
+    ctx: &RunContext,
+    case: &Case,
+    p: &Prepared,
+    i: usize,
+    known: &mut Probe<Option<Attrs>>,
+    opts: ExecOptions,
+) -> Result<StepDone, String> {
+    let step = &case.steps[i];
+    let r = &p.redactor;
+    let request = step
+        .when
+        .request(&p.bindings)
+        .map_err(|e| r.redact(&format!("cannot build the request: {e}")))?;
+    let then = step
+        .then
+        .expanded(&p.bindings)
+        .map_err(|e| r.redact(&format!("cannot expand `then`: {e}")))?;
+    let need = needs(&then);
+    let before = match std::mem::replace(known, Probe::NotChecked) {
+        Probe::Seen(v) if need.state => Probe::Seen(v),
+        _ if need.state => read_user(ctx, p, &p.user.username).await,
+        _ => Probe::NotChecked,
     };
-    let check_state = then.state.is_some() || then.error.is_some();
-    let before = if check_state {
-        read_state(ctx, &prepared).await
-    } else {
-        Probe::NotChecked
-    };
-    let other = prepared
-        .bindings
-        .other_username
-        .clone()
-        .filter(|_| then.other_user_state.is_some() || then.error.is_some());
+    let other = p.bindings.other_username.clone().filter(|_| need.other);
     let other_before = match &other {
-        Some(name) => read_user(ctx, &prepared, name).await,
+        Some(name) => read_user(ctx, p, name).await,
         None => Probe::NotChecked,
     };
-    if let Some(fault) = case.fixture.given.fault
-        && let Err(e) =
-            control::inject_fault(ctx.provisioner.admin(), case.operation(), fault).await
-    {
-        outcome.verdict = Verdict::Error;
-        outcome.reason = Some(format!("cannot inject the fault: {e}"));
-        return finish(outcome, start);
+    let injected = case.given.fault.filter(|_| i == 0);
+    if let Some(fault) = injected {
+        control::inject_fault(ctx.provisioner.admin(), step.when.operation.name(), fault)
+            .await
+            .map_err(|e| format!("cannot inject the fault: {e}"))?;
     }
     // Throttling injected by the case is what it tests; any other throttling is retried and,
     // if it persists, makes the case an error rather than a failure of the target.
     let sent = ctx
         .provisioner
         .admin()
-        .send_under_test(&request, case.fixture.given.fault.is_none())
+        .send_under_test(&request, injected.is_none())
         .await;
     if let Some(reason) = sent.still_throttled {
-        outcome.verdict = Verdict::Error;
-        outcome.reason = Some(reason);
-        return finish(outcome, start);
+        return Err(reason);
     }
-    let response = sent.response;
-    let after = if check_state {
-        read_state(ctx, &prepared).await
+    let after = if need.state {
+        read_user(ctx, p, &p.user.username).await
     } else {
         Probe::NotChecked
     };
     let other_after = match &other {
-        Some(name) => read_user(ctx, &prepared, name).await,
+        Some(name) => read_user(ctx, p, name).await,
         None => Probe::NotChecked,
     };
-    let token_usable = match then.token {
-        Some(_) => token_probe(ctx, &prepared).await,
-        None => Probe::NotChecked,
+    let token_usable = if need.token {
+        token_probe(ctx, p).await
+    } else {
+        Probe::NotChecked
     };
-    let sign_in_works = match then.sign_in {
-        Some(_) => sign_in_probe(ctx, &prepared).await,
-        None => Probe::NotChecked,
+    let sign_in_works = if need.sign_in {
+        sign_in_probe(ctx, p).await
+    } else {
+        Probe::NotChecked
     };
     let observed = Observed {
-        response,
+        response: sent.response,
         before,
         after,
         other_before,
@@ -121,61 +325,66 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize) -> CaseOutcome
         token_usable,
         sign_in_works,
     };
-    let mut mismatches = evaluate(case.operation(), &then, &observed);
-    let exchange = Exchange::capture(&Capture {
-        request: &request,
-        response: &observed.response,
-        after: &observed.after,
-        token_usable: &observed.token_usable,
-        sign_in_works: &observed.sign_in_works,
+    let mut mismatches = evaluate(step.when.operation, &then, &observed).mismatches;
+    let exchange = (opts.exchange && case.steps.len() == 1).then(|| {
+        let exchange = Exchange::capture(&Capture {
+            request: &request,
+            response: &observed.response,
+            after: &observed.after,
+            token_usable: &observed.token_usable,
+            sign_in_works: &observed.sign_in_works,
+        });
+        let mut normalizer = normalizer(p);
+        exchange.register_values(&mut normalizer);
+        exchange.render(&normalizer)
     });
-    let mut normalizer = normalizer(&prepared);
-    exchange.register_values(&mut normalizer);
-    let rendered = exchange.render(&normalizer);
-    if let Some(m) = ctx.goldens.get(&case.id).and_then(|g| g.compare(&rendered)) {
+    if let Some(rendered) = &exchange
+        && let Some(m) = ctx.goldens.get(&case.id).and_then(|g| g.compare(rendered))
+    {
         mismatches.push(m);
     }
-    outcome.exchange = Some(rendered);
-    let r = &prepared.redactor;
-    outcome.verdict = Verdict::of(&mismatches);
-    outcome.mismatches = mismatches
-        .into_iter()
-        .map(|m| m.shown(|t| r.redact(t)))
-        .collect();
-    outcome.observed = observed
+    let note = (p.pool_deleted && need.state)
+        .then(|| "state not read back: the case deleted its own pool on purpose".to_string());
+    let reproduction = curl::shorten_long_runs(&r.redact(&curl::reproduction(
+        ctx.provisioner.admin().url(),
+        &request,
+        Some(&p.token_under_test),
+    )));
+    let summary = observed
         .response
         .as_ref()
         .ok()
         .map(|resp| summarize(resp, r));
-    outcome.reproduction = Some(curl::shorten_long_runs(&r.redact(&curl::reproduction(
-        ctx.provisioner.admin().url(),
-        &request,
-        Some(&prepared.token_under_test),
-    ))));
-    if prepared.pool_deleted && check_state {
-        outcome.reason =
-            Some("state not read back: the case deleted its own pool on purpose".into());
-    }
-    finish(outcome, start)
+    *known = observed.after;
+    Ok(StepDone {
+        mismatches: mismatches
+            .into_iter()
+            .map(|m| m.shown(|t| r.redact(t)))
+            .collect(),
+        observed: summary,
+        reproduction,
+        exchange,
+        note,
+    })
 }
 
-pub(crate) fn blank(case: &Case) -> CaseOutcome {
-    let f = &case.fixture;
-    CaseOutcome {
-        id: case.id.clone(),
-        operation: case.operation().to_string(),
-        group: case.group().to_string(),
-        title: f.title.clone(),
-        requirement: f.requirement.clone(),
-        evidence_level: f.evidence.level,
-        evidence_source: f.evidence.source.clone(),
-        verdict: Verdict::Error,
-        mismatches: vec![],
-        reason: None,
-        reproduction: None,
-        observed: None,
-        duration_ms: 0,
-        exchange: None,
+/// Delete the case's users (best effort: the run deletes its pools at the end anyway, but a
+/// long generated run would otherwise pile thousands of users into one pool).
+async fn clean_up(ctx: &RunContext, p: &Prepared) {
+    if p.pool_deleted {
+        return;
+    }
+    let prov = &ctx.provisioner;
+    let mut names = vec![p.user.username.clone()];
+    names.extend(p.bindings.other_username.clone());
+    for name in names {
+        match prov.delete_user(&p.pool, &name).await {
+            Ok(()) => {}
+            Err(e) if e.error_type() == Some("UserNotFoundException") => {}
+            Err(e) => {
+                tracing::debug!(error = %p.redactor.redact(&e.to_string()), "could not delete a case's user")
+            }
+        }
     }
 }
 
@@ -194,23 +403,7 @@ fn normalizer(p: &Prepared) -> Normalizer {
     n
 }
 
-fn finish(mut o: CaseOutcome, start: Instant) -> CaseOutcome {
-    o.duration_ms = start.elapsed().as_millis() as u64;
-    o
-}
-
-async fn read_state(
-    ctx: &RunContext,
-    p: &Prepared,
-) -> Probe<Option<std::collections::BTreeMap<String, String>>> {
-    read_user(ctx, p, &p.user.username).await
-}
-
-async fn read_user(
-    ctx: &RunContext,
-    p: &Prepared,
-    username: &str,
-) -> Probe<Option<std::collections::BTreeMap<String, String>>> {
+async fn read_user(ctx: &RunContext, p: &Prepared, username: &str) -> Probe<Option<Attrs>> {
     if p.pool_deleted {
         return Probe::NotChecked;
     }
@@ -260,8 +453,8 @@ fn probe_status(resp: &Response) -> Probe<bool> {
 }
 
 /// What a report shows of a response: redacted, the body cut at [`BODY_SHOWN`] characters
-/// and the message clipped (shared by fixtures and generated cases).
-pub(crate) fn summarize(resp: &Response, r: &crate::secrets::Redactor) -> ObservedSummary {
+/// and the message clipped.
+pub fn summarize(resp: &Response, r: &Redactor) -> ObservedSummary {
     let text = String::from_utf8_lossy(&resp.body);
     let mut body: String = text.chars().take(BODY_SHOWN).collect();
     if text.chars().count() > BODY_SHOWN {
@@ -269,12 +462,8 @@ pub(crate) fn summarize(resp: &Response, r: &crate::secrets::Redactor) -> Observ
     }
     ObservedSummary {
         status: resp.status,
-        error_type: resp
-            .error_type()
-            .map(|t| crate::text::visible(&r.redact(&t))),
-        message: resp
-            .error_message()
-            .map(|m| crate::text::clip(&r.redact(&m))),
-        body: crate::text::visible(&r.redact(&body)),
+        error_type: resp.error_type().map(|t| visible(&r.redact(&t))),
+        message: resp.error_message().map(|m| clip(&r.redact(&m))),
+        body: visible(&r.redact(&body)),
     }
 }

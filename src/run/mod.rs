@@ -1,54 +1,54 @@
-//! The runner: cases run concurrently (those that change target-wide state run alone, at the
-//! end), then the generated properties (`crate::property`); every outcome becomes an event for
-//! every reporter, and the run's resources are deleted at the end, also when the run fails or
-//! is interrupted (SIGINT/SIGTERM).
+//! The runner, one for every kind of case: jobs (fixture cases, generated properties) run
+//! through one executor ([`execute`]) and one scheduler ([`schedule`]) with one cancellation
+//! path; every outcome becomes an event for every reporter; the run's resources are deleted at
+//! the end, also when the run fails or is interrupted (SIGINT/SIGTERM).
+//!
+//! Before any case starts, a preflight provisions what every case needs (a pool, a user, a
+//! sign-in). A target that cannot do that is reported once, with the likely cause, and the run
+//! ends with every case `error` and no request wasted on judging or shrinking.
 
+pub mod context;
+pub mod events;
 pub mod execute;
+pub mod job;
+mod schedule;
 pub mod setup;
+mod signal;
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
-use tracing::Instrument;
+use tokio_util::sync::CancellationToken;
 
-use crate::case::Case;
-use crate::check::Verdict;
-use crate::report::{CaseOutcome, Event, ReportError, Reporter, RunSummary, TargetInfo};
-use crate::secrets::Redactor;
-use crate::target::Provisioner;
-use crate::vocab::Capability;
+pub use context::{ConnectError, Connected, RunContext, TargetSpec, connect};
+pub use events::{
+    CaseOutcome, Event, Finding, FindingKind, GeneratedInfo, ObservedSummary, ReportError,
+    Reporter, RunSummary, TargetInfo,
+};
+pub use execute::{ExecOptions, Execution, Runner};
+pub use job::{CaseJob, Job, JobFuture, Progress, case_jobs};
+pub use setup::PreflightError;
+pub use signal::{Signal, shutdown as shutdown_signal};
 
-/// Shared state of a run.
-#[derive(Debug)]
-pub struct RunContext {
-    /// Creates and tracks resources.
-    pub provisioner: Provisioner,
-    /// What the target can do.
-    pub capabilities: BTreeSet<Capability>,
-    /// Run-level secrets (password, AWS keys).
-    pub redactor: Redactor,
-    /// The target, for reports.
-    pub target: TargetInfo,
-    /// Golden snapshots to compare each exchange with (strict tier); empty: none.
-    pub goldens: crate::snapshot::Goldens,
+use schedule::Update;
+
+/// Re-judges an outcome before it is reported (a target's baseline of known gaps).
+pub trait Judge: Send + Sync + std::fmt::Debug {
+    /// Adjust the verdict and reason of `outcome`; `strict`: non-strict results count as gaps.
+    fn judge(&self, outcome: &mut CaseOutcome, strict: bool);
 }
 
 /// How to run.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Cases in flight at once.
+    /// Jobs in flight at once.
     pub concurrency: usize,
     /// Non-strict counts as a gap.
     pub strict: bool,
     /// Longest a single case may take, set-up and read-back included.
     pub case_timeout: Duration,
-    /// Known gaps of the target.
-    pub baseline: Option<Arc<crate::baseline::Baseline>>,
-    /// Generated cases (properties) to run after the fixtures.
-    pub generated: Option<Arc<crate::property::Plan>>,
+    /// Re-judges each outcome (the target's baseline).
+    pub judge: Option<Arc<dyn Judge>>,
 }
 
 impl Default for RunOptions {
@@ -57,19 +57,27 @@ impl Default for RunOptions {
             concurrency: 4,
             strict: false,
             case_timeout: Duration::from_secs(60),
-            baseline: None,
-            generated: None,
+            judge: None,
         }
     }
 }
 
-/// The run could not report.
+/// The run could not complete.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
     /// A reporter failed.
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// The target could not provision what every case needs.
+    #[error("the run could not set up on {target}: {source}")]
+    Preflight {
+        /// The target's name.
+        target: String,
+        /// What failed.
+        #[source]
+        source: PreflightError,
+    },
 }
 
 /// What a run produced.
@@ -81,69 +89,84 @@ pub struct RunResult {
     pub outcomes: Vec<CaseOutcome>,
 }
 
-/// Run `cases` and stream events to `reporters`. Cleanup has happened by the time it
-/// returns, whatever happened before.
+/// Run `jobs` and stream events to `reporters`. Cleanup has happened by the time it returns,
+/// whatever happened before.
 pub async fn run(
-    cases: Vec<Case>,
+    jobs: Vec<Arc<dyn Job>>,
     ctx: Arc<RunContext>,
     opts: &RunOptions,
     reporters: &mut [Box<dyn Reporter>],
 ) -> Result<RunResult, RunError> {
     let start = Instant::now();
-    let properties = opts.generated.as_ref().map_or(0, |g| g.properties.len());
-    let started = Event::Started {
-        target: ctx.target.clone(),
-        total: cases.len() + properties,
-        run_prefix: ctx.provisioner.prefix().to_string(),
+    emit(
+        reporters,
+        &Event::Started {
+            target: ctx.target.clone(),
+            total: jobs.len(),
+            planned: jobs.iter().map(|j| j.planned()).sum(),
+            run_prefix: ctx.provisioner.prefix().to_string(),
+        },
+    )?;
+    let mut out = Collector {
+        summary: RunSummary {
+            strict: opts.strict,
+            ..Default::default()
+        },
+        outcomes: Vec::new(),
+        report_error: None,
+        opts,
     };
-    emit(reporters, &started)?;
-    let mut summary = RunSummary {
-        strict: opts.strict,
-        ..Default::default()
+    let cancel = CancellationToken::new();
+    let preflight = if jobs.is_empty() {
+        Ok(())
+    } else {
+        tokio::select! {
+            r = setup::preflight(&ctx) => r,
+            _ = signal::shutdown() => {
+                cancel.cancel();
+                Ok(())
+            }
+        }
     };
-    let (exclusive, shared): (Vec<_>, Vec<_>) = cases
-        .into_iter()
-        .enumerate()
-        .partition(|(_, c)| setup::is_exclusive(c));
-    let mut report_error = None;
-    let mut outcomes = Vec::new();
-    let interrupted = {
-        let mut on_outcome = |mut o: CaseOutcome| {
-            if let Some(b) = &opts.baseline {
-                b.apply(&mut o, opts.strict);
-            }
-            // Harness errors (and baselines) quote the target's bytes: no raw control character reaches a report.
-            o.reason = o.reason.map(|r| crate::text::visible(&r));
-            summary.add(&o);
-            tracing::info!(case = %o.id, verdict = ?o.verdict, ms = o.duration_ms,
-                reason = o.reason.as_deref(), "case finished");
-            outcomes.push(o.clone());
-            if let Err(e) = emit(reporters, &Event::CaseFinished(Box::new(o))) {
-                report_error.get_or_insert(e);
-            }
-        };
-        let mut interrupted = run_batch(
-            shared,
-            &ctx,
-            opts.concurrency.max(1),
-            opts.case_timeout,
-            &mut on_outcome,
-        )
+    let mut failure = None;
+    let mut interrupted = cancel.is_cancelled();
+    if interrupted {
+        out.summary.not_run = jobs.len();
+    } else if let Err(e) = preflight {
+        tracing::error!(error = %e, "preflight failed; no case can run");
+        for job in &jobs {
+            let mut o = job.header();
+            o.reason = Some(format!("not run: the run's set-up failed ({e})"));
+            out.finished(o, reporters);
+        }
+        failure = Some(e);
+    } else {
+        let runner = Arc::new(Runner::new(ctx.clone(), cancel, opts.case_timeout));
+        let done = schedule::schedule(jobs, runner.clone(), opts.concurrency, &mut |u| match u {
+            Update::Finished(o) => out.finished(*o, reporters),
+            Update::Progress(cases) => out.emit(reporters, &Event::Progress { cases }),
+        })
         .await;
-        if !interrupted {
-            interrupted = run_batch(exclusive, &ctx, 1, opts.case_timeout, &mut on_outcome).await;
+        interrupted = done.interrupted;
+        out.summary.not_run = done.not_run;
+        for (operation, (answer, cases)) in runner.missing_operations() {
+            out.summary.findings.push(Finding {
+                kind: FindingKind::MissingOperation,
+                subject: operation,
+                detail: answer,
+                cases,
+            });
         }
-        if let (false, Some(plan)) = (interrupted, &opts.generated) {
-            interrupted = crate::property::run_all(
-                ctx.clone(),
-                plan,
-                opts.concurrency.max(1),
-                &mut on_outcome,
-            )
-            .await;
-        }
-        interrupted
-    };
+    }
+    let Collector {
+        mut summary,
+        outcomes,
+        report_error,
+        ..
+    } = out;
+    for f in summary.findings.clone() {
+        emit(reporters, &Event::Finding(f))?;
+    }
     if interrupted {
         tracing::warn!("interrupted: no further case starts; cleaning up");
     }
@@ -156,97 +179,45 @@ pub async fn run(
     summary.pools_deleted = ctx.provisioner.pools_deleted();
     summary.elapsed_ms = start.elapsed().as_millis() as u64;
     emit(reporters, &Event::Completed(summary.clone()))?;
-    match report_error {
-        Some(e) => Err(e.into()),
-        None => Ok(RunResult { summary, outcomes }),
+    if let Some(e) = report_error {
+        return Err(e.into());
     }
-}
-
-/// Run a batch; returns true when interrupted by a signal.
-///
-/// On the first SIGINT/SIGTERM no further case starts, and the cases in flight finish (each
-/// bounded by the case timeout) so that every resource they create is known to the cleanup;
-/// a second signal aborts them.
-async fn run_batch(
-    cases: Vec<(usize, Case)>,
-    ctx: &Arc<RunContext>,
-    concurrency: usize,
-    case_timeout: Duration,
-    on_outcome: &mut impl FnMut(CaseOutcome),
-) -> bool {
-    let permits = Arc::new(Semaphore::new(concurrency));
-    let mut set = JoinSet::new();
-    for (index, case) in cases {
-        let ctx = ctx.clone();
-        let permits = permits.clone();
-        set.spawn(async move {
-            // A closed semaphore means the run was interrupted: this case never starts.
-            let _permit = permits.acquire_owned().await.ok()?;
-            // Every log line of the case carries its id.
-            let span = tracing::info_span!("case", id = %case.id);
-            let run = async {
-                tracing::debug!("case started");
-                execute::execute(&ctx, &case, index).await
-            };
-            Some(
-                match tokio::time::timeout(case_timeout, run.instrument(span)).await {
-                    Ok(o) => o,
-                    Err(_) => timed_out(&case, case_timeout),
-                },
-            )
+    if let Some(source) = failure {
+        return Err(RunError::Preflight {
+            target: ctx.target.name.clone(),
+            source,
         });
     }
-    let mut interrupted = false;
-    let mut signal = std::pin::pin!(shutdown_signal());
-    loop {
-        tokio::select! {
-            next = set.join_next() => match next {
-                None => return interrupted,
-                Some(Ok(Some(outcome))) => on_outcome(outcome),
-                Some(Ok(None)) => {}
-                // A panicking case is a harness bug: report it, keep running the rest.
-                Some(Err(e)) if e.is_panic() => on_outcome(panicked(&e.to_string())),
-                Some(Err(_)) => {}
-            },
-            _ = &mut signal => {
-                if interrupted {
-                    set.abort_all();
-                } else {
-                    interrupted = true;
-                    permits.close();
-                    signal.set(shutdown_signal());
-                }
-            }
+    Ok(RunResult { summary, outcomes })
+}
+
+/// Outcomes as they come: judged by the baseline, counted, reported.
+struct Collector<'a> {
+    summary: RunSummary,
+    outcomes: Vec<CaseOutcome>,
+    report_error: Option<ReportError>,
+    opts: &'a RunOptions,
+}
+
+impl Collector<'_> {
+    fn finished(&mut self, mut o: CaseOutcome, reporters: &mut [Box<dyn Reporter>]) {
+        if let Some(j) = &self.opts.judge {
+            j.judge(&mut o, self.opts.strict);
         }
+        // Harness errors (and baselines) quote the target's bytes: no raw control character
+        // reaches a report.
+        o.reason = o.reason.map(|r| crate::text::visible(&r));
+        self.summary.add(&o);
+        tracing::info!(case = %o.id, verdict = ?o.verdict, ms = o.duration_ms,
+            reason = o.reason.as_deref(), "case finished");
+        self.emit(reporters, &Event::CaseFinished(Box::new(o.clone())));
+        self.outcomes.push(o);
     }
-}
 
-fn timed_out(case: &Case, limit: Duration) -> CaseOutcome {
-    let mut o = execute::blank(case);
-    o.verdict = Verdict::Error;
-    o.reason = Some(format!(
-        "the case did not finish within {limit:?} (set-up and read-back included)"
-    ));
-    o.duration_ms = limit.as_millis() as u64;
-    o
-}
-
-fn panicked(what: &str) -> CaseOutcome {
-    CaseOutcome {
-        id: "<harness>".into(),
-        operation: "<harness>".into(),
-        group: String::new(),
-        title: "harness task failed".into(),
-        requirement: String::new(),
-        evidence_level: crate::vocab::EvidenceLevel::Inferred,
-        evidence_source: String::new(),
-        verdict: Verdict::Error,
-        mismatches: vec![],
-        reason: Some(format!("a case task failed: {what}")),
-        reproduction: None,
-        observed: None,
-        duration_ms: 0,
-        exchange: None,
+    fn emit(&mut self, reporters: &mut [Box<dyn Reporter>], e: &Event) {
+        if let Err(err) = emit(reporters, e) {
+            self.report_error.get_or_insert(err);
+        }
     }
 }
 
@@ -258,28 +229,4 @@ fn emit(reporters: &mut [Box<dyn Reporter>], e: &Event) -> Result<(), ReportErro
         }
     }
     first.map_or(Ok(()), Err)
-}
-
-/// Resolves on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let term = signal(SignalKind::terminate());
-        match term {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -1,5 +1,7 @@
 //! Turning a case's `given` into real resources on the target: users, the token in the
-//! requested state, and the placeholder bindings.
+//! requested state, and the placeholder bindings. Also the run's preflight (can this target
+//! provision anything at all?) and the classification of set-up failures: a target that lacks
+//! an operation a case's set-up needs makes the case `skip`, not `error`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,8 +10,8 @@ use crate::case::Case;
 use crate::case::fixture::TokenState;
 use crate::case::placeholder::{Bindings, expand};
 use crate::secrets::Redactor;
-use crate::target::{Pool, Tokens, UserHandle, control, token};
-use crate::vocab::Capability;
+use crate::target::{AdminError, Pool, Tokens, UserHandle, control, token};
+use crate::vocab::{Capability, PoolKind};
 
 /// A token that matches the model's pattern but is no JWT.
 pub const GARBAGE_TOKEN: &str = "ccfGarbageToken.notA.jwt";
@@ -40,14 +42,147 @@ pub struct Prepared {
 pub enum SetupError {
     /// The target lacks a capability (the reason names it).
     Skip(String),
+    /// The target does not implement an operation the set-up needs.
+    Unsupported(Unsupported),
     /// Provisioning failed (the harness could not run the case).
     Failed(String),
 }
 
+/// An operation the target answered as not implemented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    /// The operation (`GlobalSignOut`).
+    pub operation: String,
+    /// What the target answered (redacted).
+    pub answer: String,
+}
+
+/// Whether a failed set-up call means "the target does not implement this operation": HTTP
+/// 501, or an error type or message that says so (moto's `NotImplemented`, cognito-local's
+/// `Unsupported`, Coral's `UnknownOperationException`, …). Anything else is a failure of the
+/// call itself.
+pub fn unsupported(e: &AdminError) -> Option<(String, String)> {
+    let AdminError::Service {
+        operation,
+        status,
+        error_type,
+        message,
+    } = e
+    else {
+        return None;
+    };
+    let t = error_type.to_ascii_lowercase();
+    let m = message.to_ascii_lowercase();
+    let says = [
+        "unsupported",
+        "not implemented",
+        "not yet implemented",
+        "unknownoperation",
+    ]
+    .iter()
+    .any(|w| t.contains(&w.replace(' ', "")) || m.contains(w));
+    (*status == 501 || says).then(|| (operation.clone(), e.to_string()))
+}
+
+/// The skip reason of a case whose set-up needs an operation the target lacks.
+pub fn why_missing_operation(u: &Unsupported) -> String {
+    format!(
+        "the set-up needs {}, which the target does not implement ({})",
+        u.operation, u.answer
+    )
+}
+
+/// A set-up the whole run depends on failed: nothing can be judged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{step}: the endpoint answered {answer}{hint}")]
+pub struct PreflightError {
+    /// What the run was doing (`creating a user pool (CreateUserPool)`).
+    pub step: String,
+    /// What the target answered (redacted).
+    pub answer: String,
+    /// The likely cause, as `: <hint>`, or empty.
+    pub hint: String,
+}
+
+/// Provision what every case needs once, before any case starts: the shared pool with its app
+/// clients, a user, and a sign-in with it. A target that cannot do this cannot run any case;
+/// the run says so once instead of failing every case (and never shrinks such a failure).
+pub async fn preflight(ctx: &RunContext) -> Result<(), PreflightError> {
+    let prov = &ctx.provisioner;
+    let fail = |step: &str, e: AdminError| {
+        let (answer, hint) = describe_failure(&e);
+        PreflightError {
+            step: step.to_string(),
+            answer: ctx.redactor.redact(&answer),
+            hint,
+        }
+    };
+    let pool = prov.pool(PoolKind::Default).await.map_err(|e| {
+        fail(
+            "creating a user pool (CreateUserPool, CreateUserPoolClient)",
+            e,
+        )
+    })?;
+    let username = prov.username("preflight");
+    let attrs = attributes(&username, &BTreeMap::new(), &Bindings::default()).map_err(|e| {
+        PreflightError {
+            step: "preparing the preflight user".into(),
+            answer: e.to_string(),
+            hint: String::new(),
+        }
+    })?;
+    prov.create_user(&pool, &username, &attrs)
+        .await
+        .map_err(|e| fail("creating a user (AdminCreateUser, AdminSetUserPassword)", e))?;
+    let signed_in = prov.sign_in(&pool.full_client, &username).await;
+    // Best effort: the pool goes at the end of the run anyway.
+    let _ = prov.delete_user(&pool, &username).await;
+    signed_in.map_err(|e| fail("signing a user in (InitiateAuth, USER_PASSWORD_AUTH)", e))?;
+    Ok(())
+}
+
+/// What the target answered, and the likely cause.
+fn describe_failure(e: &AdminError) -> (String, String) {
+    match e {
+        AdminError::Service {
+            status,
+            error_type,
+            message,
+            ..
+        } => {
+            let answer = if error_type == "unknown" {
+                format!("HTTP {status} without an AWS error type")
+            } else if message.is_empty() {
+                format!("HTTP {status} {error_type}")
+            } else {
+                format!("HTTP {status} {error_type}: {message}")
+            };
+            let hint = match error_type.as_str() {
+                "UnrecognizedClientException"
+                | "InvalidSignatureException"
+                | "AccessDeniedException"
+                | "MissingAuthenticationTokenException" => {
+                    ": are the credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE) the ones this target accepts?"
+                }
+                "unknown" => ": is it a Cognito endpoint?",
+                _ if unsupported(e).is_some() => {
+                    ": the target does not implement an operation every case needs"
+                }
+                _ => "",
+            };
+            (answer, hint.to_string())
+        }
+        AdminError::BadResponse { reason, .. } => (
+            format!("with a response the suite cannot use ({reason})"),
+            ": is it a Cognito endpoint?".to_string(),
+        ),
+        other => (other.to_string(), String::new()),
+    }
+}
+
 /// Capabilities the case needs that the target lacks.
 pub fn missing_capabilities(case: &Case, have: &BTreeSet<Capability>) -> Vec<Capability> {
-    case.fixture
-        .needs
+    case.needs
         .iter()
         .filter(|c| !have.contains(c))
         .copied()
@@ -71,8 +206,7 @@ pub fn why_missing(c: Capability) -> &'static str {
 
 /// Cases that change target-wide state (the clock, injected faults) run alone.
 pub fn is_exclusive(case: &Case) -> bool {
-    case.fixture
-        .needs
+    case.needs
         .iter()
         .any(|c| matches!(c, Capability::ClockControl | Capability::FaultInjection))
 }
@@ -87,10 +221,17 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
             reasons.join("; ")
         )));
     }
-    let fail = |what: &str, e: &dyn std::fmt::Display| {
+    let fail = |what: &str, e: &AdminError| match unsupported(e) {
+        Some((operation, answer)) => SetupError::Unsupported(Unsupported {
+            operation,
+            answer: ctx.redactor.redact(&answer),
+        }),
+        None => SetupError::Failed(ctx.redactor.redact(&format!("{what}: {e}"))),
+    };
+    let broken = |what: &str, e: &dyn std::fmt::Display| {
         SetupError::Failed(ctx.redactor.redact(&format!("{what}: {e}")))
     };
-    let given = &case.fixture.given;
+    let given = &case.given;
     let prov = &ctx.provisioner;
     let tag = format!("c{index:03}");
     let pool = if given.token == TokenState::DeletedPool {
@@ -112,13 +253,13 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
         ..Default::default()
     };
     let user_attrs = attributes(&username, &given.user.attributes, &bindings)
-        .map_err(|e| fail("given.user.attributes", &e))?;
+        .map_err(|e| broken("given.user.attributes", &e))?;
     bindings.user = user_attrs.clone();
     let other = match &given.other_user {
         Some(spec) => {
             let other_name = format!("{username}b");
             let attrs = attributes(&other_name, &spec.attributes, &bindings)
-                .map_err(|e| fail("given.other_user.attributes", &e))?;
+                .map_err(|e| broken("given.other_user.attributes", &e))?;
             let handle = prov
                 .create_user(&pool, &other_name, &attrs)
                 .await
@@ -182,9 +323,9 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
             access
         }
         TokenState::TamperedSignature => {
-            token::tampered_signature(&access).map_err(|e| fail("tampering", &e))?
+            token::tampered_signature(&access).map_err(|e| broken("tampering", &e))?
         }
-        TokenState::AlgNone => token::alg_none(&access).map_err(|e| fail("alg none", &e))?,
+        TokenState::AlgNone => token::alg_none(&access).map_err(|e| broken("alg none", &e))?,
         TokenState::OtherUserClaims => {
             let other = other
                 .as_ref()
@@ -195,7 +336,7 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
                 .map_err(|e| fail("signing the other user in", &e))?;
             redactor.add(&theirs.access, "OTHER_ACCESS_TOKEN");
             token::swapped_claims(&access, &theirs.access)
-                .map_err(|e| fail("swapping claims", &e))?
+                .map_err(|e| broken("swapping claims", &e))?
         }
         TokenState::Garbage => GARBAGE_TOKEN.to_string(),
         TokenState::DeletedUser => {

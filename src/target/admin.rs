@@ -64,6 +64,12 @@ pub enum AdminError {
         /// The throttling error type of the last answer (or `HTTP 429`).
         error_type: String,
     },
+    /// The same call failed earlier in the run, and its failure is remembered.
+    #[error("{reason} (failed earlier in this run; not tried again)")]
+    Earlier {
+        /// The first failure.
+        reason: String,
+    },
     /// Signing failed.
     #[error("{operation}: {source}")]
     Sign {
@@ -194,6 +200,11 @@ impl Admin {
     /// The rates in force, if any.
     pub fn rates(&self) -> Option<&Rates> {
         self.budget.as_deref().map(Budget::rates)
+    }
+
+    /// The signing region.
+    pub fn region(&self) -> &str {
+        &self.region
     }
 
     /// The endpoint URL.

@@ -106,7 +106,10 @@ pub struct Provisioner {
     admin: Admin,
     prefix: String,
     password: String,
-    pools: Mutex<HashMap<PoolKind, Arc<OnceCell<Pool>>>>,
+    /// The shared pool of each kind: created once, and a failure is remembered too, so that
+    /// the cases that depend on a pool the target cannot create fail at once instead of each
+    /// sending CreateUserPool again.
+    pools: Mutex<HashMap<PoolKind, Arc<OnceCell<Result<Pool, String>>>>>,
     created: Mutex<Vec<String>>,
     deleted: std::sync::atomic::AtomicUsize,
     attempted: std::sync::atomic::AtomicBool,
@@ -174,9 +177,16 @@ impl Provisioner {
             let mut pools = self.pools.lock().expect("pool map lock");
             pools.entry(kind).or_default().clone()
         };
-        cell.get_or_try_init(|| self.create_pool(kind, "shared"))
-            .await
-            .cloned()
+        let created = cell
+            .get_or_init(|| async {
+                self.create_pool(kind, "shared")
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+            .await;
+        created
+            .clone()
+            .map_err(|reason| AdminError::Earlier { reason })
     }
 
     /// A pool of a kind for one case only (deleted-pool tokens).
@@ -380,7 +390,7 @@ impl Provisioner {
             )
             .await
         {
-            Ok(out) => Ok(Some(attributes_of(&out, "UserAttributes"))),
+            Ok(out) => Ok(Some(crate::wire::attributes_of(&out, "UserAttributes"))),
             Err(e) if e.error_type() == Some("UserNotFoundException") => Ok(None),
             Err(e) => Err(e),
         }
@@ -460,24 +470,6 @@ impl Provisioner {
         }
         failures
     }
-}
-
-/// `[{Name, Value}]` under `key` as a map (a missing Value counts as empty).
-pub fn attributes_of(out: &Value, key: &str) -> BTreeMap<String, String> {
-    out.get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|a| {
-            let name = a.get("Name")?.as_str()?.to_string();
-            let value = a
-                .get("Value")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            Some((name, value))
-        })
-        .collect()
 }
 
 fn str_at(v: &Value, path: &[&str], op: &str) -> Result<String, AdminError> {

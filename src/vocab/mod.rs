@@ -10,5 +10,5 @@ mod operation;
 mod rule;
 
 pub use kinds::{Capability, ClientKind, EvidenceLevel, PoolKind, TargetKind};
-pub use operation::{Operation, UnknownOperation};
+pub use operation::{Operation, UnknownOperation, kebab};
 pub use rule::RuleId;

@@ -1,6 +1,7 @@
 //! AWS JSON 1.1 on the wire: building requests (well-formed and deliberately broken), sending
 //! them, capturing the raw exchange, resolving error types, SigV4 signing and reproductions.
 
+mod attributes;
 pub mod client;
 pub mod curl;
 pub mod error_type;
@@ -8,6 +9,7 @@ mod exchange_log;
 pub mod request;
 pub mod sigv4;
 
+pub use attributes::attributes_of;
 pub use client::{HttpClient, Response, WireError, WireSettings};
 pub use error_type::resolve_error_type;
 pub use request::{CONTENT_TYPE, Request};

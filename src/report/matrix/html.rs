@@ -57,6 +57,7 @@ fn class(v: Verdict) -> &'static str {
         Verdict::KnownGap => "gap",
         Verdict::Skip => "skip",
         Verdict::Error => "err",
+        Verdict::Interrupted => "skip",
     }
 }
 
@@ -69,6 +70,7 @@ fn label(v: Verdict) -> &'static str {
         Verdict::KnownGap => "known gap",
         Verdict::Skip => "skip",
         Verdict::Error => "error",
+        Verdict::Interrupted => "interrupted",
     }
 }
 
@@ -81,11 +83,12 @@ fn meaning(v: Verdict) -> &'static str {
         Verdict::KnownGap => "a failure listed in the target's baseline",
         Verdict::Skip => "the target lacks a capability the case needs",
         Verdict::Error => "the harness could not run the case",
+        Verdict::Interrupted => "the run was interrupted before the case finished",
     }
 }
 
 fn target_heading(out: &mut String, t: &TargetColumn) {
-    let mut notes = vec![esc(&t.target.kind)];
+    let mut notes = vec![esc(t.target.kind.label())];
     if !t.tool_version.is_empty() {
         notes.push(format!("tool {}", esc(&t.tool_version)));
     }

@@ -80,7 +80,7 @@ fn targets(out: &mut String, matrix: &Matrix) {
             out,
             "| **{}** | {} | {} | {} | {} |",
             cell_text(&t.name),
-            cell_text(&t.target.kind),
+            cell_text(t.target.kind.label()),
             code(&t.target.url),
             cell_text(&t.tool_version),
             run.join(", ")

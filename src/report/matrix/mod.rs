@@ -27,8 +27,8 @@ use std::path::Path;
 use crate::check::{Mismatch, Verdict};
 use crate::vocab::EvidenceLevel;
 
-use super::events::{CaseOutcome, ObservedSummary, ReportError, TargetInfo};
 use super::json::JsonReport;
+use crate::run::events::{CaseOutcome, ObservedSummary, ReportError, TargetInfo};
 
 pub use html::to_html;
 pub use markdown::to_markdown;
@@ -126,7 +126,7 @@ pub struct Cell {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Count per verdict, in [`Verdict::ALL`] order.
-    pub verdicts: [usize; 6],
+    pub verdicts: [usize; Verdict::COUNT],
     /// Cases of the union the report lacks.
     pub absent: usize,
 }
@@ -189,6 +189,7 @@ pub fn short_label(v: Verdict) -> &'static str {
         Verdict::KnownGap => "gap",
         Verdict::Skip => "skip",
         Verdict::Error => "err",
+        Verdict::Interrupted => "int",
     }
 }
 

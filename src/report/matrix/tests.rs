@@ -9,10 +9,10 @@
 use std::path::PathBuf;
 
 use crate::check::{Mismatch, Verdict};
-use crate::report::events::{
+use crate::report::json::{JsonReport, ToolInfo};
+use crate::run::events::{
     CaseOutcome, ObservedSummary, REPORT_SCHEMA_VERSION, RunSummary, TargetInfo,
 };
-use crate::report::json::{JsonReport, ToolInfo};
 use crate::vocab::{Capability, EvidenceLevel};
 
 use super::{Counts, build, to_html, to_markdown, write};

@@ -57,7 +57,7 @@ impl Paint {
             Verdict::NonStrict => color(AnsiColor::Yellow),
             Verdict::Fail | Verdict::Error => color(AnsiColor::Red).bold(),
             Verdict::KnownGap => color(AnsiColor::Magenta),
-            Verdict::Skip => color(AnsiColor::Cyan),
+            Verdict::Skip | Verdict::Interrupted => color(AnsiColor::Cyan),
         };
         self.style(style, text)
     }

@@ -7,11 +7,11 @@ use std::fmt::Write as _;
 use crate::check::Verdict;
 
 use super::super::collect::{RunLog, RunStart};
-use super::super::events::{CaseOutcome, RunSummary};
 use super::super::labels;
 use super::super::mismatch::{self, DiffLine};
 use super::super::tally::{self, Overall, Tally};
 use super::paint::Paint;
+use crate::run::events::{CaseOutcome, RunSummary};
 
 /// Width of the verdict column (`NON-STRICT`).
 const LABEL_WIDTH: usize = 10;
@@ -25,7 +25,7 @@ pub(crate) fn header(start: &RunStart) -> String {
         labels::count(start.total, "case", "cases"),
         start.target.name,
         start.target.url,
-        start.target.kind,
+        start.target.kind.label(),
         start.run_prefix
     )
 }
@@ -39,15 +39,33 @@ pub(crate) fn status_line(o: &CaseOutcome, strict: bool, paint: &Paint) -> Strin
         o.id,
         o.title
     );
-    if let Some(reason) = o
-        .reason
-        .as_deref()
-        .filter(|_| matches!(o.verdict, Verdict::Skip | Verdict::Error))
-    {
+    if let Some(reason) = o.reason.as_deref().filter(|_| {
+        matches!(
+            o.verdict,
+            Verdict::Skip | Verdict::Error | Verdict::Interrupted
+        )
+    }) {
         let _ = write!(line, " {}", paint.dim(&format!("({})", first_line(reason))));
     }
     line.push('\n');
     line
+}
+
+/// `FINDING    the target does not implement GlobalSignOut: 3 cases skipped (HTTP 500 …)`.
+pub(crate) fn finding(f: &crate::run::events::Finding, paint: &Paint) -> String {
+    let label = format!("{:<LABEL_WIDTH$}", "FINDING");
+    let what = match f.kind {
+        crate::run::events::FindingKind::MissingOperation => format!(
+            "the target does not implement {}: {} skipped",
+            f.subject,
+            labels::count(f.cases.len(), "case", "cases")
+        ),
+    };
+    format!(
+        "{} {what} {}\n",
+        paint.verdict(Verdict::Skip, false, &label),
+        paint.dim(&format!("({})", first_line(&f.detail)))
+    )
 }
 
 /// Everything printed once the run completed.
@@ -177,7 +195,7 @@ fn table(out: &mut String, summary: &RunSummary, strict: bool, paint: &Paint) {
         let _ = write!(out, "  {}", v.label());
     }
     out.push('\n');
-    let mut row = |name: &str, counts: &[usize; 6]| {
+    let mut row = |name: &str, counts: &[usize; Verdict::COUNT]| {
         let _ = write!(out, "  {name:<name_width$}");
         for (v, n) in Verdict::ALL.iter().zip(counts) {
             let cell = format!("{n:>width$}", width = v.label().len());

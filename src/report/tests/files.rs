@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use super::{assert_golden, assert_golden_at, sample};
 use crate::check::Verdict;
-use crate::report::events::{Event, ReportError, Reporter};
 use crate::report::json::{JsonReporter, json_schema, read_report};
 use crate::report::junit::JunitReporter;
 use crate::report::markdown::MarkdownReporter;
+use crate::run::events::{Event, ReportError, Reporter};
 
 /// Feed `events` to the reporter made by `make` and return the file it wrote.
 fn run<R: Reporter>(make: impl FnOnce(PathBuf) -> R, events: &[Event]) -> String {

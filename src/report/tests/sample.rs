@@ -2,7 +2,7 @@
 //! a mismatch whose texts contain `|`, `<`, `&` and several lines.
 
 use crate::check::{Mismatch, Verdict};
-use crate::report::events::{CaseOutcome, Event, ObservedSummary, RunSummary, TargetInfo};
+use crate::run::events::{CaseOutcome, Event, ObservedSummary, RunSummary, TargetInfo};
 use crate::vocab::{Capability, EvidenceLevel};
 
 pub(super) fn target() -> TargetInfo {

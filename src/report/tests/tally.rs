@@ -2,8 +2,8 @@
 
 use super::sample;
 use crate::check::Verdict;
-use crate::report::events::{Event, RunSummary};
 use crate::report::tally::{Overall, Tally};
+use crate::run::events::{Event, RunSummary};
 
 fn summary(strict: bool) -> RunSummary {
     match sample::events(strict).pop() {

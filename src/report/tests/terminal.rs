@@ -4,8 +4,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use super::{assert_golden, sample};
-use crate::report::events::{Event, Reporter};
 use crate::report::terminal::{TerminalOptions, TerminalReporter};
+use crate::run::events::{Event, Reporter};
 
 /// A writer the test can read back after the reporter is done with it.
 #[derive(Clone, Default)]

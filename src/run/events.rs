@@ -1,5 +1,5 @@
-//! The run as a stream of events. Every reporter consumes the same stream, so the terminal,
-//! JSON, JUnit and Markdown views can never disagree about a verdict.
+//! The run as a stream of events, the runner's output. Every reporter consumes the same
+//! stream, so the terminal, JSON, JUnit and Markdown views can never disagree about a verdict.
 //!
 //! Everything in an event is already redacted (see `crate::secrets`): reporters may print
 //! or write it as it is.
@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Mismatch, Verdict};
-use crate::vocab::{Capability, EvidenceLevel};
+use crate::vocab::{Capability, EvidenceLevel, TargetKind};
 
 /// The JSON report's format version (bump on incompatible changes).
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -23,7 +23,7 @@ pub struct TargetInfo {
     /// Endpoint URL.
     pub url: String,
     /// `reference`, `loopback` (an emulator on this machine), `aws` or `remote`.
-    pub kind: String,
+    pub kind: TargetKind,
     /// Capabilities the target declared.
     pub capabilities: Vec<Capability>,
 }
@@ -70,11 +70,65 @@ pub struct CaseOutcome {
     pub observed: Option<ObservedSummary>,
     /// Wall time of the case including set-up and read-back.
     pub duration_ms: u64,
+    /// For a generated property: its seed, how many cases ran and the minimal failing case,
+    /// as fields a program can read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<GeneratedInfo>,
     /// The normalized exchange (what a golden snapshot holds), for `record` and the test
     /// harness; not part of the reports.
     #[serde(skip)]
     #[schemars(skip)]
     pub exchange: Option<String>,
+}
+
+/// What a generated property did, for reports and reruns.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct GeneratedInfo {
+    /// The run's seed (each property derives its own stream from it and its id).
+    pub seed: u64,
+    /// Cases the property was asked to generate.
+    pub cases_asked: u32,
+    /// Cases run against the target, shrinking steps included.
+    pub cases_run: usize,
+    /// Shrinking steps run against the target.
+    pub shrink_steps: u32,
+    /// Whether shrinking ended on its own (false: a budget stopped it).
+    pub fully_shrunk: bool,
+    /// The minimal failing (or first strictly differing) case, one call per line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimal_case: Option<String>,
+    /// The call of the minimal case that differs (1-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_call: Option<usize>,
+    /// A command that reruns exactly this property.
+    pub rerun: String,
+    /// Where the minimal case was saved as a regression fixture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_as: Option<String>,
+}
+
+/// Something about the target found once for the whole run, beside the cases' verdicts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// What kind of finding.
+    pub kind: FindingKind,
+    /// What it is about (an operation name).
+    pub subject: String,
+    /// What the target answered.
+    pub detail: String,
+    /// The cases it affected.
+    pub cases: Vec<String>,
+}
+
+/// Kinds of [`Finding`].
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// The target does not implement an operation the set-up of some cases needs; those cases
+    /// are skipped.
+    MissingOperation,
 }
 
 /// Totals of a finished run.
@@ -94,6 +148,12 @@ pub struct RunSummary {
     pub pools_deleted: usize,
     /// Pools that could not be deleted (ids), with the reason.
     pub pools_left: Vec<String>,
+    /// Selected cases that never started (the run was interrupted or could not set up).
+    #[serde(default)]
+    pub not_run: usize,
+    /// Findings about the target as a whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
 }
 
 impl RunSummary {
@@ -138,13 +198,24 @@ pub enum Event {
     Started {
         /// The target.
         target: TargetInfo,
-        /// Cases selected.
+        /// Cases selected (a property counts once).
         total: usize,
+        /// Case executions planned: one per fixture, `--cases` per property (shrinking not
+        /// counted), for progress and an estimate of the time left.
+        #[serde(default)]
+        planned: usize,
         /// Prefix of everything the run provisions.
         run_prefix: String,
     },
     /// A case finished.
     CaseFinished(Box<CaseOutcome>),
+    /// Generated cases ran (progress within a property).
+    Progress {
+        /// Generated cases run since the last progress event.
+        cases: usize,
+    },
+    /// Something found about the target as a whole (reported once, before `Completed`).
+    Finding(Finding),
     /// The run ended (normally, or interrupted).
     Completed(RunSummary),
 }

@@ -1,0 +1,236 @@
+//! Connecting to a target: the one place a run's context is built, for `run`, `record`, the
+//! `cargo test` harness, the benchmark and the tests. With no endpoint it starts the embedded
+//! reference on a loopback port.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::reference::Reference;
+use crate::reference::ReferenceError;
+use crate::run::events::TargetInfo;
+use crate::secrets::Redactor;
+use crate::snapshot::Goldens;
+use crate::target::credentials::CredentialsError;
+use crate::target::{
+    Admin, AdminError, EndpointError, Provisioner, budget, control, credentials, endpoint,
+};
+use crate::vocab::{Capability, TargetKind};
+use crate::wire::{HttpClient, WireError, WireSettings};
+
+/// Shared state of a run.
+#[derive(Debug)]
+pub struct RunContext {
+    /// Creates and tracks resources.
+    pub provisioner: Provisioner,
+    /// What the target can do.
+    pub capabilities: BTreeSet<Capability>,
+    /// Run-level secrets (password, AWS keys).
+    pub redactor: Redactor,
+    /// The target, for reports.
+    pub target: TargetInfo,
+    /// Golden snapshots to compare each exchange with (strict tier); empty: none.
+    pub goldens: Goldens,
+}
+
+/// Where to run.
+#[derive(Debug, Clone, Default)]
+pub struct TargetSpec {
+    /// The endpoint (else `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, else
+    /// `AWS_ENDPOINT_URL` from `env`; with none, the embedded reference).
+    pub endpoint: Option<String>,
+    /// Signing region (else `AWS_REGION`, `AWS_DEFAULT_REGION`, `us-east-1`).
+    pub region: Option<String>,
+    /// The process environment (credentials, endpoint and region variables).
+    pub env: BTreeMap<String, String>,
+    /// Timeouts and limits of the HTTP client.
+    pub wire: WireSettings,
+    /// Overall request budget (default: 5/s against real AWS, none elsewhere).
+    pub max_rps: Option<f64>,
+    /// The run may create pools in a real AWS account.
+    pub allow_real_aws: bool,
+    /// The target's name in reports (`moto 5.2.5`); default: `reference`, or the endpoint's
+    /// host and port.
+    pub label: Option<String>,
+}
+
+impl TargetSpec {
+    /// The embedded reference, with the process environment.
+    pub fn reference() -> TargetSpec {
+        TargetSpec {
+            env: std::env::vars().collect(),
+            ..TargetSpec::default()
+        }
+    }
+
+    /// An endpoint, with the process environment.
+    pub fn endpoint(url: &str) -> TargetSpec {
+        TargetSpec {
+            endpoint: Some(url.to_string()),
+            env: std::env::vars().collect(),
+            ..TargetSpec::default()
+        }
+    }
+}
+
+/// A run could not connect to its target.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectError {
+    /// The endpoint or region is not usable.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    /// The endpoint is real AWS and the run was not allowed to use it.
+    #[error(
+        "{url} is real AWS: the run creates user pools (prefix ccf-) in region {region} and deletes them at the end; pass --allow-real-aws to proceed"
+    )]
+    RealAwsNotAllowed {
+        /// The endpoint.
+        url: String,
+        /// The region.
+        region: String,
+    },
+    /// No credentials.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client")]
+    Http(#[source] WireError),
+    /// The embedded reference did not start.
+    #[error("cannot start the embedded reference")]
+    Reference(#[source] ReferenceError),
+    /// Nothing answers at the endpoint.
+    #[error("nothing answers at {url}: is the target running?")]
+    Unreachable {
+        /// The endpoint.
+        url: String,
+        /// Cause.
+        #[source]
+        source: WireError,
+    },
+}
+
+/// A connected target: the run context, and the embedded reference when it is the target.
+#[derive(Debug)]
+pub struct Connected {
+    /// The run's context.
+    pub ctx: Arc<RunContext>,
+    reference: Option<Reference>,
+}
+
+impl Connected {
+    /// Stop the embedded reference, if it is the target.
+    pub async fn shutdown(self) {
+        if let Some(r) = self.reference {
+            r.shutdown().await;
+        }
+    }
+}
+
+/// Resolve the target, start the reference if there is no endpoint, check that something
+/// answers, discover its capabilities and set up the provisioner.
+pub async fn connect(spec: TargetSpec, goldens: Goldens) -> Result<Connected, ConnectError> {
+    let env = &spec.env;
+    let configured = endpoint::resolve(spec.endpoint.as_deref(), spec.region.as_deref(), env)?;
+    let mut reference = None;
+    let (url, region, kind) = match configured {
+        Some(c) => {
+            let kind = if endpoint::is_real_aws(&c.url) {
+                TargetKind::Aws
+            } else if endpoint::is_loopback(&c.url) {
+                TargetKind::Loopback
+            } else {
+                TargetKind::Remote
+            };
+            (c.url, c.region, kind)
+        }
+        None => {
+            let r = Reference::start(([127, 0, 0, 1], 0).into())
+                .await
+                .map_err(ConnectError::Reference)?;
+            let url = r.url();
+            reference = Some(r);
+            (
+                url,
+                endpoint::region(spec.region.as_deref(), env),
+                TargetKind::Reference,
+            )
+        }
+    };
+    let real_aws = kind == TargetKind::Aws;
+    if real_aws && !spec.allow_real_aws {
+        return Err(ConnectError::RealAwsNotAllowed { url, region });
+    }
+    let placeholder_ok = matches!(kind, TargetKind::Reference | TargetKind::Loopback);
+    let creds = credentials::resolve_any(env, &region, placeholder_ok).await?;
+    let http = HttpClient::new(spec.wire.clone()).map_err(ConnectError::Http)?;
+    let max_rps = spec
+        .max_rps
+        .or(real_aws.then_some(budget::REAL_AWS_MAX_RPS));
+    let mut redactor = Redactor::new().with(&creds.secret_access_key, "AWS_SECRET_ACCESS_KEY");
+    if let Some(t) = &creds.session_token {
+        redactor.add(t, "AWS_SESSION_TOKEN");
+    }
+    let mut admin = Admin::new(http, &url, &region, creds, max_rps);
+    if real_aws {
+        admin = admin.with_budget(budget::Rates::real_aws(
+            max_rps.unwrap_or(budget::REAL_AWS_MAX_RPS),
+        ));
+    }
+    probe_reachable(&admin).await?;
+    let capabilities = control::discover(&admin).await;
+    let provisioner = Provisioner::new(admin);
+    redactor.add(provisioner.password(), "PASSWORD");
+    let name = spec.label.clone().unwrap_or_else(|| match kind {
+        TargetKind::Reference => "reference".to_string(),
+        _ => host_port(&url),
+    });
+    let target = TargetInfo {
+        name,
+        url,
+        kind,
+        capabilities: capabilities.iter().copied().collect(),
+    };
+    Ok(Connected {
+        ctx: Arc::new(RunContext {
+            provisioner,
+            capabilities,
+            redactor,
+            target,
+            goldens,
+        }),
+        reference,
+    })
+}
+
+/// `host:port` of a URL, for naming a target.
+fn host_port(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| {
+                format!(
+                    "{h}{}",
+                    u.port().map(|p| format!(":{p}")).unwrap_or_default()
+                )
+            })
+        })
+        .unwrap_or_else(|| url.to_string())
+}
+
+/// Fail fast when nothing answers at the endpoint; any HTTP answer counts as reachable (the
+/// preflight then says whether it is Cognito).
+async fn probe_reachable(admin: &Admin) -> Result<(), ConnectError> {
+    match admin
+        .raw("ListUserPools", &serde_json::json!({"MaxResults": 1}), true)
+        .await
+    {
+        Err(AdminError::Wire {
+            source: source @ (WireError::Connect { .. } | WireError::Timeout(_)),
+            ..
+        }) => Err(ConnectError::Unreachable {
+            url: admin.url().to_string(),
+            source,
+        }),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,121 @@
+//! What the scheduler runs: a job produces one reported outcome. A fixture is a job of one
+//! case; a generated property (`crate::property`) is a job that generates cases, runs each
+//! through the same [`Runner`], and shrinks a failure.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::execute::{ExecOptions, Execution, Runner};
+use crate::case::Case;
+use crate::run::events::CaseOutcome;
+
+/// A future a job returns.
+pub type JobFuture = Pin<Box<dyn Future<Output = CaseOutcome> + Send>>;
+
+/// Reports generated cases as they run, for progress.
+pub type Progress = UnboundedSender<usize>;
+
+/// One unit of work of a run.
+pub trait Job: Send + Sync + 'static {
+    /// The outcome as reported before anything ran: id, operation, group, title, requirement
+    /// and evidence (verdict `error` until the job says otherwise).
+    fn header(&self) -> CaseOutcome;
+
+    /// The job changes target-wide state (the clock, injected faults): it runs alone.
+    fn exclusive(&self) -> bool {
+        false
+    }
+
+    /// Case executions it plans (shrinking not counted).
+    fn planned(&self) -> usize {
+        1
+    }
+
+    /// Run it.
+    fn run(self: Arc<Self>, runner: Arc<Runner>, progress: Progress) -> JobFuture;
+}
+
+/// A case from a fixture file.
+#[derive(Debug)]
+pub struct CaseJob {
+    case: Case,
+}
+
+impl CaseJob {
+    /// A job of one case.
+    pub fn new(case: Case) -> CaseJob {
+        CaseJob { case }
+    }
+}
+
+impl Job for CaseJob {
+    fn header(&self) -> CaseOutcome {
+        header(&self.case)
+    }
+
+    fn exclusive(&self) -> bool {
+        super::setup::is_exclusive(&self.case)
+    }
+
+    fn run(self: Arc<Self>, runner: Arc<Runner>, _progress: Progress) -> JobFuture {
+        Box::pin(async move {
+            let span = tracing::info_span!("case", id = %self.case.id);
+            let e = tracing::Instrument::instrument(
+                runner.execute(
+                    &self.case,
+                    ExecOptions {
+                        exchange: true,
+                        ..ExecOptions::default()
+                    },
+                ),
+                span,
+            )
+            .await;
+            outcome(self.header(), e)
+        })
+    }
+}
+
+/// Jobs of fixture cases.
+pub fn case_jobs(cases: Vec<Case>) -> Vec<Arc<dyn Job>> {
+    cases
+        .into_iter()
+        .map(|c| Arc::new(CaseJob::new(c)) as Arc<dyn Job>)
+        .collect()
+}
+
+/// The outcome skeleton of a case.
+pub fn header(case: &Case) -> CaseOutcome {
+    CaseOutcome {
+        id: case.id.clone(),
+        operation: case.operation().name().to_string(),
+        group: case.group().to_string(),
+        title: case.title.clone(),
+        requirement: case.requirement.clone(),
+        evidence_level: case.evidence.level,
+        evidence_source: case.evidence.source.clone(),
+        verdict: crate::check::Verdict::Error,
+        mismatches: vec![],
+        reason: None,
+        reproduction: None,
+        observed: None,
+        duration_ms: 0,
+        generated: None,
+        exchange: None,
+    }
+}
+
+/// An outcome: the header filled in from an execution.
+pub fn outcome(mut o: CaseOutcome, e: Execution) -> CaseOutcome {
+    o.verdict = e.verdict;
+    o.reason = e.reason;
+    o.mismatches = e.mismatches;
+    o.observed = e.observed;
+    o.reproduction = e.reproduction;
+    o.exchange = e.exchange;
+    o.duration_ms = e.duration.as_millis() as u64;
+    o
+}
