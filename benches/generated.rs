@@ -7,29 +7,19 @@
 //! COGNITO_CONFORMANCE_BENCH_MOTO=http://127.0.0.1:5000 cargo bench --bench generated
 //! ```
 //!
-//! Every property generates its cases (a seeded proptest runner) and runs each against the
-//! target whatever its verdict (a run stops a property at its first failure; the benchmark
-//! measures the work per case), four properties in flight, as `run` does. CPU time is this process's user +
-//! system time (getrusage): against moto, a separate process, it is the harness's own cost;
-//! against the embedded reference it includes the reference server, which runs in-process.
-//! Moto is launched on a free loopback port (`.emulators/` or PATH) unless
-//! `COGNITO_CONFORMANCE_BENCH_MOTO` names a running one; without either it is skipped.
+//! Every property generates its cases (a seeded proptest runner) and runs them through the
+//! library's facade ([`Session::run`]), four properties in flight, as `run` does; shrinking is
+//! off, so a property that fails stops there and the measure is of the cases that ran (their
+//! count is in each outcome). CPU time is this process's user + system time (getrusage):
+//! against moto, a separate process, it is the harness's own cost; against the embedded
+//! reference it includes the reference server, which runs in-process. Moto is launched on a
+//! free loopback port (`.emulators/` or PATH) unless `COGNITO_CONFORMANCE_BENCH_MOTO` names a
+//! running one; without either it is skipped.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cognito_conformance::property::runner::seed_bytes;
-use cognito_conformance::property::{self, INDEX_SPAN, exec};
-use cognito_conformance::reference::Reference;
-use cognito_conformance::report::TargetInfo;
-use cognito_conformance::run::RunContext;
-use cognito_conformance::secrets::Redactor;
-use cognito_conformance::snapshot::Goldens;
-use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint, launch};
-use cognito_conformance::wire::{HttpClient, WireSettings};
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use cognito_conformance::target::launch;
+use cognito_conformance::{Catalogue, Parts, RunOptions, Session, Settings, TargetSpec};
 
 /// Properties in flight at once (`run`'s default concurrency).
 const CONCURRENCY: usize = 4;
@@ -61,13 +51,7 @@ fn main() {
         }
     };
     let mut results = Vec::new();
-    match runtime.block_on(Reference::start(([127, 0, 0, 1], 0).into())) {
-        Ok(r) => {
-            results.push(measure(&runtime, "reference (in-process)", &r.url(), cases));
-            runtime.block_on(r.shutdown());
-        }
-        Err(e) => eprintln!("cannot start the reference: {e}"),
-    }
+    results.push(measure(&runtime, "reference (in-process)", "", cases));
     match std::env::var("COGNITO_CONFORMANCE_BENCH_MOTO") {
         Ok(url) if !url.is_empty() => {
             results.push(measure(&runtime, "moto (external)", &url, cases))
@@ -103,77 +87,51 @@ fn main() {
 }
 
 fn measure(runtime: &tokio::runtime::Runtime, label: &str, url: &str, cases: u32) -> Measure {
-    let env: BTreeMap<String, String> = std::env::vars().collect();
-    let creds = credentials::resolve(&env, true).expect("loopback placeholder credentials");
-    let http = HttpClient::new(WireSettings::default()).expect("http client");
-    let admin = Admin::new(
-        http.clone(),
-        url,
-        &endpoint::region(None, &env),
-        creds,
-        None,
-    );
-    let capabilities = runtime.block_on(control::discover(&admin));
-    let provisioner = Provisioner::new(admin);
-    let ctx = Arc::new(RunContext {
-        redactor: Redactor::new().with(provisioner.password(), "PASSWORD"),
-        provisioner,
-        capabilities: capabilities.clone(),
-        target: TargetInfo {
-            name: label.into(),
-            url: url.into(),
-            kind: "loopback".into(),
-            capabilities: capabilities.into_iter().collect(),
+    let spec = if url.is_empty() {
+        TargetSpec::reference()
+    } else {
+        TargetSpec::endpoint(url)
+    };
+    let session = runtime
+        .block_on(Session::connect(spec))
+        .expect("the target answers");
+    let selection = Catalogue::load(
+        &Catalogue::builtin_fixtures(),
+        Parts {
+            fixtures: false,
+            generated: true,
         },
-        goldens: Goldens::none(),
-    });
-    let properties = property::catalogue();
-    let count = properties.len();
-    // Provision the pools first, so the measure is of cases, not of one-off set-up.
-    let _ = runtime.block_on(ctx.provisioner.pool(Default::default()));
-    let (requests0, cpu0, start) = (http.requests_sent(), cpu_time(), Instant::now());
-    let total = runtime.block_on(async {
-        let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
-        let mut set = tokio::task::JoinSet::new();
-        for (i, prop) in properties.into_iter().enumerate() {
-            let (ctx, permits) = (ctx.clone(), permits.clone());
-            let handle = tokio::runtime::Handle::current();
-            set.spawn(async move {
-                let _permit = permits.acquire_owned().await.ok()?;
-                tokio::task::spawn_blocking(move || {
-                    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(1, &prop.id));
-                    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-                    let strategy = prop.strategy();
-                    let mut held = 0;
-                    for n in 0..cases as usize {
-                        let Ok(tree) = strategy.new_tree(&mut runner) else {
-                            continue;
-                        };
-                        let case = tree.current().case;
-                        let index = (i + 1) * INDEX_SPAN + n;
-                        let run =
-                            handle.block_on(exec::execute(&ctx, &prop.id, index, &case, false));
-                        held += usize::from(matches!(run.verdict, exec::Verdict::Held));
-                    }
-                    eprintln!("  {:<70} {held}/{cases} held", prop.id);
-                    cases as usize
-                })
-                .await
-                .ok()
-            });
-        }
-        let mut total = 0;
-        while let Some(done) = set.join_next().await {
-            total += done.ok().flatten().unwrap_or(0);
-        }
-        total
-    });
+    )
+    .expect("the catalogue");
+    let count = selection.properties.len();
+    let settings = Settings {
+        cases,
+        seed: 1,
+        max_shrink_iters: 0,
+        ..Settings::default()
+    };
+    let opts = RunOptions {
+        concurrency: CONCURRENCY,
+        ..RunOptions::default()
+    };
+    let (requests0, cpu0, start) = (session.requests_sent(), cpu_time(), Instant::now());
+    let result = runtime
+        .block_on(session.run(selection, &opts, settings, &mut []))
+        .expect("the run completes");
     let (wall, cpu, requests) = (
         start.elapsed(),
         cpu_time() - cpu0,
-        http.requests_sent() - requests0,
+        session.requests_sent() - requests0,
     );
-    let _ = runtime.block_on(ctx.provisioner.cleanup());
+    let total: usize = result
+        .outcomes
+        .iter()
+        .filter_map(|o| o.generated.as_ref().map(|g| g.cases_run))
+        .sum();
+    for o in &result.outcomes {
+        eprintln!("  {:<70} {}", o.id, o.verdict.label());
+    }
+    runtime.block_on(session.close());
     eprintln!(
         "{label}: {total} cases, {requests} requests in {:.2} s",
         wall.as_secs_f64()

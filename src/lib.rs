@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod case;
+pub mod catalogue;
 pub mod check;
 pub mod contract;
 pub mod generate;
@@ -16,8 +17,21 @@ pub mod reference;
 pub mod report;
 pub mod run;
 pub mod secrets;
+pub mod session;
 pub mod snapshot;
 pub mod target;
 pub mod text;
 pub mod vocab;
 pub mod wire;
+
+#[cfg(test)]
+mod tests;
+
+pub use catalogue::{Catalogue, Parts, SelectError};
+pub use check::{Mismatch, Tier, Verdict};
+pub use property::Settings;
+pub use run::{
+    CaseOutcome, ConnectError, Event, Finding, GeneratedInfo, Reporter, RunError, RunOptions,
+    RunResult, RunSummary, TargetInfo, TargetSpec,
+};
+pub use session::Session;

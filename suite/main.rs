@@ -10,37 +10,39 @@
 //! capability the target lacks are ignored, with the capability in the trial's kind.
 //! libtest-mimic gives `--list`, name filters, `--exact`, `--ignored` and nextest support.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use tokio::sync::RwLock;
 
 use cognito_conformance::baseline::Baseline;
-use cognito_conformance::case::{Case, load_dir};
-use cognito_conformance::check::{Tier, Verdict};
-use cognito_conformance::property::{self, DEFAULT_CASES, DEFAULT_SEED, Property, Settings};
-use cognito_conformance::reference::Reference;
-use cognito_conformance::report::{CaseOutcome, TargetInfo};
-use cognito_conformance::run::setup::{is_exclusive, missing_capabilities};
-use cognito_conformance::run::{RunContext, execute::execute};
-use cognito_conformance::secrets::Redactor;
+use cognito_conformance::case::Case;
+use cognito_conformance::property::{DEFAULT_CASES, DEFAULT_SEED, Property};
 use cognito_conformance::snapshot::{GoldenStore, Goldens, Info, Provenance};
-use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint};
-use cognito_conformance::wire::{HttpClient, WireSettings};
+use cognito_conformance::vocab::TargetKind;
+use cognito_conformance::{
+    CaseOutcome, Catalogue, Parts, Session, Settings, TargetSpec, Tier, Verdict,
+};
 
 struct Harness {
     runtime: tokio::runtime::Runtime,
-    ctx: Arc<RunContext>,
+    session: Option<Session>,
     strict: bool,
     /// Cases that change target-wide state (clock, injected faults) take it exclusively.
     gate: RwLock<()>,
     baseline: Option<Baseline>,
     /// The target is the embedded reference: goldens are asserted (and written) with insta.
     against_reference: bool,
-    _reference: Option<Reference>,
+}
+
+impl Harness {
+    fn session(&self) -> &Session {
+        self.session
+            .as_ref()
+            .expect("the session lives until the end")
+    }
 }
 
 fn manifest_dir() -> &'static Path {
@@ -61,16 +63,13 @@ fn assert_golden(case: &Case, outcome: &CaseOutcome) {
     let (dir, name) = case.id.rsplit_once('/').unwrap_or(("", case.id.as_str()));
     let info = Info {
         case: case.id.clone(),
-        provenance: Provenance::documented(
-            case.fixture.evidence.level,
-            &case.fixture.evidence.source,
-        ),
+        provenance: Provenance::documented(case.evidence.level, &case.evidence.source),
     };
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(snapshot_store().root().join(dir));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
-    settings.set_description(case.fixture.title.clone());
+    settings.set_description(case.title.clone());
     settings.set_info(&info);
     settings.bind(|| insta::assert_snapshot!(name, exchange));
 }
@@ -80,35 +79,31 @@ static HARNESS: OnceLock<Result<Harness, String>> = OnceLock::new();
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let root = manifest_dir().join("fixtures");
-    let cases = match load_dir(&root) {
+    let catalogue = match Catalogue::load(&root, Parts::default()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {e}: {}", cause(&e));
             return ExitCode::from(2);
         }
     };
-    if cases.is_empty() {
-        eprintln!("error: no fixtures found under {}", root.display());
-        return ExitCode::from(2);
-    }
     // Listing must not start servers or touch a target.
     let listing = args.list;
     let capabilities = if listing {
         Default::default()
     } else {
         match HARNESS.get_or_init(build_harness) {
-            Ok(h) => h.ctx.capabilities.clone(),
+            Ok(h) => h.session().capabilities().clone(),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
         }
     };
-    let mut trials: Vec<Trial> = cases
+    let mut trials: Vec<Trial> = catalogue
+        .cases
         .into_iter()
-        .enumerate()
-        .map(|(index, case)| {
-            let missing = missing_capabilities(&case, &capabilities);
+        .map(|case| {
+            let missing = case.missing_capabilities(&capabilities);
             let kind = if !listing && !missing.is_empty() {
                 let names: Vec<String> = missing.iter().map(|c| format!("{c:?}")).collect();
                 format!("needs {}", names.join("+"))
@@ -117,7 +112,7 @@ fn main() -> ExitCode {
             };
             let ignored = !listing && !missing.is_empty();
             let id = case.id.clone();
-            Trial::test(id, move || run_trial(&case, index))
+            Trial::test(id, move || run_trial(&case))
                 .with_kind(kind)
                 .with_ignored_flag(ignored)
         })
@@ -129,20 +124,23 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for (i, prop) in property::catalogue().into_iter().enumerate() {
+    for prop in catalogue.properties {
         let settings = settings.clone();
         trials.push(
             Trial::test(prop.id.clone(), move || {
-                run_property_trial(&prop, &settings, i)
+                run_property_trial(&prop, &settings)
             })
             .with_kind("generated"),
         );
     }
     let conclusion = libtest_mimic::run(&args, trials);
-    if let Some(Ok(h)) = HARNESS.get() {
-        let failures = h.runtime.block_on(h.ctx.provisioner.cleanup());
-        for (pool, e) in failures {
-            eprintln!("warning: could not delete pool {pool}: {e}");
+    if let Some(Ok(h)) = HARNESS.get()
+        && let Some(session) = h.session.as_ref()
+    {
+        // The session is closed through a shared reference's clean-up: pools deleted, and the
+        // reference stops with the process.
+        for left in h.runtime.block_on(session.clean_up()) {
+            eprintln!("warning: could not delete pool {left}");
         }
     }
     if conclusion.num_passed + conclusion.num_failed == 0 && !listing {
@@ -152,101 +150,81 @@ fn main() -> ExitCode {
     conclusion.exit_code()
 }
 
+/// The causes of an error, each once.
+fn cause(e: &dyn std::error::Error) -> String {
+    let mut out = Vec::new();
+    let mut next = e.source();
+    while let Some(c) = next {
+        out.push(c.to_string());
+        next = c.source();
+    }
+    out.join(": ")
+}
+
 fn build_harness() -> Result<Harness, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("tokio runtime: {e}"))?;
-    let env: BTreeMap<String, String> = std::env::vars().collect();
-    let strict_env = env
-        .get("COGNITO_CONFORMANCE_STRICT")
-        .is_some_and(|v| v == "1");
-    let given = env
-        .get("COGNITO_CONFORMANCE_ENDPOINT")
-        .filter(|s| !s.is_empty())
-        .cloned();
-    let (url, kind, reference) = match given {
-        Some(u) => {
-            let cfg = endpoint::resolve(Some(&u), None, &env)
-                .map_err(|e| e.to_string())?
-                .ok_or("no endpoint")?;
-            if endpoint::is_real_aws(&cfg.url) {
-                return Err("COGNITO_CONFORMANCE_ENDPOINT points at real AWS; use `cognito-conformance run --allow-real-aws` instead".into());
-            }
-            (cfg.url, "loopback", None)
-        }
-        None => {
-            let r = runtime
-                .block_on(Reference::start(([127, 0, 0, 1], 0).into()))
-                .map_err(|e| format!("starting the embedded reference: {e}"))?;
-            (r.url(), "reference", Some(r))
-        }
+    let env = |name: &str| std::env::var(name).ok().filter(|s| !s.is_empty());
+    let strict_env = env("COGNITO_CONFORMANCE_STRICT").is_some_and(|v| v == "1");
+    let spec = match env("COGNITO_CONFORMANCE_ENDPOINT") {
+        Some(u) => TargetSpec::endpoint(&u),
+        None => TargetSpec::reference(),
     };
-    let baseline = match env
-        .get("COGNITO_CONFORMANCE_BASELINE")
-        .filter(|s| !s.is_empty())
-    {
-        Some(p) => Some(Baseline::load(Path::new(p)).map_err(|e| e.to_string())?),
+    let baseline = match env("COGNITO_CONFORMANCE_BASELINE") {
+        Some(p) => Some(Baseline::load(Path::new(&p)).map_err(|e| e.to_string())?),
         None => None,
     };
-    let creds = credentials::resolve(&env, true).map_err(|e| e.to_string())?;
-    let redactor = Redactor::new().with(&creds.secret_access_key, "AWS_SECRET_ACCESS_KEY");
-    let http = HttpClient::new(WireSettings::default()).map_err(|e| e.to_string())?;
-    let region = endpoint::region(None, &env);
-    let admin = Admin::new(http, &url, &region, creds, None);
-    let capabilities = runtime.block_on(control::discover(&admin));
-    let provisioner = Provisioner::new(admin);
-    let redactor = redactor.with(provisioner.password(), "PASSWORD");
-    let target = TargetInfo {
-        name: kind.into(),
-        url,
-        kind: kind.into(),
-        capabilities: capabilities.iter().copied().collect(),
-    };
+    let against_reference = spec.endpoint.is_none();
     // Against the reference the goldens are asserted with insta (so `cargo insta review`
     // works); against another target they are compared by the runner, as `run` does.
-    let goldens = if reference.is_some() {
+    let goldens = if against_reference {
         Goldens::none()
     } else {
-        let ids: Vec<String> = load_dir(&manifest_dir().join("fixtures"))
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|c| c.id)
-            .collect();
-        Goldens::load(&snapshot_store(), ids.iter().map(String::as_str))
-            .map_err(|e| e.to_string())?
+        let catalogue = Catalogue::load(
+            &manifest_dir().join("fixtures"),
+            Parts {
+                fixtures: true,
+                generated: false,
+            },
+        )
+        .map_err(|e| format!("{e}: {}", cause(&e)))?;
+        Goldens::load(
+            &snapshot_store(),
+            catalogue.cases.iter().map(|c| c.id.as_str()),
+        )
+        .map_err(|e| e.to_string())?
     };
-    let ctx = Arc::new(RunContext {
-        provisioner,
-        capabilities,
-        redactor,
-        target,
-        goldens,
-    });
+    let session = runtime
+        .block_on(Session::connect_with_goldens(spec, goldens))
+        .map_err(|e| format!("{e}: {}", cause(&e)))?;
+    if session.target().kind == TargetKind::Aws {
+        return Err("COGNITO_CONFORMANCE_ENDPOINT points at real AWS; use `cognito-conformance run --allow-real-aws` instead".into());
+    }
     Ok(Harness {
         runtime,
-        ctx,
-        strict: kind == "reference" || strict_env,
-        against_reference: kind == "reference",
+        session: Some(session),
+        strict: against_reference || strict_env,
+        against_reference,
         gate: RwLock::new(()),
         baseline,
-        _reference: reference,
     })
 }
 
-fn run_trial(case: &Case, index: usize) -> Result<(), Failed> {
+fn run_trial(case: &Case) -> Result<(), Failed> {
     let h = match HARNESS.get() {
         Some(Ok(h)) => h,
         _ => return Err("harness not initialised".into()),
     };
     let mut outcome = h.runtime.block_on(async {
-        if is_exclusive(case) {
+        if case.changes_target() {
             let _g = h.gate.write().await;
-            execute(&h.ctx, case, index).await
+            h.session().run_case(case).await
         } else {
             let _g = h.gate.read().await;
-            execute(&h.ctx, case, index).await
+            h.session().run_case(case).await
         }
     });
     judge(h, &mut outcome, Some(case))
@@ -270,7 +248,7 @@ fn generated_settings() -> Result<Settings, String> {
     })
 }
 
-fn run_property_trial(prop: &Property, settings: &Settings, index: usize) -> Result<(), Failed> {
+fn run_property_trial(prop: &Property, settings: &Settings) -> Result<(), Failed> {
     let h = match HARNESS.get() {
         Some(Ok(h)) => h,
         _ => return Err("harness not initialised".into()),
@@ -285,12 +263,10 @@ fn run_property_trial(prop: &Property, settings: &Settings, index: usize) -> Res
         ..settings.clone()
     };
     // Shares the target with the fixtures that do not change target-wide state.
-    let _g = h.runtime.block_on(h.gate.read());
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let base = (index + 1) * property::INDEX_SPAN;
-    let mut outcome =
-        property::run_property(&h.ctx, prop, &settings, base, h.runtime.handle(), &stop);
-    drop(_g);
+    let mut outcome = h.runtime.block_on(async {
+        let _g = h.gate.read().await;
+        h.session().run_property(prop, &settings).await
+    });
     // A property has no golden: its cases are generated afresh each run.
     judge(h, &mut outcome, None)
 }

@@ -95,7 +95,7 @@ fn unknown_operation() {
         &GOOD.replace("\"DeleteUser\"", "\"DeleteUsers\""),
         6,
         "when.operation",
-        "unknown operation `DeleteUsers`",
+        "unknown variant `DeleteUsers`, expected one of `DeleteUser`",
     );
 }
 

@@ -224,6 +224,7 @@ mod tests {
             reproduction: None,
             observed: None,
             duration_ms: 0,
+            generated: None,
             exchange: None,
         }
     }

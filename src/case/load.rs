@@ -421,7 +421,10 @@ error = "NotAuthorizedException"
     #[test]
     fn a_good_fixture_parses() {
         let c = parse(GOOD).unwrap();
-        assert_eq!((c.operation(), c.group()), ("DeleteUser", "token"));
+        assert_eq!(
+            (c.operation(), c.group()),
+            (crate::vocab::Operation::DeleteUser, "token")
+        );
     }
 
     #[test]
@@ -456,7 +459,19 @@ error = "NotAuthorizedException"
     #[test]
     fn unknown_operation_and_placeholder_and_error() {
         let errs = parse(&GOOD.replace("\"DeleteUser\"", "\"DeleteUsr\"")).unwrap_err();
-        assert!(errs[0].message.contains("unknown operation `DeleteUsr`"));
+        assert!(
+            errs[0].message.contains("unknown variant `DeleteUsr`"),
+            "{}",
+            errs[0].message
+        );
+        let errs = parse(&GOOD.replace("\"DeleteUser\"", "\"GetUser\"")).unwrap_err();
+        assert!(
+            errs[0]
+                .message
+                .contains("`GetUser` is not an operation the catalogue covers"),
+            "{}",
+            errs[0].message
+        );
         assert_eq!(errs[0].line, Some(6));
         let errs = parse(&GOOD.replace("{{access_token}}", "{{acces_token}}")).unwrap_err();
         assert_eq!(

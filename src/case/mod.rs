@@ -70,6 +70,26 @@ impl Case {
         }
     }
 
+    /// The capabilities the case needs that `have` lacks.
+    pub fn missing_capabilities(
+        &self,
+        have: &std::collections::BTreeSet<Capability>,
+    ) -> Vec<Capability> {
+        self.needs
+            .iter()
+            .filter(|c| !have.contains(c))
+            .copied()
+            .collect()
+    }
+
+    /// Whether the case changes target-wide state (the clock, injected faults): it must run
+    /// alone.
+    pub fn changes_target(&self) -> bool {
+        self.needs
+            .iter()
+            .any(|c| matches!(c, Capability::ClockControl | Capability::FaultInjection))
+    }
+
     /// The operation under test (the first call's).
     pub fn operation(&self) -> Operation {
         self.steps

@@ -320,13 +320,13 @@ fn check_exact_body(expected: &str, actual: &[u8], out: &mut Vec<Mismatch>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::fixture::OneOrMany;
+    use crate::case::fixture::{AttributeState, OneOrMany};
     use crate::check::{Tier, Verdict};
     use crate::wire::Response;
     use std::time::Duration;
 
-    fn then_error(err: &str, msg: &str) -> Then {
-        let mut t = Then::of_status(400);
+    fn then_error(err: &str, msg: &str) -> Outcome {
+        let mut t = Outcome::of_status(400);
         t.error = Some(OneOrMany::One(err.into()));
         t.strict.message = Some(msg.into());
         t
@@ -363,13 +363,16 @@ mod tests {
             &[CT],
             r#"{"__type":"NotAuthorizedException","message":"Invalid Access Token"}"#,
         );
-        assert_eq!(Verdict::of(&evaluate("DeleteUser", &t, &ok)), Verdict::Pass);
+        assert_eq!(
+            Verdict::of(&evaluate_outcome(Operation::DeleteUser, &t, &ok)),
+            Verdict::Pass
+        );
         let other = observed(
             400,
             &[CT],
             r#"{"__type":"NotAuthorizedException","message":"bad token"}"#,
         );
-        let m = evaluate("DeleteUser", &t, &other);
+        let m = evaluate_outcome(Operation::DeleteUser, &t, &other);
         assert_eq!(
             (Verdict::of(&m), m[0].field.as_str()),
             (Verdict::NonStrict, "message")
@@ -384,7 +387,10 @@ mod tests {
             &[CT, ("x-amzn-errortype", "NotAuthorizedException:")],
             r#"{"message":"Invalid Access Token"}"#,
         );
-        assert_eq!(Verdict::of(&evaluate("DeleteUser", &t, &o)), Verdict::Pass);
+        assert_eq!(
+            Verdict::of(&evaluate_outcome(Operation::DeleteUser, &t, &o)),
+            Verdict::Pass
+        );
     }
 
     #[test]
@@ -403,7 +409,7 @@ mod tests {
             ),
             observed(400, &[("content-type", "text/html")], "<html>oops</html>"),
         ] {
-            let m = evaluate("DeleteUser", &t, &o);
+            let m = evaluate_outcome(Operation::DeleteUser, &t, &o);
             assert_eq!(Verdict::of(&m), Verdict::Fail, "{m:?}");
         }
     }
@@ -417,7 +423,7 @@ mod tests {
             r#"{"__type":"InvalidParameterException","message":"x"}"#,
         );
         o.after = Probe::Seen(Some([("email".to_string(), "b@x".to_string())].into()));
-        let m = evaluate("UpdateUserAttributes", &t, &o);
+        let m = evaluate_outcome(Operation::UpdateUserAttributes, &t, &o);
         assert!(
             m.iter()
                 .any(|m| m.field == "state.email" && m.tier == Tier::Contract)
@@ -429,7 +435,7 @@ mod tests {
         let t = then_error("NotAuthorizedException", "x");
         let mut o = observed(400, &[], "");
         o.response = Err(crate::wire::WireError::Timeout(Duration::from_secs(1)));
-        let m = evaluate("DeleteUser", &t, &o);
+        let m = evaluate_outcome(Operation::DeleteUser, &t, &o);
         assert_eq!((m.len(), m[0].field.as_str()), (1, "response"));
     }
 
@@ -443,9 +449,9 @@ mod tests {
         let t = then_error("NotAuthorizedException", "Invalid Access Token");
         o.other_before = Probe::Seen(Some([("sub".to_string(), "b".to_string())].into()));
         o.other_after = Probe::Seen(Some([("sub".to_string(), "b".to_string())].into()));
-        assert!(evaluate("DeleteUser", &t, &o).is_empty());
+        assert!(evaluate_outcome(Operation::DeleteUser, &t, &o).is_empty());
         o.other_after = Probe::Seen(None);
-        let m = evaluate("DeleteUser", &t, &o);
+        let m = evaluate_outcome(Operation::DeleteUser, &t, &o);
         assert_eq!(m.len(), 1, "{m:?}");
         assert_eq!(m[0].field, "other_user.state");
         assert_eq!(m[0].tier, Tier::Contract);
@@ -454,11 +460,79 @@ mod tests {
 
     #[test]
     fn missing_content_type_is_a_contract_break() {
-        let t = Then::of_status(200);
-        let m = evaluate("DeleteUser", &t, &observed(200, &[], ""));
+        let t = Outcome::of_status(200);
+        let m = evaluate_outcome(Operation::DeleteUser, &t, &observed(200, &[], ""));
         assert_eq!(
             (m[0].field.as_str(), m[0].tier),
             ("content-type", Tier::Contract)
         );
+    }
+
+    fn changed_name(o: &mut Observed) {
+        o.after = Probe::Seen(Some(
+            [
+                ("email".to_string(), "a@x".to_string()),
+                ("name".to_string(), "b".to_string()),
+            ]
+            .into(),
+        ));
+    }
+
+    /// "200 and `name` changed, or 400 and nothing changed": each alternative is judged
+    /// whole, so a 400 that changed `name` matches neither.
+    fn alternatives() -> Then {
+        let mut ok = Outcome::of_status(200);
+        ok.state = Some(StateExpectation::Attributes(AttributeState {
+            attributes: [("name".to_string(), "b".to_string())].into(),
+            ..Default::default()
+        }));
+        let mut refused = Outcome::of_status(400);
+        refused.error = Some(OneOrMany::One("InvalidParameterException".into()));
+        Then {
+            outcomes: vec![ok, refused],
+        }
+    }
+
+    #[test]
+    fn an_observation_matching_one_alternative_passes() {
+        let then = alternatives();
+        let mut ok = observed(200, &[CT], "{}");
+        changed_name(&mut ok);
+        let j = evaluate(Operation::UpdateUserAttributes, &then, &ok);
+        assert_eq!((j.matched, j.mismatches.len()), (Some(0), 0), "{j:?}");
+        let refused = observed(
+            400,
+            &[CT],
+            r#"{"__type":"InvalidParameterException","message":"x"}"#,
+        );
+        let j = evaluate(Operation::UpdateUserAttributes, &then, &refused);
+        assert_eq!(j.matched, Some(1), "{j:?}");
+    }
+
+    #[test]
+    fn a_refusal_that_changed_state_matches_no_alternative() {
+        let then = alternatives();
+        let mut o = observed(
+            400,
+            &[CT],
+            r#"{"__type":"InvalidParameterException","message":"x"}"#,
+        );
+        changed_name(&mut o);
+        let j = evaluate(Operation::UpdateUserAttributes, &then, &o);
+        assert_eq!(j.matched, None);
+        assert_eq!(Verdict::of(&j.mismatches), Verdict::Fail);
+        assert_eq!(j.mismatches[0].field, "then");
+        assert!(j.mismatches[0].actual.contains("outcome 2"), "{j:?}");
+        assert!(
+            j.mismatches.iter().any(|m| m.field == "state.name"),
+            "{j:?}"
+        );
+        // A success without the change matches neither either.
+        let j = evaluate(
+            Operation::UpdateUserAttributes,
+            &then,
+            &observed(200, &[CT], "{}"),
+        );
+        assert_eq!(j.matched, None);
     }
 }

@@ -65,16 +65,12 @@ pub async fn record(a: RecordArgs) -> anyhow::Result<Outcome> {
         a.snapshots.clone(),
         a.target.fixtures.as_deref(),
     ));
+    // Refused before anything is launched or contacted.
+    let (kind, region) = a.target.kind()?;
+    let source = source(kind, &region)?;
     // Recording compares with nothing: it writes what it sees.
     let target = a.target.connect(Goldens::none()).await?;
     let ctx = target.connected.ctx.clone();
-    let source = match source(ctx.target.kind, ctx.provisioner.admin().region()) {
-        Ok(s) => s,
-        Err(e) => {
-            target.shutdown().await;
-            return Err(e);
-        }
-    };
     let opts = RunOptions {
         concurrency: a.target.concurrency.into(),
         ..RunOptions::default()

@@ -12,6 +12,7 @@ use super::list::{Parts, Selection, select};
 use cognito_conformance::run::{Connected, TargetSpec, connect};
 use cognito_conformance::snapshot::Goldens;
 use cognito_conformance::target::launch::{self, Launched};
+use cognito_conformance::vocab::TargetKind;
 use cognito_conformance::wire::WireSettings;
 
 /// Where to run and what: shared by `run` and `record`.
@@ -80,18 +81,19 @@ impl TargetArgs {
         select(self.fixtures.clone(), &self.filter, parts)
     }
 
-    /// Launch the emulator if asked, and connect.
-    pub async fn connect(&self, goldens: Goldens) -> anyhow::Result<Target> {
-        let launched = match &self.launch {
-            Some(name) => Some(launch::launch(name).await?),
-            None => None,
-        };
+    /// The kind of target and its region, without launching or contacting anything.
+    pub fn kind(&self) -> anyhow::Result<(TargetKind, String)> {
+        if self.launch.is_some() {
+            return Ok((TargetKind::Loopback, String::new()));
+        }
+        let (kind, _, region) = self.spec(None).resolve()?;
+        Ok((kind, region))
+    }
+
+    fn spec(&self, launched: Option<&Launched>) -> TargetSpec {
         let env: BTreeMap<String, String> = std::env::vars().collect();
-        let spec = TargetSpec {
-            endpoint: launched
-                .as_ref()
-                .map(|l| l.url.clone())
-                .or(self.endpoint.clone()),
+        TargetSpec {
+            endpoint: launched.map(|l| l.url.clone()).or(self.endpoint.clone()),
             region: self.region.clone(),
             env,
             wire: WireSettings {
@@ -101,8 +103,17 @@ impl TargetArgs {
             },
             max_rps: self.max_rps,
             allow_real_aws: self.allow_real_aws,
-            label: launched.as_ref().map(|l| l.label.clone()),
+            label: launched.map(|l| l.label.clone()),
+        }
+    }
+
+    /// Launch the emulator if asked, and connect.
+    pub async fn connect(&self, goldens: Goldens) -> anyhow::Result<Target> {
+        let launched = match &self.launch {
+            Some(name) => Some(launch::launch(name).await?),
+            None => None,
         };
+        let spec = self.spec(launched.as_ref());
         match connect(spec, goldens).await {
             Ok(connected) => Ok(Target {
                 connected,

@@ -230,7 +230,7 @@ mod tests {
 
     fn when(body: &str) -> When {
         When {
-            operation: "DeleteUser".into(),
+            operation: crate::vocab::Operation::DeleteUser,
             body: None,
             raw_body: Some(body.into()),
             headers: Default::default(),

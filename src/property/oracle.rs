@@ -499,7 +499,7 @@ mod tests {
     fn raw(op: &str, body: &str) -> Action {
         Action::Raw {
             when: When {
-                operation: op.into(),
+                operation: op.parse().expect("an operation"),
                 body: None,
                 raw_body: Some(body.into()),
                 headers: Default::default(),
@@ -511,7 +511,7 @@ mod tests {
     }
 
     fn errors(e: &Expectation) -> Vec<String> {
-        e.then
+        e.then.outcomes[0]
             .error
             .as_ref()
             .map(|o| o.as_slice().to_vec())
@@ -533,9 +533,10 @@ mod tests {
         );
         assert_eq!(errors(&e), ["InvalidParameterException"]);
         assert!(
-            e.then
+            e.then.outcomes[0]
                 .strict
                 .message
+                .clone()
                 .unwrap()
                 .contains("regular expression pattern")
         );
@@ -555,7 +556,7 @@ mod tests {
         revoked.token = TokenModel::Revoked;
         let e = expect(&full(), &revoked, &Action::DeleteUser);
         assert_eq!(
-            e.then.strict.message.as_deref(),
+            e.then.outcomes[0].strict.message.as_deref(),
             Some("Access Token has been revoked")
         );
     }
@@ -570,13 +571,13 @@ mod tests {
                 ("email", Some("a.{{username}}@x.org")),
             ]),
         );
-        assert_eq!(e.then.status, OneOrMany::One(200));
-        let Some(StateExpectation::Attributes(s)) = &e.then.state else {
+        assert_eq!(e.then.outcomes[0].status, OneOrMany::One(200));
+        let Some(StateExpectation::Attributes(s)) = &e.then.outcomes[0].state else {
             panic!("attribute state")
         };
         assert_eq!(s.attributes["name"], "Ada");
         assert_eq!(s.attributes["email_verified"], "false");
-        assert_eq!(e.then.code_delivery.as_ref().unwrap().len(), 1);
+        assert_eq!(e.then.outcomes[0].code_delivery.as_ref().unwrap().len(), 1);
         assert_eq!(e.after.attributes["email"], "a.{{username}}@x.org");
     }
 
@@ -613,7 +614,7 @@ mod tests {
             ["NotAuthorizedException", "UserNotFoundException"]
         );
         assert!(matches!(
-            again.then.state,
+            again.then.outcomes[0].state,
             Some(StateExpectation::Simple(SimpleState::Deleted))
         ));
     }

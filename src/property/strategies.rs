@@ -354,7 +354,7 @@ mod tests {
         let mut runner = TestRunner::deterministic();
         for rule in GENERATED_RULES {
             let mut kinds = vec![update_rule_violation(rule)];
-            if applies_to_delete(rule) {
+            if crate::generate::attributes::applies_to_delete(rule) {
                 kinds.push(delete_rule_violation(rule));
             }
             for s in kinds {
@@ -372,9 +372,10 @@ mod tests {
     #[test]
     fn invalid_input_cases_are_refused_before_the_operation() {
         let mut runner = TestRunner::deterministic();
-        for op in crate::case::COVERED_OPERATIONS {
+        for operation in Operation::COVERED {
+            let op = operation.name();
             for c in crate::generate::invalid::constraints(op) {
-                let s = invalid_input(op, c.clone());
+                let s = invalid_input(operation, c.clone());
                 for _ in 0..5 {
                     let case = s.new_tree(&mut runner).unwrap().current();
                     let pool = pool_model(case.given.pool, case.given.client);

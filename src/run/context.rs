@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::reference::Reference;
 use crate::reference::ReferenceError;
@@ -30,6 +31,41 @@ pub struct RunContext {
     pub target: TargetInfo,
     /// Golden snapshots to compare each exchange with (strict tier); empty: none.
     pub goldens: Goldens,
+    /// The next case's index: every case of the context gets fresh usernames.
+    next_index: AtomicUsize,
+}
+
+impl RunContext {
+    /// A context over `admin`: the target named `name` of `kind` with `capabilities`.
+    pub fn new(
+        admin: Admin,
+        name: &str,
+        kind: TargetKind,
+        capabilities: BTreeSet<Capability>,
+        goldens: Goldens,
+    ) -> RunContext {
+        let target = TargetInfo {
+            name: name.to_string(),
+            url: admin.url().to_string(),
+            kind,
+            capabilities: capabilities.iter().copied().collect(),
+        };
+        let provisioner = Provisioner::new(admin);
+        let redactor = Redactor::new().with(provisioner.password(), "PASSWORD");
+        RunContext {
+            provisioner,
+            capabilities,
+            redactor,
+            target,
+            goldens,
+            next_index: AtomicUsize::new(0),
+        }
+    }
+
+    /// An index no other case of this context has (it names the case's users).
+    pub fn next_index(&self) -> usize {
+        self.next_index.fetch_add(1, Ordering::Relaxed)
+    }
 }
 
 /// Where to run.
@@ -69,6 +105,33 @@ impl TargetSpec {
             env: std::env::vars().collect(),
             ..TargetSpec::default()
         }
+    }
+}
+
+impl TargetSpec {
+    /// What kind of target this is and its endpoint and region (`None` for the embedded
+    /// reference, which has no endpoint until it starts), without contacting it.
+    pub fn resolve(&self) -> Result<(TargetKind, Option<String>, String), EndpointError> {
+        let env = &self.env;
+        Ok(
+            match endpoint::resolve(self.endpoint.as_deref(), self.region.as_deref(), env)? {
+                Some(c) => {
+                    let kind = if endpoint::is_real_aws(&c.url) {
+                        TargetKind::Aws
+                    } else if endpoint::is_loopback(&c.url) {
+                        TargetKind::Loopback
+                    } else {
+                        TargetKind::Remote
+                    };
+                    (kind, Some(c.url), c.region)
+                }
+                None => (
+                    TargetKind::Reference,
+                    None,
+                    endpoint::region(self.region.as_deref(), env),
+                ),
+            },
+        )
     }
 }
 
@@ -130,30 +193,17 @@ impl Connected {
 /// answers, discover its capabilities and set up the provisioner.
 pub async fn connect(spec: TargetSpec, goldens: Goldens) -> Result<Connected, ConnectError> {
     let env = &spec.env;
-    let configured = endpoint::resolve(spec.endpoint.as_deref(), spec.region.as_deref(), env)?;
+    let (kind, url, region) = spec.resolve()?;
     let mut reference = None;
-    let (url, region, kind) = match configured {
-        Some(c) => {
-            let kind = if endpoint::is_real_aws(&c.url) {
-                TargetKind::Aws
-            } else if endpoint::is_loopback(&c.url) {
-                TargetKind::Loopback
-            } else {
-                TargetKind::Remote
-            };
-            (c.url, c.region, kind)
-        }
+    let url = match url {
+        Some(url) => url,
         None => {
             let r = Reference::start(([127, 0, 0, 1], 0).into())
                 .await
                 .map_err(ConnectError::Reference)?;
             let url = r.url();
             reference = Some(r);
-            (
-                url,
-                endpoint::region(spec.region.as_deref(), env),
-                TargetKind::Reference,
-            )
+            url
         }
     };
     let real_aws = kind == TargetKind::Aws;
@@ -166,10 +216,8 @@ pub async fn connect(spec: TargetSpec, goldens: Goldens) -> Result<Connected, Co
     let max_rps = spec
         .max_rps
         .or(real_aws.then_some(budget::REAL_AWS_MAX_RPS));
-    let mut redactor = Redactor::new().with(&creds.secret_access_key, "AWS_SECRET_ACCESS_KEY");
-    if let Some(t) = &creds.session_token {
-        redactor.add(t, "AWS_SESSION_TOKEN");
-    }
+    let secret = creds.secret_access_key.clone();
+    let session_token = creds.session_token.clone();
     let mut admin = Admin::new(http, &url, &region, creds, max_rps);
     if real_aws {
         admin = admin.with_budget(budget::Rates::real_aws(
@@ -178,26 +226,17 @@ pub async fn connect(spec: TargetSpec, goldens: Goldens) -> Result<Connected, Co
     }
     probe_reachable(&admin).await?;
     let capabilities = control::discover(&admin).await;
-    let provisioner = Provisioner::new(admin);
-    redactor.add(provisioner.password(), "PASSWORD");
     let name = spec.label.clone().unwrap_or_else(|| match kind {
         TargetKind::Reference => "reference".to_string(),
         _ => host_port(&url),
     });
-    let target = TargetInfo {
-        name,
-        url,
-        kind,
-        capabilities: capabilities.iter().copied().collect(),
-    };
+    let mut ctx = RunContext::new(admin, &name, kind, capabilities, goldens);
+    ctx.redactor.add(&secret, "AWS_SECRET_ACCESS_KEY");
+    if let Some(t) = &session_token {
+        ctx.redactor.add(t, "AWS_SESSION_TOKEN");
+    }
     Ok(Connected {
-        ctx: Arc::new(RunContext {
-            provisioner,
-            capabilities,
-            redactor,
-            target,
-            goldens,
-        }),
+        ctx: Arc::new(ctx),
         reference,
     })
 }

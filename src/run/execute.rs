@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -114,7 +113,6 @@ pub struct Runner {
     pub cancel: CancellationToken,
     /// Longest one case may take.
     pub case_timeout: Duration,
-    next_index: AtomicUsize,
     missing: Mutex<BTreeMap<String, (String, Vec<String>)>>,
 }
 
@@ -129,7 +127,6 @@ impl Runner {
             ctx,
             cancel,
             case_timeout,
-            next_index: AtomicUsize::new(0),
             missing: Mutex::new(BTreeMap::new()),
         }
     }
@@ -141,7 +138,7 @@ impl Runner {
             return Execution::interrupted();
         }
         // Every case gets fresh usernames: `<prefix>-c<index>`.
-        let index = self.next_index.fetch_add(1, Ordering::Relaxed);
+        let index = self.ctx.next_index();
         let start = Instant::now();
         let mut e = tokio::select! {
             biased;
@@ -166,6 +163,26 @@ impl Runner {
     pub fn missing_operations(&self) -> BTreeMap<String, (String, Vec<String>)> {
         self.missing.lock().map(|m| m.clone()).unwrap_or_default()
     }
+}
+
+/// Run one case outside a scheduled run (no cancellation, the default case time limit), as
+/// reported.
+pub async fn run_one(ctx: &std::sync::Arc<RunContext>, case: &Case) -> super::CaseOutcome {
+    let runner = Runner::new(
+        ctx.clone(),
+        CancellationToken::new(),
+        super::RunOptions::default().case_timeout,
+    );
+    let e = runner
+        .execute(
+            case,
+            ExecOptions {
+                exchange: true,
+                ..ExecOptions::default()
+            },
+        )
+        .await;
+    super::job::outcome(super::job::header(case), e)
 }
 
 /// Run one case (`index` names its users).

@@ -57,7 +57,7 @@ impl Job for CaseJob {
     }
 
     fn exclusive(&self) -> bool {
-        super::setup::is_exclusive(&self.case)
+        self.case.changes_target()
     }
 
     fn run(self: Arc<Self>, runner: Arc<Runner>, _progress: Progress) -> JobFuture {

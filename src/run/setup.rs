@@ -3,7 +3,7 @@
 //! provision anything at all?) and the classification of set-up failures: a target that lacks
 //! an operation a case's set-up needs makes the case `skip`, not `error`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::RunContext;
 use crate::case::Case;
@@ -180,15 +180,6 @@ fn describe_failure(e: &AdminError) -> (String, String) {
     }
 }
 
-/// Capabilities the case needs that the target lacks.
-pub fn missing_capabilities(case: &Case, have: &BTreeSet<Capability>) -> Vec<Capability> {
-    case.needs
-        .iter()
-        .filter(|c| !have.contains(c))
-        .copied()
-        .collect()
-}
-
 /// The reason a capability is missing, for the skip message.
 pub fn why_missing(c: Capability) -> &'static str {
     match c {
@@ -204,16 +195,9 @@ pub fn why_missing(c: Capability) -> &'static str {
     }
 }
 
-/// Cases that change target-wide state (the clock, injected faults) run alone.
-pub fn is_exclusive(case: &Case) -> bool {
-    case.needs
-        .iter()
-        .any(|c| matches!(c, Capability::ClockControl | Capability::FaultInjection))
-}
-
 /// Prepare a case: pool, users, token, bindings.
 pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prepared, SetupError> {
-    let missing = missing_capabilities(case, &ctx.capabilities);
+    let missing = case.missing_capabilities(&ctx.capabilities);
     if !missing.is_empty() {
         let reasons: Vec<&str> = missing.iter().map(|c| why_missing(*c)).collect();
         return Err(SetupError::Skip(format!(

@@ -435,6 +435,11 @@ impl Provisioner {
     /// own prefix: a pool whose CreateUserPool response was lost (timeout, interruption) was
     /// still created.
     pub async fn cleanup(&self) -> Vec<(String, AdminError)> {
+        // The shared pools are gone after this: a later run on the same provisioner creates
+        // new ones.
+        if let Ok(mut pools) = self.pools.lock() {
+            pools.clear();
+        }
         let mut failures = Vec::new();
         let mut ids = self.created_pools();
         let recorded = ids.len();

@@ -38,6 +38,7 @@ fn outcome(id: &str, verdict: Verdict, title: &str) -> CaseOutcome {
         reproduction: None,
         observed: None,
         duration_ms: 10,
+        generated: None,
         exchange: None,
     }
 }
@@ -141,7 +142,7 @@ fn reference() -> JsonReport {
     let target = TargetInfo {
         name: "reference".into(),
         url: "http://127.0.0.1:4566".into(),
-        kind: "reference".into(),
+        kind: crate::vocab::TargetKind::Reference,
         capabilities: vec![Capability::ClockControl, Capability::TokenMinting],
     };
     report(
@@ -160,7 +161,7 @@ fn moto() -> JsonReport {
     let target = TargetInfo {
         name: "moto 5.2.5".into(),
         url: "http://127.0.0.1:5000".into(),
-        kind: "loopback".into(),
+        kind: crate::vocab::TargetKind::Loopback,
         capabilities: vec![],
     };
     let mut expired = base("DeleteUser/token/expired-token", Verdict::Fail);
@@ -258,7 +259,7 @@ fn cognito_local() -> JsonReport {
     let target = TargetInfo {
         name: "cognito-local 3.23.2".into(),
         url: "http://127.0.0.1:9229".into(),
-        kind: "loopback".into(),
+        kind: crate::vocab::TargetKind::Loopback,
         capabilities: vec![Capability::ClockControl],
     };
     let mut expired = base("DeleteUser/token/expired-token", Verdict::Fail);
@@ -366,7 +367,7 @@ fn cases_are_the_union_and_absent_cells_are_none() {
 
     // moto: every verdict once or more; executed = 8 - 1 skip; conformant = 2 pass + 1 n-s.
     let moto = &m.targets[1].totals;
-    assert_eq!(moto.verdicts, [2, 1, 2, 1, 1, 1]);
+    assert_eq!(moto.verdicts, [2, 1, 2, 1, 1, 1, 0]);
     assert_eq!((moto.absent, moto.executed(), moto.conformant()), (1, 7, 3));
     assert_eq!(moto.percent(), "42.8%");
     assert_eq!(
@@ -381,11 +382,11 @@ fn percentages_round_down_and_nothing_run_is_a_dash() {
         verdicts,
         absent: 0,
     };
-    assert_eq!(c([1, 0, 0, 0, 0, 0]).percent(), "100%");
-    assert_eq!(c([1, 1, 1, 0, 0, 0]).percent(), "66.6%");
-    assert_eq!(c([999, 0, 1, 0, 0, 0]).percent(), "99.9%");
-    assert_eq!(c([0, 0, 0, 0, 3, 0]).percent(), "—");
-    assert_eq!(c([0, 0, 1, 1, 0, 1]).percent(), "0%");
+    assert_eq!(c([1, 0, 0, 0, 0, 0, 0]).percent(), "100%");
+    assert_eq!(c([1, 1, 1, 0, 0, 0, 0]).percent(), "66.6%");
+    assert_eq!(c([999, 0, 1, 0, 0, 0, 0]).percent(), "99.9%");
+    assert_eq!(c([0, 0, 0, 0, 3, 0, 0]).percent(), "—");
+    assert_eq!(c([0, 0, 1, 1, 0, 1, 0]).percent(), "0%");
 }
 
 #[test]

@@ -9,7 +9,7 @@ pub(super) fn target() -> TargetInfo {
     TargetInfo {
         name: "reference".into(),
         url: "http://127.0.0.1:4566".into(),
-        kind: "reference".into(),
+        kind: crate::vocab::TargetKind::Reference,
         capabilities: vec![Capability::ClockControl, Capability::TokenMinting],
     }
 }
@@ -33,6 +33,7 @@ fn outcome(id: &str, verdict: Verdict, title: &str) -> CaseOutcome {
         reproduction: None,
         observed: None,
         duration_ms: 12,
+        generated: None,
         exchange: None,
     }
 }
@@ -149,6 +150,7 @@ pub(super) fn events(strict: bool) -> Vec<Event> {
     let mut events = vec![Event::Started {
         target: target(),
         total: outcomes.len(),
+        planned: outcomes.len(),
         run_prefix: "ccf-test0001".into(),
     }];
     for o in outcomes {
@@ -165,6 +167,7 @@ pub(super) fn empty_events() -> Vec<Event> {
         Event::Started {
             target: target(),
             total: 0,
+            planned: 0,
             run_prefix: "ccf-test0002".into(),
         },
         Event::Completed(RunSummary {

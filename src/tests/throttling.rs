@@ -17,16 +17,15 @@ use tracing_subscriber::fmt::MakeWriter;
 use wiremock::matchers::{header, header_regex, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use cognito_conformance::case::load::parse_case;
-use cognito_conformance::check::Verdict;
-use cognito_conformance::logging::{self, LogConfig};
-use cognito_conformance::report::{CaseOutcome, TargetInfo};
-use cognito_conformance::run::RunContext;
-use cognito_conformance::run::execute::execute;
-use cognito_conformance::secrets::Redactor;
-use cognito_conformance::target::{Admin, AdminError, Provisioner, RetryPolicy, credentials};
-use cognito_conformance::vocab::Capability;
-use cognito_conformance::wire::{HttpClient, WireSettings};
+use crate::case::load::parse_case;
+use crate::check::Verdict;
+use crate::logging::{self, LogConfig};
+use crate::report::CaseOutcome;
+use crate::run::RunContext;
+use crate::run::run_one;
+use crate::target::{Admin, AdminError, RetryPolicy, credentials};
+use crate::vocab::Capability;
+use crate::wire::{HttpClient, WireSettings};
 
 const CT: &str = "application/x-amz-json-1.1";
 const TOKEN: &str =
@@ -184,19 +183,14 @@ error = "TooManyRequestsException"
 async fn run_case(server: &MockServer, fixture: &str) -> CaseOutcome {
     let id = "delete-user/throttle/case";
     let case = parse_case(Path::new(&format!("fixtures/{id}.toml")), id, fixture).unwrap();
-    let ctx = RunContext {
-        provisioner: Provisioner::new(admin(server)),
-        capabilities: BTreeSet::from([Capability::FaultInjection]),
-        redactor: Redactor::new(),
-        target: TargetInfo {
-            name: "throttling stand-in".into(),
-            url: server.uri(),
-            kind: "loopback".into(),
-            capabilities: vec![],
-        },
-        goldens: cognito_conformance::snapshot::Goldens::none(),
-    };
-    execute(&ctx, &case, 0).await
+    let ctx = std::sync::Arc::new(RunContext::new(
+        admin(server),
+        "throttling stand-in",
+        crate::vocab::TargetKind::Loopback,
+        BTreeSet::from([Capability::FaultInjection]),
+        crate::snapshot::Goldens::none(),
+    ));
+    run_one(&ctx, &case).await
 }
 
 #[derive(Clone, Default)]

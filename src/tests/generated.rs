@@ -2,42 +2,14 @@
 //! with its seed, rerun command and a curl reproduction without secrets, and saved as a fixture
 //! the catalogue loads.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-
-use cognito_conformance::case::fixture::InjectedFault;
-use cognito_conformance::case::load_dir;
-use cognito_conformance::check::Verdict;
-use cognito_conformance::property::{self, Settings, run_property};
-use cognito_conformance::reference::Reference;
-use cognito_conformance::report::TargetInfo;
-use cognito_conformance::run::RunContext;
-use cognito_conformance::secrets::Redactor;
-use cognito_conformance::snapshot::Goldens;
-use cognito_conformance::target::{Admin, Provisioner, control, credentials, endpoint};
-use cognito_conformance::wire::{HttpClient, WireSettings};
-
-fn context(runtime: &tokio::runtime::Runtime, url: &str) -> Arc<RunContext> {
-    let env: BTreeMap<String, String> = BTreeMap::new();
-    let creds = credentials::resolve(&env, true).unwrap();
-    let http = HttpClient::new(WireSettings::default()).unwrap();
-    let admin = Admin::new(http, url, &endpoint::region(None, &env), creds, None);
-    let capabilities = runtime.block_on(control::discover(&admin));
-    let provisioner = Provisioner::new(admin);
-    Arc::new(RunContext {
-        redactor: Redactor::new().with(provisioner.password(), "PASSWORD"),
-        provisioner,
-        capabilities: capabilities.clone(),
-        target: TargetInfo {
-            name: "reference".into(),
-            url: url.into(),
-            kind: "reference".into(),
-            capabilities: capabilities.into_iter().collect(),
-        },
-        goldens: Goldens::none(),
-    })
-}
+use crate::case::fixture::InjectedFault;
+use crate::case::load_dir;
+use crate::catalogue::Catalogue;
+use crate::check::Verdict;
+use crate::property::{self, Settings};
+use crate::run::{RunOptions, TargetSpec};
+use crate::session::Session;
+use crate::target::control;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -50,10 +22,10 @@ fn runtime() -> tokio::runtime::Runtime {
 #[test]
 fn a_failing_property_is_shrunk_reported_and_saved() {
     let rt = runtime();
-    let reference = rt
-        .block_on(Reference::start(([127, 0, 0, 1], 0).into()))
+    let session = rt
+        .block_on(Session::connect(TargetSpec::reference()))
         .unwrap();
-    let ctx = context(&rt, &reference.url());
+    let ctx = session.context().clone();
     let prop = property::catalogue()
         .into_iter()
         .find(|p| p.id == "generated/delete-user/access-token-null")
@@ -73,9 +45,27 @@ fn a_failing_property_is_shrunk_reported_and_saved() {
         InjectedFault::InternalError,
     ))
     .unwrap();
-    let stop = AtomicBool::new(false);
-    let o = run_property(&ctx, &prop, &settings, 1_000_000, rt.handle(), &stop);
+    let o = rt.block_on(session.run_property(&prop, &settings));
     assert_eq!(o.verdict, Verdict::Fail, "{o:?}");
+    // The same facts a program reads, as fields.
+    let g = o
+        .generated
+        .clone()
+        .expect("a property's outcome says what it generated");
+    assert_eq!((g.seed, g.cases_asked, g.failing_call), (7, 4, Some(1)));
+    assert!(g.cases_run >= 1 && g.fully_shrunk, "{g:?}");
+    assert!(
+        g.minimal_case
+            .as_deref()
+            .is_some_and(|c| c.contains(r#"{"AccessToken":null}"#)),
+        "{g:?}"
+    );
+    assert!(
+        g.rerun
+            .starts_with("cognito-conformance run --only-generated"),
+        "{g:?}"
+    );
+    assert!(g.saved_as.is_some(), "{g:?}");
     let reason = o.reason.clone().unwrap();
     assert!(reason.contains("seed 7"), "{reason}");
     assert!(
@@ -117,41 +107,45 @@ fn a_failing_property_is_shrunk_reported_and_saved() {
     assert_eq!(case.group(), "generated");
     assert!(reason.contains("saved as"), "{reason}");
     // And it passes against the reference, as every catalogue fixture must.
-    let outcome = rt.block_on(cognito_conformance::run::execute::execute(&ctx, case, 0));
+    let outcome = rt.block_on(session.run_case(case));
     assert_eq!(outcome.verdict, Verdict::Pass, "{outcome:?}");
-    rt.block_on(ctx.provisioner.cleanup());
-    rt.block_on(reference.shutdown());
+    rt.block_on(session.close());
 }
 
 #[test]
 fn every_property_holds_against_the_reference_with_its_seed() {
     let rt = runtime();
-    let reference = rt
-        .block_on(Reference::start(([127, 0, 0, 1], 0).into()))
+    let session = rt
+        .block_on(Session::connect(TargetSpec::reference()))
         .unwrap();
-    let ctx = context(&rt, &reference.url());
-    let plan = property::Plan {
+    let selection = Catalogue {
+        cases: vec![],
         properties: property::catalogue()
             .into_iter()
             .filter(|p| p.id.contains("/rule-") || p.id.starts_with("generated/sequence/"))
             .collect(),
-        settings: Settings {
-            cases: 4,
-            seed: 42,
-            strict: true,
-            ..Settings::default()
-        },
     };
-    let mut outcomes = Vec::new();
-    let interrupted = rt.block_on(property::run_all(ctx.clone(), &plan, 2, &mut |o| {
-        outcomes.push(o)
-    }));
-    assert!(!interrupted);
-    assert_eq!(outcomes.len(), plan.properties.len());
-    for o in &outcomes {
+    let n = selection.properties.len();
+    let settings = Settings {
+        cases: 4,
+        seed: 42,
+        strict: true,
+        ..Settings::default()
+    };
+    let opts = RunOptions {
+        concurrency: 2,
+        strict: true,
+        ..RunOptions::default()
+    };
+    let result = rt
+        .block_on(session.run(selection, &opts, settings, &mut []))
+        .unwrap();
+    assert!(!result.summary.interrupted);
+    assert_eq!(result.outcomes.len(), n);
+    for o in &result.outcomes {
         assert_eq!(o.verdict, Verdict::Pass, "{} {:?}", o.id, o.reason);
         assert_eq!(o.group, "generated");
+        assert_eq!(o.generated.as_ref().map(|g| g.cases_run), Some(4));
     }
-    rt.block_on(ctx.provisioner.cleanup());
-    rt.block_on(reference.shutdown());
+    rt.block_on(session.close());
 }

@@ -11,14 +11,13 @@ use serde_json::{Value, json};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use cognito_conformance::case::load::parse_case;
-use cognito_conformance::check::{Tier, Verdict};
-use cognito_conformance::report::{CaseOutcome, TargetInfo};
-use cognito_conformance::run::RunContext;
-use cognito_conformance::run::execute::execute;
-use cognito_conformance::secrets::Redactor;
-use cognito_conformance::target::{Admin, Provisioner, credentials};
-use cognito_conformance::wire::{HttpClient, WireSettings};
+use crate::case::load::parse_case;
+use crate::check::{Tier, Verdict};
+use crate::report::CaseOutcome;
+use crate::run::RunContext;
+use crate::run::run_one;
+use crate::target::{Admin, credentials};
+use crate::wire::{HttpClient, WireSettings};
 
 const CT: &str = "application/x-amz-json-1.1";
 /// A JWT-shaped access token (the mock never verifies it).
@@ -154,21 +153,14 @@ async fn run_case(server: &MockServer, fixture: &str) -> CaseOutcome {
     let http = HttpClient::new(settings).unwrap();
     let creds = credentials::resolve(&Default::default(), true).unwrap();
     let admin = Admin::new(http, &server.uri(), "us-east-1", creds, None);
-    let provisioner = Provisioner::new(admin);
-    let target = TargetInfo {
-        name: "mock".into(),
-        url: server.uri(),
-        kind: "loopback".into(),
-        capabilities: vec![],
-    };
-    let ctx = RunContext {
-        provisioner,
-        capabilities: BTreeSet::new(),
-        redactor: Redactor::new(),
-        target,
-        goldens: cognito_conformance::snapshot::Goldens::none(),
-    };
-    execute(&ctx, &case, 0).await
+    let ctx = std::sync::Arc::new(RunContext::new(
+        admin,
+        "mock",
+        crate::vocab::TargetKind::Loopback,
+        BTreeSet::new(),
+        crate::snapshot::Goldens::none(),
+    ));
+    run_one(&ctx, &case).await
 }
 
 const GARBAGE: &str = r#"title = "garbage token"

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use cognito_conformance::wire::{HttpClient, Request, WireError, WireSettings};
+use crate::wire::{HttpClient, Request, WireError, WireSettings};
 
 const TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -33,12 +33,7 @@ where
     format!("http://{addr}/")
 }
 
-async fn send(
-    url: &str,
-) -> (
-    Result<cognito_conformance::wire::Response, WireError>,
-    Duration,
-) {
+async fn send(url: &str) -> (Result<crate::wire::Response, WireError>, Duration) {
     let settings = WireSettings {
         connect_timeout: Duration::from_secs(1),
         request_timeout: TIMEOUT,

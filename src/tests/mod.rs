@@ -1,0 +1,9 @@
+//! Tests across modules, against local stand-ins (wiremock and raw TCP servers on loopback):
+//! transport faults, target deviations, throttling, generated properties, secrets. They use the
+//! crate's internals, so they live in the crate rather than in `tests/`.
+
+mod faults;
+mod generated;
+mod secrets;
+mod target_checks;
+mod throttling;
