@@ -35,8 +35,22 @@ fn main() -> ExitCode {
     match runtime.block_on(cli::dispatch(args)) {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", causes(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and each of its causes once: a message that already quotes its cause (a library
+/// error written "cannot read x: {source}") is not followed by the same text again.
+fn causes(e: &anyhow::Error) -> String {
+    let mut out = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+    }
+    out
 }

@@ -331,3 +331,131 @@ fn generated_properties_run_list_and_reject_bad_flags() {
     assert_eq!(report.cases.len(), 4);
     assert!(report.cases.iter().all(|c| c.group == "generated"));
 }
+
+/// An HTTP server that answers 501 to everything, on a loopback port, for the life of the
+/// test process.
+fn not_cognito() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 65536];
+            let _ = s.read(&mut buf);
+            let body = "<html>not implemented</html>";
+            let _ = write!(
+                s,
+                "HTTP/1.1 501 Not Implemented\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+/// Pointed at a server that is not Cognito, a run (generated properties included) ends at
+/// once: exit 2, one message naming the likely cause, nothing judged or shrunk.
+#[test]
+fn an_endpoint_that_is_not_cognito_ends_fast_with_one_clear_message() {
+    let url = not_cognito();
+    let start = std::time::Instant::now();
+    let out = run(&[
+        "run",
+        "--endpoint",
+        &url,
+        "--no-progress",
+        "--color",
+        "never",
+    ]);
+    let took = start.elapsed();
+    let err = stderr(&out);
+    let all = format!("{}{err}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+    let hint = "HTTP 501 without an AWS error type: is it a Cognito endpoint?";
+    assert!(
+        err.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("error:") && l.contains(hint)),
+        "{err}"
+    );
+    assert_eq!(err.matches(hint).count(), 1, "said once on stderr: {err}");
+    assert!(
+        !all.contains("falsified") && !all.contains("shrink"),
+        "{all}"
+    );
+}
+
+/// Ctrl-C during a long generated run stops it within two seconds: the cases in flight are
+/// reported as interrupted, none as failed, and the run's pools are deleted.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_generated_run_quickly_and_fails_no_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    let mut child = Command::new(BIN)
+        .args([
+            "run",
+            "--only-generated",
+            "--cases",
+            "100000",
+            "--no-progress",
+            "--color",
+            "never",
+            "--json",
+        ])
+        .arg(&json)
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Long enough for properties to be in flight.
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    // SAFETY: kill only sends a signal to the child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let signalled = std::time::Instant::now();
+    // Waited for at most ten seconds, so that a run that ignores the signal fails the test
+    // instead of hanging it.
+    while child.try_wait().unwrap().is_none()
+        && signalled.elapsed() < std::time::Duration::from_secs(10)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let took = signalled.elapsed();
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        took < std::time::Duration::from_secs(2),
+        "took {took:?}: {err}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["summary"]["interrupted"], true);
+    let verdicts: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["verdict"].as_str().unwrap())
+        .collect();
+    assert!(
+        verdicts.contains(&"interrupted"),
+        "the cases in flight are interrupted: {verdicts:?}"
+    );
+    assert!(
+        verdicts.iter().all(|v| *v != "fail" && *v != "error"),
+        "{verdicts:?}"
+    );
+    assert!(
+        report["summary"]["pools_left"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Mismatch, Verdict};
-use crate::report::CaseOutcome;
+use crate::run::CaseOutcome;
 
 /// The baseline file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

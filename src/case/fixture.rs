@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::vocab::{Capability, ClientKind, EvidenceLevel, Operation, PoolKind};
+use crate::vocab::{Capability, ClientKind, EvidenceLevel, InjectedFault, Operation, PoolKind};
 
 /// One contract case.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -65,16 +65,6 @@ pub struct Given {
     pub other_user: Option<UserSpec>,
     /// Make the target fail the request under test with this error (needs `fault-injection`).
     pub fault: Option<InjectedFault>,
-}
-
-/// Errors a target with `fault-injection` is told to return for the request under test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum InjectedFault {
-    /// `TooManyRequestsException` (400).
-    Throttling,
-    /// `InternalErrorException` (500).
-    InternalError,
 }
 
 /// What `{{access_token}}` is when the request is sent.

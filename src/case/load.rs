@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::fixture::{Fixture, InjectedFault, Outcome, StateExpectation, TokenState};
+use super::fixture::{Fixture, Outcome, StateExpectation, TokenState};
 use super::locate::{field_at_line, line_col, line_of_field, line_of_text};
 use super::placeholder::{Placeholder, scan};
 use super::{Case, GENERATED_DIR};
 use crate::contract::Model;
-use crate::vocab::{Capability, Operation};
+use crate::vocab::{Capability, InjectedFault, Operation};
 
 /// One problem in one fixture file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -141,7 +141,9 @@ pub fn run_property(
     let first_strict: RefCell<Option<(String, Planned, Execution)>> = RefCell::new(None);
     let result = proptest.run(&strategy, |g: Generated| {
         if stop.borrow().is_some() {
-            return Ok(()); // not run: the property already ended
+            // Not run: the property already ended. Passing is the only way to walk proptest
+            // out of a shrink quickly; a fresh case never gets here (see below).
+            return Ok(());
         }
         if passed_before_failure.get().is_some() {
             if shrink_steps.get() >= shrink_budget {
@@ -169,13 +171,17 @@ pub fn run_property(
             }
             Verdict::Interrupted => {
                 *stop.borrow_mut() = Some(Stop::Interrupted);
-                return Ok(());
+                // proptest has no way to stop early but a failure: the remaining cases would
+                // otherwise be generated (seconds, for a long run) just to be skipped. The
+                // shrink that follows only simplifies values: every candidate passes at once.
+                return Err(TestCaseError::fail("interrupted"));
             }
             Verdict::Error | Verdict::Skip => {
                 // Never shrunk: while shrinking, such a case is simply not the failure being
-                // minimised; before any failure, it ends the property.
+                // minimised; before any failure, it ends the property (at once, as above).
                 if passed_before_failure.get().is_none() {
                     *stop.borrow_mut() = Some(Stop::NotRunnable(e, key));
+                    return Err(TestCaseError::fail("not runnable"));
                 }
                 return Ok(());
             }

@@ -47,6 +47,9 @@ pub struct TerminalReporter {
     paint: Paint,
     bar: Option<ProgressBar>,
     log: RunLog,
+    /// Harness errors already shown, by reason: the same error of many cases (a set-up the
+    /// target cannot do) is shown once as it happens.
+    errors_shown: std::collections::HashSet<String>,
 }
 
 impl TerminalReporter {
@@ -57,6 +60,7 @@ impl TerminalReporter {
             opts,
             paint: Paint::new(opts.color),
             bar: None,
+            errors_shown: Default::default(),
             log: RunLog::default(),
         }
     }
@@ -107,7 +111,11 @@ impl Reporter for TerminalReporter {
                     bar.inc(1);
                     bar.set_message(outcome.id.clone());
                 }
-                if self.opts.verbose || outcome.verdict != Verdict::Pass {
+                let repeated = outcome.verdict == Verdict::Error
+                    && !self
+                        .errors_shown
+                        .insert(outcome.reason.clone().unwrap_or_default());
+                if self.opts.verbose || (outcome.verdict != Verdict::Pass && !repeated) {
                     let line = render::status_line(outcome, self.opts.strict, &self.paint);
                     self.write(&line)?;
                 }

@@ -264,7 +264,10 @@ async fn probe_reachable(admin: &Admin) -> Result<(), ConnectError> {
         .await
     {
         Err(AdminError::Wire {
-            source: source @ (WireError::Connect { .. } | WireError::Timeout(_)),
+            source:
+                source @ (WireError::Connect { .. }
+                | WireError::ConnectTimeout { .. }
+                | WireError::Timeout(_)),
             ..
         }) => Err(ConnectError::Unreachable {
             url: admin.url().to_string(),

@@ -70,7 +70,7 @@ pub enum RunError {
     #[error(transparent)]
     Report(#[from] ReportError),
     /// The target could not provision what every case needs.
-    #[error("the run could not set up on {target}: {source}")]
+    #[error("the run could not set up on {target}")]
     Preflight {
         /// The target's name.
         target: String,
@@ -133,7 +133,7 @@ pub async fn run(
     if interrupted {
         out.summary.not_run = jobs.len();
     } else if let Err(e) = preflight {
-        tracing::error!(error = %e, "preflight failed; no case can run");
+        tracing::debug!(error = %e, "preflight failed; no case can run");
         for job in &jobs {
             let mut o = job.header();
             o.reason = Some(format!("not run: the run's set-up failed ({e})"));

@@ -205,6 +205,9 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
             reasons.join("; ")
         )));
     }
+    // A call only some cases' set-up makes (GlobalSignOut, AdminDeleteUser, SignUp...) that the
+    // target does not implement makes those cases skips; the provisioning every case needs
+    // (pools, users, sign-in) failing is an error (and the run's preflight reports it once).
     let fail = |what: &str, e: &AdminError| match unsupported(e) {
         Some((operation, answer)) => SetupError::Unsupported(Unsupported {
             operation,
@@ -221,11 +224,11 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
     let pool = if given.token == TokenState::DeletedPool {
         prov.private_pool(given.pool, &tag)
             .await
-            .map_err(|e| fail("creating the case's own pool", &e))?
+            .map_err(|e| broken("creating the case's own pool", &e))?
     } else {
         prov.pool(given.pool)
             .await
-            .map_err(|e| fail("creating the user pool", &e))?
+            .map_err(|e| broken("creating the user pool", &e))?
     };
     let client_id = pool.client(given.client).to_string();
 
@@ -247,7 +250,7 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
             let handle = prov
                 .create_user(&pool, &other_name, &attrs)
                 .await
-                .map_err(|e| fail("creating the other user", &e))?;
+                .map_err(|e| broken("creating the other user", &e))?;
             bindings.other_username = Some(other_name);
             bindings.other_user = attrs;
             Some(handle)
@@ -261,7 +264,7 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
     } else {
         prov.create_user(&pool, &username, &user_attrs)
             .await
-            .map_err(|e| fail("creating the user", &e))?
+            .map_err(|e| broken("creating the user", &e))?
     };
 
     let mut redactor = ctx.redactor.clone();
@@ -273,7 +276,7 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
         let t = prov
             .sign_in(&client_id, &username)
             .await
-            .map_err(|e| fail("signing the user in", &e))?;
+            .map_err(|e| broken("signing the user in", &e))?;
         redactor.add(&t.access, "ACCESS_TOKEN");
         redactor.add(&t.id, "ID_TOKEN");
         redactor.add(&t.refresh, "REFRESH_TOKEN");
@@ -317,7 +320,7 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
             let theirs = prov
                 .sign_in(&client_id, &other.username)
                 .await
-                .map_err(|e| fail("signing the other user in", &e))?;
+                .map_err(|e| broken("signing the other user in", &e))?;
             redactor.add(&theirs.access, "OTHER_ACCESS_TOKEN");
             token::swapped_claims(&access, &theirs.access)
                 .map_err(|e| broken("swapping claims", &e))?

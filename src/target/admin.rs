@@ -20,7 +20,7 @@ use crate::wire::sigv4::{AwsCredentials, SignError, sign_request};
 use crate::wire::{HttpClient, Request, Response, WireError};
 
 /// A set-up call failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum AdminError {
     /// The exchange itself failed.
@@ -63,12 +63,6 @@ pub enum AdminError {
         attempts: u32,
         /// The throttling error type of the last answer (or `HTTP 429`).
         error_type: String,
-    },
-    /// The same call failed earlier in the run, and its failure is remembered.
-    #[error("{reason} (failed earlier in this run; not tried again)")]
-    Earlier {
-        /// The first failure.
-        reason: String,
     },
     /// Signing failed.
     #[error("{operation}: {source}")]

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::admin::{Admin, AdminError};
-use crate::case::fixture::InjectedFault;
 use crate::vocab::Capability;
+use crate::vocab::InjectedFault;
 use crate::wire::Request;
 
 /// Target prefix of the control operations.

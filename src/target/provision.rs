@@ -109,7 +109,7 @@ pub struct Provisioner {
     /// The shared pool of each kind: created once, and a failure is remembered too, so that
     /// the cases that depend on a pool the target cannot create fail at once instead of each
     /// sending CreateUserPool again.
-    pools: Mutex<HashMap<PoolKind, Arc<OnceCell<Result<Pool, String>>>>>,
+    pools: Mutex<HashMap<PoolKind, Arc<OnceCell<Result<Pool, AdminError>>>>>,
     created: Mutex<Vec<String>>,
     deleted: std::sync::atomic::AtomicUsize,
     attempted: std::sync::atomic::AtomicBool,
@@ -177,16 +177,9 @@ impl Provisioner {
             let mut pools = self.pools.lock().expect("pool map lock");
             pools.entry(kind).or_default().clone()
         };
-        let created = cell
-            .get_or_init(|| async {
-                self.create_pool(kind, "shared")
-                    .await
-                    .map_err(|e| e.to_string())
-            })
-            .await;
-        created
+        cell.get_or_init(|| self.create_pool(kind, "shared"))
+            .await
             .clone()
-            .map_err(|reason| AdminError::Earlier { reason })
     }
 
     /// A pool of a kind for one case only (deleted-pool tokens).

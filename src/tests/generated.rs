@@ -2,7 +2,6 @@
 //! with its seed, rerun command and a curl reproduction without secrets, and saved as a fixture
 //! the catalogue loads.
 
-use crate::case::fixture::InjectedFault;
 use crate::case::load_dir;
 use crate::catalogue::Catalogue;
 use crate::check::Verdict;
@@ -10,6 +9,7 @@ use crate::property::{self, Settings};
 use crate::run::{RunOptions, TargetSpec};
 use crate::session::Session;
 use crate::target::control;
+use crate::vocab::InjectedFault;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()

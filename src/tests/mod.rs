@@ -4,6 +4,7 @@
 
 mod faults;
 mod generated;
+mod layers;
 mod secrets;
 mod target_checks;
 mod throttling;

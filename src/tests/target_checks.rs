@@ -35,10 +35,12 @@ fn ok(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_string(), CT)
 }
 
-/// AdminGetUser answers "deleted" once `deleted` is set, else the user with `email`.
+/// AdminGetUser answers "deleted" once `deleted` is set, else the user: an e-mail address, a
+/// sub and a name, with `after_call` applied once the operation under test was called
+/// (`None` removes the attribute).
 struct UserState {
     deleted: Arc<AtomicBool>,
-    email_after_call: Option<String>,
+    after_call: Vec<(&'static str, Option<&'static str>)>,
     called: Arc<AtomicBool>,
 }
 
@@ -51,13 +53,24 @@ impl Respond for UserState {
                 CT,
             );
         }
-        let email = match (&self.email_after_call, self.called.load(Ordering::SeqCst)) {
-            (Some(e), true) => e.clone(),
-            _ => "u@example.com".to_string(),
-        };
-        ok(
-            json!({"Username": "u", "UserAttributes": [{"Name": "email", "Value": email}, {"Name": "sub", "Value": "s-1"}]}),
-        )
+        let mut attrs = std::collections::BTreeMap::from([
+            ("email", "u@example.com"),
+            ("sub", "s-1"),
+            ("name", "Ada Lovelace"),
+        ]);
+        if self.called.load(Ordering::SeqCst) {
+            for (name, value) in &self.after_call {
+                match value {
+                    Some(v) => attrs.insert(name, v),
+                    None => attrs.remove(name),
+                };
+            }
+        }
+        let list: Vec<Value> = attrs
+            .iter()
+            .map(|(n, v)| json!({"Name": n, "Value": v}))
+            .collect();
+        ok(json!({"Username": "u", "UserAttributes": list}))
     }
 }
 
@@ -83,7 +96,7 @@ struct Scenario {
     op: &'static str,
     resp: ResponseTemplate,
     deletes: bool,
-    email_after_call: Option<String>,
+    after_call: Vec<(&'static str, Option<&'static str>)>,
 }
 
 async fn mock(s: Scenario) -> MockServer {
@@ -118,7 +131,7 @@ async fn mock(s: Scenario) -> MockServer {
         .and(target("AdminGetUser"))
         .respond_with(UserState {
             deleted: deleted.clone(),
-            email_after_call: s.email_after_call,
+            after_call: s.after_call,
             called: called.clone(),
         })
         .mount(&server)
@@ -145,6 +158,10 @@ async fn run_case(server: &MockServer, fixture: &str) -> CaseOutcome {
     let id = format!("{dir}/mock/case");
     let case =
         parse_case(Path::new(&format!("fixtures/{id}.toml")), &id, fixture).expect("fixture");
+    run_prepared(server, &case).await
+}
+
+async fn run_prepared(server: &MockServer, case: &crate::case::Case) -> CaseOutcome {
     let settings = WireSettings {
         connect_timeout: Duration::from_secs(2),
         request_timeout: Duration::from_secs(2),
@@ -160,7 +177,7 @@ async fn run_case(server: &MockServer, fixture: &str) -> CaseOutcome {
         BTreeSet::new(),
         crate::snapshot::Goldens::none(),
     ));
-    run_one(&ctx, &case).await
+    run_one(&ctx, case).await
 }
 
 const GARBAGE: &str = r#"title = "garbage token"
@@ -186,7 +203,7 @@ fn under(op: &'static str, resp: ResponseTemplate) -> Scenario {
         op,
         resp,
         deletes: false,
-        email_after_call: None,
+        after_call: vec![],
     }
 }
 
@@ -341,7 +358,7 @@ async fn an_error_that_still_changes_state_fails() {
         "UpdateUserAttributes",
         err(400, "InvalidParameterException", "no"),
     );
-    sc.email_after_call = Some("x@example.com".into());
+    sc.after_call = vec![("email", Some("x@example.com"))];
     let s = mock(sc).await;
     let o = run_case(&s, UPDATE_IMMUTABLE).await;
     assert_eq!(o.verdict, Verdict::Fail);
@@ -370,7 +387,7 @@ async fn delete_user_success_and_its_deviations() {
         op: "DeleteUser",
         resp: ResponseTemplate::new(200).set_body_raw("", CT),
         deletes: true,
-        email_after_call: None,
+        after_call: vec![],
     };
     assert_eq!(
         run_case(&mock(conform).await, DELETE_OK).await.verdict,
@@ -381,7 +398,7 @@ async fn delete_user_success_and_its_deviations() {
         op: "DeleteUser",
         resp: ok(json!({})),
         deletes: true,
-        email_after_call: None,
+        after_call: vec![],
     };
     assert_eq!(
         run_case(&mock(braces).await, DELETE_OK).await.verdict,
@@ -392,7 +409,7 @@ async fn delete_user_success_and_its_deviations() {
         op: "DeleteUser",
         resp: ResponseTemplate::new(200).set_body_raw("", CT),
         deletes: false,
-        email_after_call: None,
+        after_call: vec![],
     };
     let o = run_case(&mock(liar).await, DELETE_OK).await;
     assert_eq!(o.verdict, Verdict::Fail);
@@ -416,4 +433,58 @@ async fn setup_failure_is_an_error_not_a_fail() {
         "{:?}",
         o.reason
     );
+}
+
+/// The fixtures whose evidence allows several answers list each one whole: a target that
+/// refuses the call yet changes the user matches none of them and fails, while a refusal that
+/// changes nothing, or an acceptance that does what it says, passes.
+#[tokio::test]
+async fn a_refusal_that_changes_state_fails_every_fixture_with_alternatives() {
+    let cases: [(&str, &'static str, Option<&'static str>); 5] = [
+        (
+            "update-user-attributes/validation/duplicate-attribute-names",
+            "name",
+            Some("Grace Murray"),
+        ),
+        (
+            "delete-user-attributes/validation/duplicate-attribute-names",
+            "name",
+            None,
+        ),
+        (
+            "update-user-attributes/validation/user-attributes-empty-list",
+            "name",
+            Some("Someone Else"),
+        ),
+        (
+            "update-user-attributes/verification/email-verified-written-directly",
+            "email_verified",
+            Some("false"),
+        ),
+        (
+            "update-user-attributes/verification/phone-number-verified-written-directly",
+            "phone_number_verified",
+            Some("true"),
+        ),
+    ];
+    for (id, attr, value) in cases {
+        let path = format!("{}/fixtures/{id}.toml", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let case = parse_case(Path::new(&path), id, &text).expect("fixture");
+        assert!(
+            case.steps[0].then.outcomes.len() > 1,
+            "{id} lists alternatives"
+        );
+        let op = case.operation().name();
+        let refused = || err(400, "InvalidParameterException", "invalid");
+        // A refusal that changed the user: no alternative matches.
+        let mut wrong = under(op, refused());
+        wrong.after_call = vec![(attr, value)];
+        let o = run_prepared(&mock(wrong).await, &case).await;
+        assert_eq!(o.verdict, Verdict::Fail, "{id}: {:?}", o.mismatches);
+        assert_eq!(o.mismatches[0].field, "then", "{id}: {:?}", o.mismatches);
+        // A clean refusal matches the refusal outcome.
+        let o = run_prepared(&mock(under(op, refused())).await, &case).await;
+        assert_eq!(o.verdict, Verdict::Pass, "{id}: {:?}", o.mismatches);
+    }
 }

@@ -332,3 +332,55 @@ async fn injected_throttling_is_judged_not_retried() {
     assert_eq!(o.verdict, Verdict::Pass, "{o:?}");
     assert_eq!(count(&server, "DeleteUser").await, 1);
 }
+
+/// A generated case goes through the same executor as a fixture: its call, throttled by the
+/// target, is retried and then judged on the real answer; the throttling is never a failure and
+/// nothing is shrunk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_generated_call_is_retried_not_judged() {
+    use crate::property::{self, Settings};
+    use crate::run::TargetSpec;
+    use crate::session::Session;
+
+    let session = Session::connect(TargetSpec::reference()).await.unwrap();
+    let prop = property::catalogue()
+        .into_iter()
+        .find(|p| p.id == "generated/delete-user/deletes-user")
+        .unwrap();
+    let admin = session.context().provisioner.admin();
+    // The next DeleteUser (the generated case's call under test) answers
+    // TooManyRequestsException.
+    crate::target::control::inject_fault(
+        admin,
+        "DeleteUser",
+        crate::vocab::InjectedFault::Throttling,
+    )
+    .await
+    .unwrap();
+    let settings = Settings {
+        cases: 2,
+        ..Settings::default()
+    };
+    let o = session.run_property(&prop, &settings).await;
+    assert_eq!(
+        o.verdict,
+        Verdict::Pass,
+        "{:?} {:?}",
+        o.reason,
+        o.mismatches
+    );
+    let g = o.generated.unwrap();
+    assert_eq!((g.cases_run, g.shrink_steps), (2, 0), "{g:?}");
+    // The fault was armed and consumed by the property's call: DeleteUser answers normally
+    // again.
+    let after = admin
+        .raw("DeleteUser", &json!({"AccessToken": "not.a.token"}), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        after.error_type().as_deref(),
+        Some("NotAuthorizedException"),
+        "{after:?}"
+    );
+    session.close().await;
+}

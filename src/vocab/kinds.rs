@@ -94,3 +94,13 @@ pub enum ClientKind {
     /// `WriteAttributes` = email, name, custom:tier only (not phone_number, custom:team).
     Restricted,
 }
+
+/// Errors a target with `fault-injection` is told to return for the request under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InjectedFault {
+    /// `TooManyRequestsException` (400).
+    Throttling,
+    /// `InternalErrorException` (500).
+    InternalError,
+}

@@ -9,6 +9,6 @@ mod kinds;
 mod operation;
 mod rule;
 
-pub use kinds::{Capability, ClientKind, EvidenceLevel, PoolKind, TargetKind};
+pub use kinds::{Capability, ClientKind, EvidenceLevel, InjectedFault, PoolKind, TargetKind};
 pub use operation::{Operation, UnknownOperation, kebab};
 pub use rule::RuleId;

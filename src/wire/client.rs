@@ -73,7 +73,7 @@ impl Response {
 }
 
 /// Why an exchange produced no usable response.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum WireError {
     /// Nothing listens there, or the host cannot be reached.
@@ -84,9 +84,17 @@ pub enum WireError {
         /// The underlying cause, as text (reqwest errors are not `Clone`).
         reason: String,
     },
-    /// No complete response within the timeout.
-    #[error("no complete response within {0:?}")]
+    /// No complete response within the request time limit (`--request-timeout`).
+    #[error("no complete response within the request time limit of {0:?}")]
     Timeout(Duration),
+    /// No connection within the connect time limit (`--connect-timeout`).
+    #[error("no connection to {url} within the connect time limit of {limit:?}")]
+    ConnectTimeout {
+        /// Endpoint URL.
+        url: String,
+        /// The limit that was hit.
+        limit: Duration,
+    },
     /// The response body is larger than the cap.
     #[error("response body exceeds the {limit}-byte cap")]
     BodyTooLarge {
@@ -163,7 +171,7 @@ impl HttpClient {
             .body(request.body.clone())
             .send()
             .await
-            .map_err(|e| classify(url, e))?;
+            .map_err(|e| classify(url, e, &self.settings))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -180,7 +188,11 @@ impl HttpClient {
             return Err(WireError::BodyTooLarge { limit });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(url, e))? {
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| classify(url, e, &self.settings))?
+        {
             if body.len() + chunk.len() > limit {
                 return Err(WireError::BodyTooLarge { limit });
             }
@@ -195,15 +207,21 @@ impl HttpClient {
     }
 }
 
-fn classify(url: &str, e: reqwest::Error) -> WireError {
+fn classify(url: &str, e: reqwest::Error, settings: &WireSettings) -> WireError {
     let reason = chain(&e);
+    // The client sets only a connect timeout; the request limit is enforced around the
+    // whole exchange (`HttpClient::send`).
+    if e.is_timeout() {
+        return WireError::ConnectTimeout {
+            url: url.to_string(),
+            limit: settings.connect_timeout,
+        };
+    }
     if e.is_connect() {
         WireError::Connect {
             url: url.to_string(),
             reason,
         }
-    } else if e.is_timeout() {
-        WireError::Timeout(Duration::ZERO)
     } else {
         WireError::Broken(reason)
     }

@@ -44,7 +44,7 @@ fn abbreviate(key: &str) -> String {
 }
 
 /// Signing failed (a header the signer cannot encode, or a URL it cannot parse).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("cannot sign request: {0}")]
 pub struct SignError(String);
 

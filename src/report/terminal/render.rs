@@ -83,9 +83,45 @@ pub(crate) fn end_of_run(
         .collect();
     if !detailed.is_empty() {
         let _ = writeln!(out, "\n{}", paint.heading("failures and differences:"));
+        // Harness errors with the same reason are one problem: shown once, with the others
+        // named.
+        let mut same: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for case in &detailed {
+            if case.verdict == Verdict::Error {
+                same.entry(case.reason.as_deref().unwrap_or(""))
+                    .or_default()
+                    .push(&case.id);
+            }
+        }
         for case in detailed {
+            let others = (case.verdict == Verdict::Error)
+                .then(|| same.get(case.reason.as_deref().unwrap_or("")))
+                .flatten();
+            match others {
+                Some(ids) if ids.first() != Some(&case.id.as_str()) => continue,
+                _ => {}
+            }
             out.push('\n');
             detail(&mut out, case, strict, paint);
+            if let Some(ids) = others.filter(|ids| ids.len() > 1) {
+                let shown: Vec<&str> = ids[1..].iter().take(5).copied().collect();
+                let more = ids.len() - 1 - shown.len();
+                let _ = writeln!(
+                    out,
+                    "  {} {}{}",
+                    paint.dim(&format!(
+                        "the same error in {} more {}:",
+                        ids.len() - 1,
+                        if ids.len() == 2 { "case" } else { "cases" }
+                    )),
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
         }
     }
     let listed: Vec<&CaseOutcome> = cases
