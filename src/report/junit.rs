@@ -99,6 +99,27 @@ fn test_case(case: &CaseOutcome, strict: bool) -> TestCase {
     if case.verdict == Verdict::NonStrict && !strict {
         test_case.set_system_out(description(case));
     }
+    // A generated property's facts, for tools that read JUnit properties.
+    if let Some(g) = &case.generated {
+        let mut add = |name: &str, value: String| {
+            test_case.add_property(quick_junit::Property::new(name, value));
+        };
+        add("seed", g.seed.to_string());
+        add("cases_asked", g.cases_asked.to_string());
+        add("cases_run", g.cases_run.to_string());
+        add("shrink_steps", g.shrink_steps.to_string());
+        add("fully_shrunk", g.fully_shrunk.to_string());
+        if let Some(c) = g.failing_call {
+            add("failing_call", c.to_string());
+        }
+        if let Some(c) = &g.minimal_case {
+            add("minimal_case", c.clone());
+        }
+        add("rerun", g.rerun.clone());
+        if let Some(p) = &g.saved_as {
+            add("saved_as", p.clone());
+        }
+    }
     test_case
 }
 

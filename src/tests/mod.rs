@@ -5,6 +5,7 @@
 mod faults;
 mod generated;
 mod layers;
+mod protocol_pin;
 mod secrets;
 mod target_checks;
 mod throttling;

@@ -45,12 +45,18 @@ fn json_report_reads_back() {
         reporter.event(&e).expect("reporter");
     }
     let report = read_report(&path).expect("read back");
-    assert_eq!(report.cases.len(), 8);
+    assert_eq!(report.cases.len(), 9);
     let ids: Vec<&str> = report.cases.iter().map(|c| c.id.as_str()).collect();
     let mut sorted = ids.clone();
     sorted.sort_unstable();
     assert_eq!(ids, sorted, "cases are sorted by id");
-    assert_eq!(report.summary.count(Verdict::Fail), 2);
+    assert_eq!(report.summary.count(Verdict::Fail), 3);
+    let g = report
+        .cases
+        .iter()
+        .find_map(|c| c.generated.as_ref())
+        .expect("a property's facts read back as fields");
+    assert_eq!((g.seed, g.cases_run, g.failing_call), (7, 3, Some(1)));
 }
 
 #[test]

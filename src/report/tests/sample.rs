@@ -118,7 +118,29 @@ pub(super) fn outcomes() -> Vec<CaseOutcome> {
             .into(),
     );
 
+    let mut property = outcome(
+        "generated/delete-user/access-token-null",
+        Verdict::Fail,
+        "DeleteUser refuses a null accessToken",
+    );
+    property.group = "generated".into();
+    property.operation = "DeleteUser".into();
+    property.mismatches = vec![Mismatch::contract("status", "400", "500")];
+    property.reproduction = Some(curl("DeleteUser"));
+    property.generated = Some(crate::run::events::GeneratedInfo {
+        seed: 7,
+        cases_asked: 16,
+        cases_run: 3,
+        shrink_steps: 2,
+        fully_shrunk: true,
+        minimal_case: Some("DeleteUser [accessToken: null] {\"AccessToken\":null}".into()),
+        failing_call: Some(1),
+        rerun: "cognito-conformance run --only-generated --filter 'generated/delete-user/access-token-null' --seed 7 --cases 16".into(),
+        saved_as: None,
+    });
+
     vec![
+        property,
         outcome(
             "DeleteUserAttributes/success/delete-standard",
             Verdict::Pass,
