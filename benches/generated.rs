@@ -18,8 +18,7 @@
 
 use std::time::{Duration, Instant};
 
-use cognito_conformance::target::launch;
-use cognito_conformance::{Catalogue, Parts, RunOptions, Session, Settings, TargetSpec};
+use cognito_conformance::{Catalogue, Parts, RunOptions, Session, Settings, TargetSpec, launch};
 
 /// Properties in flight at once (`run`'s default concurrency).
 const CONCURRENCY: usize = 4;
@@ -56,7 +55,7 @@ fn main() {
         Ok(url) if !url.is_empty() => {
             results.push(measure(&runtime, "moto (external)", &url, cases))
         }
-        _ => match runtime.block_on(launch::launch("moto")) {
+        _ => match runtime.block_on(launch("moto")) {
             Ok(m) => {
                 let label = format!("{} (launched)", m.label);
                 results.push(measure(&runtime, &label, &m.url, cases));

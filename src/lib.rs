@@ -5,33 +5,45 @@
 //! back, compares observed with expected (`check`) and streams verdicts to reporters (`report`).
 //! With no endpoint the target is the embedded `reference` server, the positive control.
 
-pub mod baseline;
-pub mod case;
+pub(crate) mod baseline;
+pub(crate) mod case;
 pub mod catalogue;
-pub mod check;
-pub mod contract;
-pub mod generate;
-pub mod logging;
-pub mod property;
-pub mod reference;
-pub mod report;
-pub mod run;
-pub mod secrets;
+pub(crate) mod check;
+pub mod cli;
+pub(crate) mod contract;
+pub(crate) mod generate;
+pub(crate) mod logging;
+pub(crate) mod property;
+pub(crate) mod reference;
+pub(crate) mod report;
+pub(crate) mod run;
+pub(crate) mod secrets;
 pub mod session;
-pub mod snapshot;
-pub mod target;
-pub mod text;
-pub mod vocab;
-pub mod wire;
+pub(crate) mod snapshot;
+pub(crate) mod target;
+pub(crate) mod text;
+pub(crate) mod vocab;
+pub(crate) mod wire;
 
 #[cfg(test)]
 mod tests;
 
+// The facade: everything another crate needs to run the catalogue in-process, receive its
+// events and judge them against a baseline. The rest of the crate is private.
+pub use baseline::{Baseline, BaselineError, Gap};
+pub use case::Case;
 pub use catalogue::{Catalogue, Parts, SelectError};
 pub use check::{Mismatch, Tier, Verdict};
-pub use property::Settings;
+pub use property::{DEFAULT_CASES, DEFAULT_SEED, Property, Settings};
+pub use report::{
+    JsonReport, JsonReporter, JunitReporter, MarkdownReporter, TerminalOptions, TerminalReporter,
+    read_report,
+};
 pub use run::{
-    CaseOutcome, ConnectError, Event, Finding, GeneratedInfo, Reporter, RunError, RunOptions,
-    RunResult, RunSummary, TargetInfo, TargetSpec,
+    CaseOutcome, ConnectError, Event, Finding, FindingKind, GeneratedInfo, ObservedSummary,
+    ReportError, Reporter, RunError, RunOptions, RunResult, RunSummary, TargetInfo, TargetSpec,
 };
 pub use session::Session;
+pub use snapshot::{GoldenError, GoldenStore, Goldens, Info, Provenance};
+pub use target::launch::{LaunchError, Launched, launch};
+pub use vocab::{Capability, EvidenceLevel, Operation, TargetKind};

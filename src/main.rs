@@ -3,11 +3,10 @@
 //! Exit codes: 0 conformant, 1 gaps found, 2 could not run (bad flags or fixtures,
 //! unreachable endpoint, no case executed). Only this file maps errors to exit codes.
 
-mod cli;
-
 use std::process::ExitCode;
 
 use clap::Parser;
+use cognito_conformance::cli;
 
 fn main() -> ExitCode {
     let args = match cli::Cli::try_parse() {
@@ -41,16 +40,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and each of its causes once: a message that already quotes its cause (a library
-/// error written "cannot read x: {source}") is not followed by the same text again.
-fn causes(e: &anyhow::Error) -> String {
+/// The error and each of its causes once: a message that already quotes its cause (an error
+/// written "cannot read x: {source}") is not followed by the same text again.
+fn causes(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
-    for cause in e.chain().skip(1) {
+    let mut next = e.source();
+    while let Some(cause) = next {
         let text = cause.to_string();
         if !out.contains(&text) {
             out.push_str(": ");
             out.push_str(&text);
         }
+        next = cause.source();
     }
     out
 }

@@ -17,13 +17,9 @@ use std::sync::OnceLock;
 use libtest_mimic::{Arguments, Failed, Trial};
 use tokio::sync::RwLock;
 
-use cognito_conformance::baseline::Baseline;
-use cognito_conformance::case::Case;
-use cognito_conformance::property::{DEFAULT_CASES, DEFAULT_SEED, Property};
-use cognito_conformance::snapshot::{GoldenStore, Goldens, Info, Provenance};
-use cognito_conformance::vocab::TargetKind;
 use cognito_conformance::{
-    CaseOutcome, Catalogue, Parts, Session, Settings, TargetSpec, Tier, Verdict,
+    Baseline, Case, CaseOutcome, Catalogue, DEFAULT_CASES, DEFAULT_SEED, GoldenStore, Goldens,
+    Info, Parts, Property, Provenance, Session, Settings, TargetKind, TargetSpec, Tier, Verdict,
 };
 
 struct Harness {

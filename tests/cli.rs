@@ -248,7 +248,7 @@ fn reference_run_is_conformant_and_writes_reports() {
             .ends_with("0 failed, 0 skipped"),
         "{stdout}"
     );
-    let report = cognito_conformance::report::read_report(&json).unwrap();
+    let report = cognito_conformance::read_report(&json).unwrap();
     assert!(report.cases.len() >= 10);
     assert!(
         std::fs::read_to_string(junit)
@@ -327,7 +327,7 @@ fn generated_properties_run_list_and_reject_bad_flags() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("seed 9"), "{}", stderr(&out));
-    let report = cognito_conformance::report::read_report(&json).unwrap();
+    let report = cognito_conformance::read_report(&json).unwrap();
     assert_eq!(report.cases.len(), 4);
     assert!(report.cases.iter().all(|c| c.group == "generated"));
 }

@@ -4,12 +4,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use anyhow::bail;
 use clap::Args;
 
-use super::Outcome;
-use cognito_conformance::target::{Admin, cleanup, credentials, endpoint};
-use cognito_conformance::wire::{HttpClient, WireSettings};
+use super::{CliError, Outcome};
+use crate::target::{Admin, cleanup, credentials, endpoint};
+use crate::wire::{HttpClient, WireSettings};
 
 #[derive(Debug, Args)]
 pub struct CleanupArgs {
@@ -30,16 +29,18 @@ pub struct CleanupArgs {
     pub allow_real_aws: bool,
 }
 
-pub async fn cleanup(a: CleanupArgs) -> anyhow::Result<Outcome> {
+pub async fn cleanup(a: CleanupArgs) -> Result<Outcome, CliError> {
     let env: BTreeMap<String, String> = std::env::vars().collect();
     let Some(cfg) = endpoint::resolve(a.endpoint.as_deref(), a.region.as_deref(), &env)? else {
-        bail!("cleanup needs --endpoint (the embedded reference keeps nothing between runs)");
+        return Err(CliError::Usage(
+            "cleanup needs --endpoint (the embedded reference keeps nothing between runs)".into(),
+        ));
     };
     if endpoint::is_real_aws(&cfg.url) && !a.allow_real_aws {
-        bail!(
+        return Err(CliError::Usage(format!(
             "{} is real AWS: pass --allow-real-aws to delete leftover ccf- pools there",
             cfg.url
-        );
+        )));
     }
     let creds =
         credentials::resolve_any(&env, &cfg.region, endpoint::is_loopback(&cfg.url)).await?;
@@ -84,6 +85,9 @@ pub async fn cleanup(a: CleanupArgs) -> anyhow::Result<Outcome> {
     if failed.is_empty() {
         Ok(Outcome::Conformant)
     } else {
-        bail!("{} pool(s) could not be deleted", failed.len())
+        Err(CliError::NoVerdict(format!(
+            "{} pool(s) could not be deleted",
+            failed.len()
+        )))
     }
 }

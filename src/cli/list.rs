@@ -2,12 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 
-use super::Outcome;
-use cognito_conformance::case::{Case, load_dir};
-use cognito_conformance::property::{self, Property};
+use super::{CliError, Outcome};
+use crate::catalogue::{Catalogue, Parts};
 
 #[derive(Debug, Args, Default)]
 pub struct ListArgs {
@@ -25,30 +23,12 @@ pub struct ListArgs {
     pub no_generated: bool,
 }
 
-/// Which parts of the catalogue a command wants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parts {
-    /// The fixture files.
-    pub fixtures: bool,
-    /// The generated properties.
-    pub generated: bool,
-}
-
-/// Fixtures and properties selected by the filters.
-#[derive(Debug)]
-pub struct Selection {
-    /// Fixture cases.
-    pub cases: Vec<Case>,
-    /// Properties.
-    pub properties: Vec<Property>,
-}
-
-pub fn list(a: ListArgs) -> anyhow::Result<Outcome> {
+pub fn list(a: ListArgs) -> Result<Outcome, CliError> {
     let parts = Parts {
         fixtures: true,
         generated: !a.no_generated,
     };
-    let Selection { cases, properties } = select(a.fixtures, &a.filter, parts)?;
+    let Catalogue { cases, properties } = select(a.fixtures, &a.filter, parts)?;
     for c in &cases {
         if a.json {
             let line = serde_json::json!({"id": c.id, "operation": c.operation(), "group": c.group(),
@@ -78,41 +58,11 @@ pub fn list(a: ListArgs) -> anyhow::Result<Outcome> {
 
 /// Load the catalogue and apply the id globs to fixtures and properties alike; no match at
 /// all is an error.
-pub fn select(dir: Option<PathBuf>, filters: &[String], parts: Parts) -> anyhow::Result<Selection> {
-    let cases = if parts.fixtures {
-        let dir = super::fixtures_dir(dir);
-        load_dir(&dir).with_context(|| format!("loading fixtures from {}", dir.display()))?
-    } else {
-        Vec::new()
-    };
-    let properties = if parts.generated {
-        property::catalogue()
-    } else {
-        Vec::new()
-    };
-    if filters.is_empty() {
-        return Ok(Selection { cases, properties });
-    }
-    let mut builder = globset::GlobSetBuilder::new();
-    for f in filters {
-        let glob = globset::GlobBuilder::new(f)
-            .literal_separator(false)
-            .build()
-            .with_context(|| format!("invalid --filter glob {f:?}"))?;
-        builder.add(glob);
-    }
-    let set = builder.build().context("building the --filter globs")?;
-    let picked = Selection {
-        cases: cases.into_iter().filter(|c| set.is_match(&c.id)).collect(),
-        properties: properties
-            .into_iter()
-            .filter(|p| set.is_match(&p.id))
-            .collect(),
-    };
-    anyhow::ensure!(
-        !picked.cases.is_empty() || !picked.properties.is_empty(),
-        "no case id matches --filter {}",
-        filters.join(", ")
-    );
-    Ok(picked)
+pub fn select(
+    dir: Option<PathBuf>,
+    filters: &[String],
+    parts: Parts,
+) -> Result<Catalogue, CliError> {
+    let dir = super::fixtures_dir(dir);
+    Ok(Catalogue::load(&dir, parts)?.select(filters)?)
 }

@@ -1,6 +1,9 @@
-//! Command-line interface (binary only).
+//! The command-line interface: the application layer on top of the library (the binary's
+//! `main` only parses the process's arguments, calls [`dispatch`] and maps the result to an
+//! exit code).
 
 mod cleanup;
+mod error;
 mod list;
 mod record;
 mod report;
@@ -11,6 +14,8 @@ mod target;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+
+pub use error::CliError;
 
 /// Contract-testing conformance suite for Amazon Cognito user-pool APIs.
 ///
@@ -30,9 +35,9 @@ pub struct Cli {
 #[derive(Debug, clap::Args)]
 struct LogArgs {
     /// Log the suite's own events at this level and up (dependencies stay at warn); else
-    /// COGNITO_CONFORMANCE_LOG (filter directives such as `cognito_conformance::wire=trace`),
+    /// COGNITO_CONFORMANCE_LOG (filter directives such as `crate::wire=trace`),
     /// else warn. Secrets are redacted from every line.
-    #[arg(long, global = true, value_name = "LEVEL", value_parser = cognito_conformance::logging::LEVELS)]
+    #[arg(long, global = true, value_name = "LEVEL", value_parser = crate::logging::LEVELS)]
     log_level: Option<String>,
     /// Write the log to this file instead of stderr.
     #[arg(long, global = true, value_name = "FILE")]
@@ -41,14 +46,14 @@ struct LogArgs {
 
 impl Cli {
     /// Install the logger the flags and the environment ask for.
-    pub fn init_logging(&self) -> Result<(), cognito_conformance::logging::LogError> {
-        let config = cognito_conformance::logging::LogConfig {
+    pub fn init_logging(&self) -> Result<(), crate::logging::LogError> {
+        let config = crate::logging::LogConfig {
             level: self.log.log_level.clone(),
             file: self.log.log_file.clone(),
             env: None,
         }
         .with_env();
-        cognito_conformance::logging::init(&config)
+        crate::logging::init(&config)
     }
 }
 
@@ -115,7 +120,7 @@ fn snapshots_dir(flag: Option<PathBuf>, fixtures: Option<&std::path::Path>) -> P
 }
 
 /// Run the command.
-pub async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
+pub async fn dispatch(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command.unwrap_or_else(|| Command::Run(Box::default())) {
         Command::Run(a) => run::run(*a).await,
         Command::Record(a) => record::record(*a).await,
@@ -124,7 +129,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Report(a) => report::report(a),
         Command::Cleanup(a) => cleanup::cleanup(a).await,
         Command::Schema => {
-            let schema = cognito_conformance::case::fixture::json_schema();
+            let schema = crate::case::fixture::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(Outcome::Conformant)
         }

@@ -9,16 +9,15 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
 use clap::Args;
 
-use super::Outcome;
-use super::list::Parts;
+use super::{CliError, Outcome};
+use crate::catalogue::Parts;
 use super::target::TargetArgs;
-use cognito_conformance::check::Verdict;
-use cognito_conformance::run::{RunOptions, RunResult, case_jobs, run};
-use cognito_conformance::snapshot::{Golden, GoldenStore, Goldens, Info, Provenance};
-use cognito_conformance::vocab::TargetKind;
+use crate::check::Verdict;
+use crate::run::{RunOptions, RunResult, case_jobs, run};
+use crate::snapshot::{Golden, GoldenStore, Goldens, Info, Provenance};
+use crate::vocab::TargetKind;
 
 /// Who writes the files (insta's `source` header).
 const WRITER: &str = "cognito-conformance record";
@@ -55,7 +54,7 @@ pub enum Source {
     },
 }
 
-pub async fn record(a: RecordArgs) -> anyhow::Result<Outcome> {
+pub async fn record(a: RecordArgs) -> Result<Outcome, CliError> {
     // Generated properties have no golden: recording runs the fixtures only.
     let selection = a.target.select(Parts {
         fixtures: true,
@@ -81,16 +80,16 @@ pub async fn record(a: RecordArgs) -> anyhow::Result<Outcome> {
 }
 
 /// The source of a target kind.
-pub fn source(kind: TargetKind, region: &str) -> anyhow::Result<Source> {
+pub fn source(kind: TargetKind, region: &str) -> Result<Source, CliError> {
     match kind {
         TargetKind::Reference => Ok(Source::Reference),
         TargetKind::Aws => Ok(Source::Aws {
             region: region.to_string(),
             date: today(),
         }),
-        TargetKind::Loopback | TargetKind::Remote => bail!(
-            "record writes goldens from real Cognito or the embedded reference only; this endpoint is neither (an emulator's behaviour is what the goldens judge, so it cannot be the source of them)"
-        ),
+        TargetKind::Loopback | TargetKind::Remote => Err(CliError::Usage(
+            "record writes goldens from real Cognito or the embedded reference only; this endpoint is neither (an emulator's behaviour is what the goldens judge, so it cannot be the source of them)".into(),
+        )),
     }
 }
 
@@ -108,7 +107,7 @@ pub fn write(
     store: &GoldenStore,
     source: &Source,
     result: &RunResult,
-) -> anyhow::Result<Outcome> {
+) -> Result<Outcome, CliError> {
     let (mut new, mut changed, mut same, mut refused) = (0, 0, 0, Vec::new());
     let mut outcomes: Vec<_> = result.outcomes.iter().collect();
     outcomes.sort_by(|a, b| a.id.cmp(&b.id));
@@ -167,7 +166,9 @@ pub fn write(
         return Ok(Outcome::Gaps);
     }
     if new + changed + same == 0 {
-        bail!("no exchange was recorded: every selected case was skipped or errored");
+        return Err(CliError::NoVerdict(
+            "no exchange was recorded: every selected case was skipped or errored".into(),
+        ));
     }
     Ok(Outcome::Conformant)
 }

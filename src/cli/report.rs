@@ -2,11 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
 use clap::Args;
 
-use super::Outcome;
-use cognito_conformance::report::{matrix, read_report};
+use super::{CliError, Outcome};
+use crate::report::{matrix, read_report};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -21,15 +20,17 @@ pub struct ReportArgs {
     pub html: Option<PathBuf>,
 }
 
-pub fn report(a: ReportArgs) -> anyhow::Result<Outcome> {
+pub fn report(a: ReportArgs) -> Result<Outcome, CliError> {
     if a.markdown.is_none() && a.html.is_none() {
-        bail!("nothing to write: give --markdown FILE and/or --html FILE");
+        return Err(CliError::Usage(
+            "nothing to write: give --markdown FILE and/or --html FILE".into(),
+        ));
     }
     let reports = a
         .reports
         .iter()
-        .map(|p| read_report(p).with_context(|| format!("reading {}", p.display())))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .map(read_report)
+        .collect::<Result<Vec<_>, _>>()?;
     matrix::write(&reports, a.markdown.as_deref(), a.html.as_deref())?;
     for p in a.markdown.iter().chain(a.html.iter()) {
         eprintln!("wrote {}", p.display());

@@ -4,22 +4,21 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::bail;
 use clap::Args;
 
-use super::Outcome;
-use super::list::Parts;
+use super::{CliError, Outcome};
+use crate::catalogue::Parts;
 use super::target::TargetArgs;
-use cognito_conformance::baseline::Baseline;
-use cognito_conformance::check::Verdict;
-use cognito_conformance::property::{self, DEFAULT_CASES, DEFAULT_SEED, Plan, Settings};
-use cognito_conformance::report::{
+use crate::baseline::Baseline;
+use crate::check::Verdict;
+use crate::property::{self, DEFAULT_CASES, DEFAULT_SEED, Plan, Settings};
+use crate::report::{
     JsonReporter, JunitReporter, MarkdownReporter, Reporter, TerminalOptions, TerminalReporter,
 };
-use cognito_conformance::run::{Judge, RunOptions, case_jobs, run as run_jobs};
-use cognito_conformance::snapshot::{GoldenStore, Goldens};
-use cognito_conformance::target::budget;
-use cognito_conformance::vocab::TargetKind;
+use crate::run::{Judge, RunOptions, case_jobs, run as run_jobs};
+use crate::snapshot::{GoldenStore, Goldens};
+use crate::target::budget;
+use crate::vocab::TargetKind;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -95,12 +94,12 @@ impl Default for RunArgs {
 struct BaselineJudge(Baseline);
 
 impl Judge for BaselineJudge {
-    fn judge(&self, outcome: &mut cognito_conformance::run::CaseOutcome, strict: bool) {
+    fn judge(&self, outcome: &mut crate::run::CaseOutcome, strict: bool) {
         self.0.apply(outcome, strict);
     }
 }
 
-pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
+pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
     let selection = a.target.select(Parts {
         fixtures: !a.only_generated,
         generated: !a.no_generated,
@@ -148,7 +147,7 @@ pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
         let save_failures = a.save_failures.clone().map(|dir| {
             dir.unwrap_or_else(|| {
                 super::fixtures_dir(a.target.fixtures.clone())
-                    .join(cognito_conformance::case::GENERATED_DIR)
+                    .join(crate::case::GENERATED_DIR)
             })
         });
         let plan = Plan {
@@ -196,10 +195,10 @@ pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
     }
     let summary = result.summary;
     if summary.interrupted {
-        bail!(
+        return Err(CliError::NoVerdict(format!(
             "interrupted: the run stopped early ({} pool(s) left behind)",
             summary.pools_left.len()
-        );
+        )));
     }
     if !summary.pools_left.is_empty() {
         eprintln!(
@@ -208,27 +207,29 @@ pub async fn run(a: RunArgs) -> anyhow::Result<Outcome> {
         );
     }
     if summary.executed() == 0 {
-        bail!("no case executed: every selected case was skipped");
+        return Err(CliError::NoVerdict(
+            "no case executed: every selected case was skipped".into(),
+        ));
     }
     if summary.has_gaps() {
         return Ok(Outcome::Gaps);
     }
     let judged = summary.executed() - summary.count(Verdict::Error);
     if judged == 0 {
-        bail!(
+        return Err(CliError::NoVerdict(format!(
             "no case could be run against {url}: every case ended in a harness error (see above)"
-        );
+        )));
     }
     if summary.count(Verdict::Error) > 0 {
-        bail!(
+        return Err(CliError::NoVerdict(format!(
             "{} case(s) could not be run (harness errors, see above)",
             summary.count(Verdict::Error)
-        );
+        )));
     }
     Ok(Outcome::Conformant)
 }
 
-fn reporters(a: &RunArgs) -> anyhow::Result<Vec<Box<dyn Reporter>>> {
+fn reporters(a: &RunArgs) -> Result<Vec<Box<dyn Reporter>>, CliError> {
     use std::io::IsTerminal;
     let color = match a.color.as_str() {
         "always" => true,
@@ -239,7 +240,7 @@ fn reporters(a: &RunArgs) -> anyhow::Result<Vec<Box<dyn Reporter>>> {
     let progress = !a.no_progress
         && std::io::stderr().is_terminal()
         && std::env::var_os("CI").is_none()
-        && !cognito_conformance::logging::stderr_busy();
+        && !crate::logging::stderr_busy();
     let opts = TerminalOptions {
         color,
         progress,

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::Outcome;
+use super::{CliError, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -14,15 +14,21 @@ pub struct ServeArgs {
     pub host: std::net::IpAddr,
 }
 
-pub async fn serve(a: ServeArgs) -> anyhow::Result<Outcome> {
+pub async fn serve(a: ServeArgs) -> Result<Outcome, CliError> {
     let listener = tokio::net::TcpListener::bind((a.host, a.port))
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", a.host, a.port))?;
-    let addr = listener.local_addr()?;
+        .map_err(|source| CliError::Listen {
+            addr: (a.host, a.port).into(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| CliError::Listen {
+        addr: (a.host, a.port).into(),
+        source,
+    })?;
     eprintln!("reference Cognito target listening on http://{addr}/ (Ctrl-C to stop)");
     tokio::select! {
-        r = cognito_conformance::reference::serve(listener) => r?,
-        _ = cognito_conformance::run::shutdown_signal() => eprintln!("stopped"),
+        r = crate::reference::serve(listener) => r.map_err(|source| CliError::Listen { addr, source })?,
+        _ = crate::run::shutdown_signal() => eprintln!("stopped"),
     }
     Ok(Outcome::Conformant)
 }

@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::Args;
 
-use super::list::{Parts, Selection, select};
-use cognito_conformance::run::{Connected, TargetSpec, connect};
-use cognito_conformance::snapshot::Goldens;
-use cognito_conformance::target::launch::{self, Launched};
-use cognito_conformance::vocab::TargetKind;
-use cognito_conformance::wire::WireSettings;
+use super::CliError;
+use crate::catalogue::{Catalogue, Parts};
+use crate::run::{Connected, TargetSpec, connect};
+use crate::snapshot::Goldens;
+use crate::target::launch::{self, Launched};
+use crate::vocab::TargetKind;
+use crate::wire::WireSettings;
 
 /// Where to run and what: shared by `run` and `record`.
 #[derive(Debug, Args)]
@@ -77,12 +77,12 @@ impl Target {
 
 impl TargetArgs {
     /// The selected fixtures and properties.
-    pub fn select(&self, parts: Parts) -> anyhow::Result<Selection> {
-        select(self.fixtures.clone(), &self.filter, parts)
+    pub fn select(&self, parts: Parts) -> Result<Catalogue, CliError> {
+        super::list::select(self.fixtures.clone(), &self.filter, parts)
     }
 
     /// The kind of target and its region, without launching or contacting anything.
-    pub fn kind(&self) -> anyhow::Result<(TargetKind, String)> {
+    pub fn kind(&self) -> Result<(TargetKind, String), CliError> {
         if self.launch.is_some() {
             return Ok((TargetKind::Loopback, String::new()));
         }
@@ -108,7 +108,7 @@ impl TargetArgs {
     }
 
     /// Launch the emulator if asked, and connect.
-    pub async fn connect(&self, goldens: Goldens) -> anyhow::Result<Target> {
+    pub async fn connect(&self, goldens: Goldens) -> Result<Target, CliError> {
         let launched = match &self.launch {
             Some(name) => Some(launch::launch(name).await?),
             None => None,
@@ -123,7 +123,7 @@ impl TargetArgs {
                 if let Some(l) = launched {
                     l.stop().await;
                 }
-                Err(e).context("connecting to the target")
+                Err(e.into())
             }
         }
     }
