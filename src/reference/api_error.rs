@@ -8,7 +8,9 @@
 use serde_json::{Map, Value};
 
 use crate::contract::Model;
+use crate::contract::custom_attributes::CustomAttributeError;
 use crate::contract::rules::RuleError;
+use crate::contract::verification::VerificationError;
 use crate::contract::token::TokenRejection;
 
 /// An error response.
@@ -106,6 +108,18 @@ impl ApiError {
 
 impl From<RuleError> for ApiError {
     fn from(e: RuleError) -> ApiError {
+        ApiError::new(e.error_type(), e.to_string())
+    }
+}
+
+impl From<CustomAttributeError> for ApiError {
+    fn from(e: CustomAttributeError) -> ApiError {
+        ApiError::new(e.error_type(), e.to_string())
+    }
+}
+
+impl From<VerificationError> for ApiError {
+    fn from(e: VerificationError) -> ApiError {
         ApiError::new(e.error_type(), e.to_string())
     }
 }
