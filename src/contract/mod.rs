@@ -14,4 +14,7 @@ pub mod token;
 pub mod validate;
 pub mod verification;
 
+#[cfg(test)]
+mod validate_family_tests;
+
 pub use model::Model;
