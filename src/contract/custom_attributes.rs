@@ -242,9 +242,7 @@ pub fn plan_add_custom_attributes(
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut added = Vec::with_capacity(request.len());
     for entry in request {
-        let full = entry
-            .full_name()
-            .ok_or(CustomAttributeError::MissingName)?;
+        let full = entry.full_name().ok_or(CustomAttributeError::MissingName)?;
         let data_type = entry
             .data_type
             .as_deref()
@@ -327,7 +325,10 @@ mod tests {
         NewAttribute::from_json(v.as_object().unwrap())
     }
 
-    fn plan(schema: &PoolSchema, entries: &[Value]) -> Result<CustomAttributePlan, CustomAttributeError> {
+    fn plan(
+        schema: &PoolSchema,
+        entries: &[Value],
+    ) -> Result<CustomAttributePlan, CustomAttributeError> {
         let request: Vec<NewAttribute> = entries.iter().cloned().map(entry).collect();
         plan_add_custom_attributes(schema, &request)
     }
@@ -348,7 +349,10 @@ mod tests {
         assert!(!def.required);
         assert_eq!((def.min_length, def.max_length), (Some(0), Some(2048)));
         assert_eq!(p.added.len(), 1);
-        assert!(PoolSchema::standard().get("custom:tier").is_none(), "input untouched");
+        assert!(
+            PoolSchema::standard().get("custom:tier").is_none(),
+            "input untouched"
+        );
     }
 
     #[test]
@@ -395,11 +399,15 @@ mod tests {
     #[test]
     fn existing_and_duplicate_names_are_refused_with_the_full_name() {
         let mut s = PoolSchema::standard();
-        s.add("name", DataType::String, true, false, None, None).unwrap();
+        s.add("name", DataType::String, true, false, None, None)
+            .unwrap();
         s.add("custom:name", DataType::String, true, false, None, None)
             .unwrap();
         assert_eq!(
-            err(&s, &[json!({"Name": "custom:name", "AttributeDataType": "String"})]),
+            err(
+                &s,
+                &[json!({"Name": "custom:name", "AttributeDataType": "String"})]
+            ),
             "custom:custom:name: Existing attribute already has name custom:custom:name."
         );
         let e = plan(
@@ -425,17 +433,31 @@ mod tests {
 
     #[test]
     fn data_type_must_be_given_and_known() {
-        let msg = "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.";
+        let msg =
+            "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.";
         assert_eq!(err(&PoolSchema::standard(), &[json!({"Name": "x"})]), msg);
         assert_eq!(
-            err(&PoolSchema::standard(), &[json!({"Name": "x", "AttributeDataType": "Blob"})]),
+            err(
+                &PoolSchema::standard(),
+                &[json!({"Name": "x", "AttributeDataType": "Blob"})]
+            ),
             msg
         );
         for t in ["String", "Number", "DateTime", "Boolean"] {
-            assert!(plan(&PoolSchema::standard(), &[json!({"Name": "x", "AttributeDataType": t})]).is_ok(), "{t}");
+            assert!(
+                plan(
+                    &PoolSchema::standard(),
+                    &[json!({"Name": "x", "AttributeDataType": t})]
+                )
+                .is_ok(),
+                "{t}"
+            );
         }
         assert_eq!(
-            err(&PoolSchema::standard(), &[json!({"AttributeDataType": "String"})]),
+            err(
+                &PoolSchema::standard(),
+                &[json!({"AttributeDataType": "String"})]
+            ),
             "Missing required parameter Name"
         );
     }
@@ -508,7 +530,10 @@ mod tests {
         };
         let p = plan(&PoolSchema::standard(), &many(0, 25)).unwrap();
         let p = plan(&p.schema, &many(25, 25)).unwrap();
-        assert_eq!(p.schema.attributes().filter(|d| is_custom(&d.name)).count(), 50);
+        assert_eq!(
+            p.schema.attributes().filter(|d| is_custom(&d.name)).count(),
+            50
+        );
         let e = plan(&p.schema, &many(50, 1)).unwrap_err();
         assert_eq!(
             e,
@@ -555,15 +580,36 @@ mod tests {
         )
         .unwrap();
         let current = BTreeMap::new();
-        let ok = plan_update(&p.schema, Actor::Admin, &current, &[Change::set("custom:m", "abcd")], &|_, _| false);
+        let ok = plan_update(
+            &p.schema,
+            Actor::Admin,
+            &current,
+            &[Change::set("custom:m", "abcd")],
+            &|_, _| false,
+        );
         assert!(ok.is_ok());
-        let long = plan_update(&p.schema, Actor::Admin, &current, &[Change::set("custom:m", "abcde")], &|_, _| false);
+        let long = plan_update(
+            &p.schema,
+            Actor::Admin,
+            &current,
+            &[Change::set("custom:m", "abcde")],
+            &|_, _| false,
+        );
         assert_eq!(
             long.unwrap_err().to_string(),
             "user.custom:m: String must be no longer than 4 characters"
         );
-        let imm = plan_update(&p.schema, Actor::Admin, &current, &[Change::set("custom:i", "x")], &|_, _| false);
-        assert_eq!(imm.unwrap_err().to_string(), "user.custom:i: Attribute cannot be updated.");
+        let imm = plan_update(
+            &p.schema,
+            Actor::Admin,
+            &current,
+            &[Change::set("custom:i", "x")],
+            &|_, _| false,
+        );
+        assert_eq!(
+            imm.unwrap_err().to_string(),
+            "user.custom:i: Attribute cannot be updated."
+        );
     }
 
     #[test]
@@ -586,11 +632,20 @@ mod tests {
         let e = r.unwrap_err();
         assert_eq!(
             (e.error_type(), e.to_string().as_str()),
-            ("NotAuthorizedException", "A client attempted to write unauthorized attribute")
+            (
+                "NotAuthorizedException",
+                "A client attempted to write unauthorized attribute"
+            )
         );
         assert!(
-            plan_update(&p.schema, Actor::Admin, &BTreeMap::new(), &[Change::set("dev:custom:d", "x")], &|_, _| false)
-                .is_ok()
+            plan_update(
+                &p.schema,
+                Actor::Admin,
+                &BTreeMap::new(),
+                &[Change::set("dev:custom:d", "x")],
+                &|_, _| false
+            )
+            .is_ok()
         );
         // Without developer-only attributes the scope is the client's own.
         let only = WriteScope::Only(["email".to_string()].into());

@@ -22,8 +22,16 @@ fn the_model_has_the_three_operations_with_their_auth_types() {
         assert_eq!(o.authtype, auth, "{op}");
     }
     assert!(m.may_return("AddCustomAttributes", "UserImportInProgressException"));
-    assert!(m.may_return("GetUserAttributeVerificationCode", "CodeDeliveryFailureException"));
-    assert!(m.operation("AdminDeleteUserAttributes").unwrap().output.is_some());
+    assert!(m.may_return(
+        "GetUserAttributeVerificationCode",
+        "CodeDeliveryFailureException"
+    ));
+    assert!(
+        m.operation("AdminDeleteUserAttributes")
+            .unwrap()
+            .output
+            .is_some()
+    );
 }
 
 #[test]
@@ -37,8 +45,16 @@ fn admin_delete_user_attributes_inputs_are_validated() {
     );
     let m = message("AdminDeleteUserAttributes", json!({})).unwrap();
     assert!(m.starts_with("3 validation errors detected: "), "{m}");
-    assert!(m.contains("Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"), "{m}");
-    assert!(m.contains("Value at 'username' failed to satisfy constraint: Member must not be null"), "{m}");
+    assert!(
+        m.contains(
+            "Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"
+        ),
+        "{m}"
+    );
+    assert!(
+        m.contains("Value at 'username' failed to satisfy constraint: Member must not be null"),
+        "{m}"
+    );
     assert!(m.contains("Value null at 'userAttributeNames' failed to satisfy constraint: Member must not be null"), "{m}");
     let m = message(
         "AdminDeleteUserAttributes",

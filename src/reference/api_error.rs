@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use crate::contract::Model;
 use crate::contract::custom_attributes::CustomAttributeError;
 use crate::contract::rules::RuleError;
-use crate::contract::verification::VerificationError;
 use crate::contract::token::TokenRejection;
+use crate::contract::verification::VerificationError;
 
 /// An error response.
 #[derive(Debug, Clone, PartialEq, Eq)]

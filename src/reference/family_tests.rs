@@ -67,9 +67,7 @@ fn key_pair(v: &Value) -> AwsCredentials {
 #[tokio::test]
 async fn unsigned_admin_call_is_missing_authentication_token() {
     let h = Harness::start().await;
-    let r = h
-        .call("ListUserPools", json!({"MaxResults": 10}))
-        .await;
+    let r = h.call("ListUserPools", json!({"MaxResults": 10})).await;
     expect(
         &r,
         "MissingAuthenticationTokenException",
@@ -125,7 +123,10 @@ async fn unknown_access_key_is_unrecognized_client() {
         "UnrecognizedClientException",
         "The security token included in the request is invalid.",
     );
-    assert_eq!(r.headers["x-amzn-errortype"], "UnrecognizedClientException:");
+    assert_eq!(
+        r.headers["x-amzn-errortype"],
+        "UnrecognizedClientException:"
+    );
     h.reference.shutdown().await;
 }
 
@@ -232,7 +233,8 @@ async fn future_x_amz_date_is_signature_not_yet_current() {
         .await;
     assert_eq!(r.error_type(), "InvalidSignatureException");
     assert!(
-        r.message().starts_with("Signature not yet current: ") && r.message().ends_with(" + 15 min.)"),
+        r.message().starts_with("Signature not yet current: ")
+            && r.message().ends_with(" + 15 min.)"),
         "{}",
         r.text
     );
@@ -248,7 +250,10 @@ async fn advanced_clock_keeps_fresh_signatures_valid() {
             .status,
         200
     );
-    assert_eq!(h.admin("ListUserPools", json!({"MaxResults": 1})).await["UserPools"], json!([]));
+    assert_eq!(
+        h.admin("ListUserPools", json!({"MaxResults": 1})).await["UserPools"],
+        json!([])
+    );
     let r = h
         .signed_as(
             "ListUserPools",
@@ -343,7 +348,12 @@ async fn principal_without_permission_is_access_denied_with_pool_arn() {
     assert_eq!(out["Actions"], json!(["cognito-idp:DescribeUserPool"]));
     let reader = key_pair(&out);
     let ok = h
-        .signed_as("DescribeUserPool", &json!({"UserPoolId": f.pool}), &reader, None)
+        .signed_as(
+            "DescribeUserPool",
+            &json!({"UserPoolId": f.pool}),
+            &reader,
+            None,
+        )
         .await;
     assert_eq!(ok.status, 200, "{}", ok.text);
     let body = json!({"UserPoolId": f.pool, "CustomAttributes": [{"Name": "x", "AttributeDataType": "String"}]});
@@ -416,7 +426,12 @@ async fn token_operations_ignore_signatures() {
             .await;
         assert_eq!(r.status, 200, "{op}: {}", r.text);
         let r = h
-            .signed_as(op, &body, &h.creds, Some(SigningFault::Stale(Duration::from_secs(86_400))))
+            .signed_as(
+                op,
+                &body,
+                &h.creds,
+                Some(SigningFault::Stale(Duration::from_secs(86_400))),
+            )
             .await;
         assert_eq!(r.status, 200, "{op}: {}", r.text);
     }
@@ -529,7 +544,10 @@ async fn admin_delete_user_attributes_refuses_required_immutable_sub_and_unknown
             json!(["custom:badge"]),
             "user.custom:badge: Attribute cannot be updated.",
         ),
-        (json!(["sub"]), "Cannot modify the non-mutable attribute sub"),
+        (
+            json!(["sub"]),
+            "Cannot modify the non-mutable attribute sub",
+        ),
         (
             json!(["nope"]),
             "user.nope: Attribute does not exist in the schema.\n",
@@ -627,10 +645,14 @@ async fn admin_attribute_operations_accept_alias_and_sub_as_username() {
     )
     .await;
     let a = h.attributes(&f, "uma").await.unwrap();
-    assert_eq!((a["given_name"].as_str(), a["family_name"].as_str()), ("U", "M"));
+    assert_eq!(
+        (a["given_name"].as_str(), a["family_name"].as_str()),
+        ("U", "M")
+    );
     assert!(!a.contains_key("phone_number"));
     // An unverified email is no alias.
-    h.create_user(&f, "vic", &[("email", "vic@example.com")]).await;
+    h.create_user(&f, "vic", &[("email", "vic@example.com")])
+        .await;
     let r = h
         .signed_as(
             "AdminUpdateUserAttributes",
@@ -669,7 +691,10 @@ async fn admin_update_writes_verified_flags_without_client_limits() {
         ),
         ("true", "false", "blue")
     );
-    assert!(code(&h, &f, "uma", "email").await.is_none(), "no value changed");
+    assert!(
+        code(&h, &f, "uma", "email").await.is_none(),
+        "no value changed"
+    );
     let r = h
         .signed_as(
             "AdminUpdateUserAttributes",
@@ -686,11 +711,15 @@ async fn admin_update_writes_verified_flags_without_client_limits() {
 async fn admin_update_sends_a_code_only_for_a_real_change_without_verified_true() {
     let h = Harness::start().await;
     let f = with_user(&h, false).await;
-    let update = |attrs: Value| json!({"UserPoolId": f.pool, "Username": "uma", "UserAttributes": attrs});
+    let update =
+        |attrs: Value| json!({"UserPoolId": f.pool, "Username": "uma", "UserAttributes": attrs});
     // Same value: nothing.
     assert_eq!(
-        h.admin("AdminUpdateUserAttributes", update(json!([{"Name": "email", "Value": "uma@example.com"}])))
-            .await,
+        h.admin(
+            "AdminUpdateUserAttributes",
+            update(json!([{"Name": "email", "Value": "uma@example.com"}]))
+        )
+        .await,
         json!({})
     );
     assert!(code(&h, &f, "uma", "email").await.is_none());
@@ -701,7 +730,10 @@ async fn admin_update_sends_a_code_only_for_a_real_change_without_verified_true(
     )
     .await;
     assert!(code(&h, &f, "uma", "email").await.is_none());
-    assert_eq!(h.attributes(&f, "uma").await.unwrap()["email_verified"], "true");
+    assert_eq!(
+        h.attributes(&f, "uma").await.unwrap()["email_verified"],
+        "true"
+    );
     // Changed alone: a code to the new value, the response still {}.
     let out = h
         .admin(
@@ -714,7 +746,10 @@ async fn admin_update_sends_a_code_only_for_a_real_change_without_verified_true(
     assert_eq!(sent["Destination"], "uma3@example.com");
     assert_eq!(sent["DeliveryMedium"], "EMAIL");
     assert_eq!(sent["Code"].as_str().unwrap().len(), 6);
-    assert_eq!(h.attributes(&f, "uma").await.unwrap()["email_verified"], "false");
+    assert_eq!(
+        h.attributes(&f, "uma").await.unwrap()["email_verified"],
+        "false"
+    );
     // Changed with email_verified=false: a code too.
     h.admin(
         "AdminUpdateUserAttributes",
@@ -789,13 +824,20 @@ async fn add_custom_attributes_lists_new_entries_in_describe_user_pool() {
         false
     );
     assert_eq!(
-        schema_entry(&h, &f.pool, "custom:custom:twice").await.unwrap()["StringAttributeConstraints"],
+        schema_entry(&h, &f.pool, "custom:custom:twice")
+            .await
+            .unwrap()["StringAttributeConstraints"],
         json!({"MinLength": "0", "MaxLength": "2048"})
     );
     assert!(schema_entry(&h, &f.pool, "custom:twice").await.is_none());
-    let dev = schema_entry(&h, &f.pool, "dev:custom:secret").await.unwrap();
+    let dev = schema_entry(&h, &f.pool, "dev:custom:secret")
+        .await
+        .unwrap();
     assert_eq!(
-        (dev["DeveloperOnlyAttribute"].clone(), dev["Mutable"].clone()),
+        (
+            dev["DeveloperOnlyAttribute"].clone(),
+            dev["Mutable"].clone()
+        ),
         (json!(true), json!(true))
     );
     h.reference.shutdown().await;
@@ -846,7 +888,12 @@ async fn add_custom_attributes_refusals_are_atomic() {
         .clone();
     assert_eq!(before, after, "nothing was added");
     // The model's constraints answer first.
-    let r = add(&h, &f.pool, json!([{"Name": "x", "AttributeDataType": "Blob"}])).await;
+    let r = add(
+        &h,
+        &f.pool,
+        json!([{"Name": "x", "AttributeDataType": "Blob"}]),
+    )
+    .await;
     expect(
         &r,
         "InvalidParameterException",
@@ -905,7 +952,10 @@ async fn added_attributes_are_honoured_by_later_updates() {
     )
     .await;
     let a = h.attributes(&f, "uma").await.unwrap();
-    assert_eq!((a["custom:plan"].as_str(), a["dev:custom:flag"].as_str()), ("pro", "on"));
+    assert_eq!(
+        (a["custom:plan"].as_str(), a["dev:custom:flag"].as_str()),
+        ("pro", "on")
+    );
     let r = h
         .signed_as(
             "AdminUpdateUserAttributes",
@@ -982,7 +1032,10 @@ async fn added_attributes_are_honoured_by_later_updates() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(h.attributes(&f, "uma").await.unwrap()["custom:plan"], "basic");
+    assert_eq!(
+        h.attributes(&f, "uma").await.unwrap()["custom:plan"],
+        "basic"
+    );
     h.reference.shutdown().await;
 }
 
@@ -1021,7 +1074,10 @@ async fn get_user_attribute_verification_code_sends_masked_email_and_sms_codes()
         "SMS"
     );
     // The attribute is verified already: still a code (inferred).
-    assert_eq!(h.attributes(&f, "uma").await.unwrap()["email_verified"], "true");
+    assert_eq!(
+        h.attributes(&f, "uma").await.unwrap()["email_verified"],
+        "true"
+    );
     h.reference.shutdown().await;
 }
 
@@ -1061,7 +1117,10 @@ async fn get_user_attribute_verification_code_refuses_other_names_and_missing_va
         "User does not have a value for the attribute phone_number.",
     );
     let r = h
-        .call("GetUserAttributeVerificationCode", json!({"AccessToken": at}))
+        .call(
+            "GetUserAttributeVerificationCode",
+            json!({"AccessToken": at}),
+        )
         .await;
     expect(
         &r,
@@ -1144,8 +1203,11 @@ async fn get_user_attribute_verification_code_runs_the_token_checks() {
         "Access Token has expired",
     );
     let fresh = access(&h.tokens(&f.full, "uma").await);
-    h.admin("AdminDeleteUser", json!({"UserPoolId": f.pool, "Username": "uma"}))
-        .await;
+    h.admin(
+        "AdminDeleteUser",
+        json!({"UserPoolId": f.pool, "Username": "uma"}),
+    )
+    .await;
     expect(
         &h.call("GetUserAttributeVerificationCode", body(&fresh))
             .await,

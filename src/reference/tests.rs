@@ -89,7 +89,8 @@ impl Harness {
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        self.raw(&headers, &String::from_utf8_lossy(&req.body)).await
+        self.raw(&headers, &String::from_utf8_lossy(&req.body))
+            .await
     }
 
     /// A Cognito call signed with `creds` as the suite signs (now, us-east-1), or wrongly.
@@ -105,9 +106,7 @@ impl Harness {
         let now = SystemTime::now();
         match fault {
             None => sign_request(&mut req, &url, creds, "us-east-1", now).unwrap(),
-            Some(f) => {
-                sign_request_with_fault(&mut req, &url, creds, "us-east-1", now, f).unwrap()
-            }
+            Some(f) => sign_request_with_fault(&mut req, &url, creds, "us-east-1", now, f).unwrap(),
         }
         self.send(&req).await
     }

@@ -213,7 +213,8 @@ pub fn amz_date(time: SystemTime) -> String {
 /// Parse an `X-Amz-Date` value (`YYYYMMDDTHHMMSSZ`); `None` for anything else.
 pub fn parse_amz_date(value: &str) -> Option<SystemTime> {
     let b = value.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' || !digits(0..8) || !digits(9..15) {
         return None;
     }
@@ -449,7 +450,12 @@ mod tests {
     fn authorization_headers_parse_and_report_what_is_missing() {
         let a = parse_authorization("AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/cognito-idp/aws4_request, SignedHeaders=Host;x-amz-date, Signature=abc").unwrap();
         assert_eq!(
-            (a.access_key_id.as_str(), a.scope_date.as_str(), a.region.as_str(), a.service.as_str()),
+            (
+                a.access_key_id.as_str(),
+                a.scope_date.as_str(),
+                a.region.as_str(),
+                a.service.as_str()
+            ),
             ("AKID", "20260101", "eu-west-1", "cognito-idp")
         );
         assert_eq!(a.signed_headers, vec!["host", "x-amz-date"]);
@@ -464,10 +470,15 @@ mod tests {
         );
         assert_eq!(
             parse_authorization("AWS4-HMAC-SHA256 SignedHeaders=host"),
-            Err(AuthorizationParseError::MissingParameters(vec!["Credential", "Signature"]))
+            Err(AuthorizationParseError::MissingParameters(vec![
+                "Credential",
+                "Signature"
+            ]))
         );
         assert!(matches!(
-            parse_authorization("AWS4-HMAC-SHA256 Credential=AKID/20260101, SignedHeaders=host, Signature=0"),
+            parse_authorization(
+                "AWS4-HMAC-SHA256 Credential=AKID/20260101, SignedHeaders=host, Signature=0"
+            ),
             Err(AuthorizationParseError::MalformedCredential(_))
         ));
     }
@@ -481,7 +492,13 @@ mod tests {
             amz_date(t + std::time::Duration::from_millis(999)),
             "20231114T221320Z"
         );
-        for bad in ["", "2023-11-14T22:13:20Z", "20231114T221320", "2023111XT221320Z", "20231314T221320Z"] {
+        for bad in [
+            "",
+            "2023-11-14T22:13:20Z",
+            "20231114T221320",
+            "2023111XT221320Z",
+            "20231314T221320Z",
+        ] {
             assert_eq!(parse_amz_date(bad), None, "{bad}");
         }
     }
@@ -501,13 +518,23 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
         let sign = |fault| {
             let mut req = Request::json("AdminGetUser", &serde_json::json!({"UserPoolId": "p"}));
-            sign_request_with_fault(&mut req, "http://127.0.0.1:4566/", &creds(), "us-east-1", now, fault)
-                .unwrap();
+            sign_request_with_fault(
+                &mut req,
+                "http://127.0.0.1:4566/",
+                &creds(),
+                "us-east-1",
+                now,
+                fault,
+            )
+            .unwrap();
             req
         };
         let stale = sign(SigningFault::Stale(std::time::Duration::from_secs(3600)));
         assert_eq!(stale.header("x-amz-date"), Some("20231114T211320Z"));
-        assert_eq!(recompute(&stale, &creds().secret_access_key).1, recompute(&stale, &creds().secret_access_key).0.signature);
+        assert_eq!(
+            recompute(&stale, &creds().secret_access_key).1,
+            recompute(&stale, &creds().secret_access_key).0.signature
+        );
         let ahead = sign(SigningFault::Ahead(std::time::Duration::from_secs(60)));
         assert_eq!(ahead.header("x-amz-date"), Some("20231114T221420Z"));
         let wrong = sign(SigningFault::WrongSecret);
@@ -516,7 +543,10 @@ mod tests {
         assert_ne!(sig, auth.signature);
         let unknown = sign(SigningFault::UnknownAccessKey);
         let (auth, sig) = recompute(&unknown, &creds().secret_access_key);
-        assert_eq!((auth.access_key_id.as_str(), sig), (UNKNOWN_ACCESS_KEY_ID, auth.signature.clone()));
+        assert_eq!(
+            (auth.access_key_id.as_str(), sig),
+            (UNKNOWN_ACCESS_KEY_ID, auth.signature.clone())
+        );
         let tampered = sign(SigningFault::TamperedSignature);
         let good = signed(now, &creds());
         let (t_auth, _) = recompute(&tampered, &creds().secret_access_key);

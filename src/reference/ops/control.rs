@@ -127,8 +127,7 @@ fn register_principal(store: &mut Store, input: Input<'_>) -> Result<Value, ApiE
     let name = match input.opt_str("Name") {
         Some(n) => {
             let ok = (1..=64).contains(&n.len())
-                && n
-                    .bytes()
+                && n.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
             if !ok {
                 return Err(ApiError::invalid(

@@ -36,12 +36,9 @@ pub fn sign_up(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
     pool.password_policy.check(password)?;
     let changes = input.attributes("UserAttributes");
     let scope = effective_client_scope(&pool.schema, &client.write);
-    let plan = plan_create(
-        &pool.schema,
-        Actor::Client(&scope),
-        &changes,
-        &|a, v| pool.alias_taken(username, a, v),
-    )?;
+    let plan = plan_create(&pool.schema, Actor::Client(&scope), &changes, &|a, v| {
+        pool.alias_taken(username, a, v)
+    })?;
     let pool_id = pool.id.clone();
     let sub = insert_user(
         store,
