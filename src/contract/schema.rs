@@ -274,6 +274,13 @@ impl PoolSchema {
         Ok(schema)
     }
 
+    /// Add (or replace) an attribute exactly as defined: no prefixing, no checks. The rules that
+    /// decide what may be added live with the operation (e.g.
+    /// [`crate::contract::custom_attributes::plan_add_custom_attributes`]).
+    pub fn insert_attribute(&mut self, def: AttributeDef) {
+        self.attributes.insert(def.name.clone(), def);
+    }
+
     /// The attribute named `name` (full name, e.g. `custom:tier`).
     pub fn get(&self, name: &str) -> Option<&AttributeDef> {
         self.attributes.get(name)

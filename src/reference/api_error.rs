@@ -8,8 +8,10 @@
 use serde_json::{Map, Value};
 
 use crate::contract::Model;
+use crate::contract::custom_attributes::CustomAttributeError;
 use crate::contract::rules::RuleError;
 use crate::contract::token::TokenRejection;
+use crate::contract::verification::VerificationError;
 
 /// An error response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +108,18 @@ impl ApiError {
 
 impl From<RuleError> for ApiError {
     fn from(e: RuleError) -> ApiError {
+        ApiError::new(e.error_type(), e.to_string())
+    }
+}
+
+impl From<CustomAttributeError> for ApiError {
+    fn from(e: CustomAttributeError) -> ApiError {
+        ApiError::new(e.error_type(), e.to_string())
+    }
+}
+
+impl From<VerificationError> for ApiError {
+    fn from(e: VerificationError) -> ApiError {
         ApiError::new(e.error_type(), e.to_string())
     }
 }

@@ -25,15 +25,24 @@ impl Clock {
             .min(MAX_OFFSET_SECONDS);
     }
 
-    /// Now, in milliseconds since the epoch.
-    fn now_millis(&self) -> i64 {
+    /// The machine's clock in milliseconds since the epoch.
+    fn wall_millis() -> i64 {
         let wall = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or(0);
-        i64::try_from(wall)
-            .unwrap_or(i64::MAX)
-            .saturating_add(self.offset_seconds.saturating_mul(1000))
+        i64::try_from(wall).unwrap_or(i64::MAX)
+    }
+
+    /// Now, in milliseconds since the epoch.
+    fn now_millis(&self) -> i64 {
+        Self::wall_millis().saturating_add(self.offset_seconds.saturating_mul(1000))
+    }
+
+    /// The machine's wall clock in whole seconds, without the offset. A SigV4 signer (the
+    /// suite) signs with this clock even after `AdvanceClock`.
+    pub fn wall_now(&self) -> i64 {
+        Self::wall_millis() / 1000
     }
 
     /// Now, in whole seconds (JWT times).
@@ -59,5 +68,6 @@ mod tests {
         assert!(c.now() >= before + 3600);
         c.advance(u64::MAX);
         assert!(c.now() <= before + MAX_OFFSET_SECONDS + 10);
+        assert!((c.wall_now() - before).abs() < 10);
     }
 }

@@ -7,19 +7,31 @@
 //! It also offers a test-control extension (clock, token minting, fault injection; see
 //! `ops/control.rs`) that real Cognito lacks, discovered by the suite via `Describe`.
 //!
-//! Layout: `protocol` (routing, protocol checks, validation, response format), `ops` (the
-//! operations), `store` (state), `sessions` (issuing and authorizing tokens), `jwt` (keys and
-//! claims), `clock`, `api_error`. The rules themselves live in [`crate::contract`].
+//! SigV4-signed operations are verified for real against the server's principals (`iam`): its
+//! default principal, created with a random key pair at start ([`Reference::credentials`]),
+//! principals registered through the control operation `RegisterPrincipal`, and, unless the
+//! server is started with [`ReferenceConfig::strict`], the fixed loopback placeholder pair that
+//! `target::credentials` signs with when no real credentials are configured (kept so callers
+//! that have not switched to [`Reference::credentials`] yet, and clients of the standalone
+//! `serve`, still work; its signatures are verified like any other).
+//!
+//! Layout: `protocol` (routing, protocol checks, validation, response format), `iam` (SigV4
+//! and IAM), `ops` (the operations), `store` (state), `sessions` (issuing and authorizing
+//! tokens), `jwt` (keys and claims), `clock`, `api_error`. The rules themselves live in
+//! [`crate::contract`].
 
 mod api_error;
 mod app;
 mod clock;
+mod iam;
 mod jwt;
 mod ops;
 mod protocol;
 mod sessions;
 mod store;
 
+#[cfg(test)]
+mod family_tests;
 #[cfg(test)]
 mod tests;
 
@@ -33,8 +45,15 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use app::App;
+use iam::{Actions, Principal};
 use jwt::Keys;
 use store::Store;
+
+use crate::wire::sigv4::AwsCredentials;
+
+pub use iam::{
+    LOOPBACK_PLACEHOLDER_ACCESS_KEY_ID, LOOPBACK_PLACEHOLDER_SECRET, SIGNATURE_WINDOW_SECONDS,
+};
 
 /// How long [`Reference::shutdown`] waits for in-flight requests before aborting the server.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -60,34 +79,86 @@ pub enum ReferenceError {
     Key(#[source] jsonwebtoken::errors::Error),
 }
 
+/// How a reference server authenticates signed calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReferenceConfig {
+    /// Also accept signatures made with the loopback placeholder pair of
+    /// `target::credentials` ([`LOOPBACK_PLACEHOLDER_ACCESS_KEY_ID`]), as a principal allowed
+    /// every action. Default: `true`.
+    pub accept_loopback_placeholder: bool,
+}
+
+impl Default for ReferenceConfig {
+    fn default() -> Self {
+        ReferenceConfig {
+            accept_loopback_placeholder: true,
+        }
+    }
+}
+
+impl ReferenceConfig {
+    /// Only the server's own principals: the default one ([`Reference::credentials`]) and
+    /// those registered through `RegisterPrincipal`.
+    pub fn strict() -> ReferenceConfig {
+        ReferenceConfig {
+            accept_loopback_placeholder: false,
+        }
+    }
+}
+
 /// A running reference server.
 #[derive(Debug)]
 pub struct Reference {
     url: String,
+    credentials: AwsCredentials,
     shutdown: oneshot::Sender<()>,
     join: JoinHandle<std::io::Result<()>>,
 }
 
-fn router(listener_addr: SocketAddr) -> Result<Router, ReferenceError> {
+/// ARN of the default principal.
+const DEFAULT_PRINCIPAL: &str = "cognito-conformance-reference";
+
+fn router(
+    listener_addr: SocketAddr,
+    config: &ReferenceConfig,
+) -> Result<(Router, AwsCredentials), ReferenceError> {
     let keys = Keys::load().map_err(ReferenceError::Key)?;
+    let mut store = Store::default();
+    let default = Principal::generate(iam::user_arn(DEFAULT_PRINCIPAL), Actions::All);
+    let credentials = default.credentials("embedded reference");
+    store.principals.insert(default);
+    if config.accept_loopback_placeholder {
+        store.principals.insert(Principal::loopback_placeholder());
+    }
     let app = App {
-        store: Mutex::new(Store::default()),
+        store: Mutex::new(store),
         keys,
         base_url: format!("http://{listener_addr}"),
     };
-    Ok(Router::new()
+    let router = Router::new()
         .fallback(protocol::handle)
-        .with_state(Arc::new(app)))
+        .with_state(Arc::new(app));
+    Ok((router, credentials))
 }
 
 impl Reference {
-    /// Bind `addr` (e.g. `127.0.0.1:0`) and serve in a background tokio task.
+    /// Bind `addr` (e.g. `127.0.0.1:0`) and serve in a background tokio task, with the
+    /// default [`ReferenceConfig`].
     pub async fn start(addr: SocketAddr) -> Result<Reference, ReferenceError> {
+        Reference::start_with(addr, ReferenceConfig::default()).await
+    }
+
+    /// [`Reference::start`] with a configuration (e.g. [`ReferenceConfig::strict`]).
+    pub async fn start_with(
+        addr: SocketAddr,
+        config: ReferenceConfig,
+    ) -> Result<Reference, ReferenceError> {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| ReferenceError::Bind { addr, source })?;
         let local = listener.local_addr().map_err(ReferenceError::LocalAddr)?;
-        let app = router(local)?;
+        let (app, credentials) = router(local, &config)?;
         let (tx, rx) = oneshot::channel::<()>();
         let join = tokio::spawn(async move {
             axum::serve(listener, app)
@@ -98,6 +169,7 @@ impl Reference {
         });
         Ok(Reference {
             url: format!("http://{local}"),
+            credentials,
             shutdown: tx,
             join,
         })
@@ -106,6 +178,12 @@ impl Reference {
     /// Base URL, e.g. `http://127.0.0.1:41234`.
     pub fn url(&self) -> String {
         self.url.clone()
+    }
+
+    /// The credentials of the server's default principal (a random key pair made at start,
+    /// allowed every action): what the suite signs administrator calls with.
+    pub fn credentials(&self) -> AwsCredentials {
+        self.credentials.clone()
     }
 
     /// Stop serving: graceful for up to five seconds, then the task is aborted.
@@ -121,9 +199,12 @@ impl Reference {
     }
 }
 
-/// Serve forever on an already-bound listener (`cognito-conformance serve --port N`).
+/// Serve forever on an already-bound listener (`cognito-conformance serve --port N`), with the
+/// default [`ReferenceConfig`]: a client in another process signs with the loopback
+/// placeholder pair, or registers a principal of its own (`RegisterPrincipal`).
 pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
     let local = listener.local_addr()?;
-    let app = router(local).map_err(std::io::Error::other)?;
+    let (app, _credentials) =
+        router(local, &ReferenceConfig::default()).map_err(std::io::Error::other)?;
     axum::serve(listener, app).await
 }

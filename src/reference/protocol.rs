@@ -8,14 +8,17 @@
 //!    AWS SDKs also send) -> 400 `UnknownOperationException`. Coral selects the protocol (and
 //!    with it the operation) from the content type, so a request it cannot read is unroutable;
 //!    the fixtures' strict tier expects the same type.
-//! 3. SigV4 operations without an `Authorization: AWS4-HMAC-SHA256 ...` header ->
-//!    400 `MissingAuthenticationTokenException` (the signature itself is not verified).
+//! 3. SigV4 operations (`authtype v4`): the signature is verified against the server's
+//!    principals ([`super::iam::authenticate`]: `MissingAuthenticationTokenException`,
+//!    `IncompleteSignatureException`, `UnrecognizedClientException`,
+//!    `InvalidSignatureException`). Token-authorized operations ignore any signature.
 //! 4. An injected fault for the operation fires (and is consumed).
 //! 5. Body: empty or not JSON -> `SerializationException` (the fixtures' strict choice for an
 //!    empty body: there is no document to deserialize); a top-level `null` means "no members".
-//! 6. JSON types -> `SerializationException`; 7. model constraints ->
-//!    `InvalidParameterException` (`N validation error(s) detected: ...`); 8. the operation
-//!    (token, then semantic rules).
+//! 6. JSON types -> `SerializationException`; 7. SigV4 operations: the principal must be allowed
+//!    the action on the body's pool ([`super::iam::authorize`], `AccessDeniedException`);
+//!    8. model constraints -> `InvalidParameterException` (`N validation error(s) detected:
+//!    ...`); 9. the operation (token, then semantic rules).
 //!
 //! Every response carries `x-amzn-RequestId` and `Content-Type: application/x-amz-json-1.1`,
 //! errors also `x-amzn-ErrorType: <Type>:`. A panic in a handler (a bug) becomes a 500
@@ -27,13 +30,14 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use super::api_error::ApiError;
 use super::app::App;
+use super::iam;
 use super::jwt;
 use super::ops::{self, input::Input};
 use crate::contract::Model;
@@ -97,7 +101,7 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
         }
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        process(&app, &parts.method, &parts.headers, &bytes)
+        process(&app, &parts.method, &parts.uri, &parts.headers, &bytes)
     }))
     .unwrap_or_else(|_| Err(ApiError::internal()));
     respond(&request_id, outcome)
@@ -142,13 +146,6 @@ fn content_type_ok(headers: &HeaderMap) -> bool {
     media == AMZ_JSON || media == "application/json"
 }
 
-fn signed(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("AWS4-HMAC-SHA256"))
-}
-
 /// Parse the body into a JSON object (`null` = no members).
 fn parse_body(bytes: &Bytes) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -168,6 +165,7 @@ fn parse_body(bytes: &Bytes) -> Result<Value, ApiError> {
 fn process(
     app: &App,
     method: &Method,
+    uri: &Uri,
     headers: &HeaderMap,
     bytes: &Bytes,
 ) -> Result<Output, ApiError> {
@@ -187,17 +185,27 @@ fn process(
             let operation = model
                 .operation(op)
                 .ok_or_else(ApiError::unknown_operation)?;
-            if operation.authtype == "v4" && !signed(headers) {
-                return Err(ApiError::new(
-                    "MissingAuthenticationTokenException",
-                    "Missing Authentication Token",
-                ));
-            }
+            let principal = if operation.authtype == "v4" {
+                let store = app.lock();
+                Some(iam::authenticate(
+                    &store.principals,
+                    &store.clock,
+                    method,
+                    uri,
+                    headers,
+                    bytes,
+                )?)
+            } else {
+                None
+            };
             if let Some(kind) = app.lock().faults.remove(op) {
                 return Err(ops::fault_error(&kind));
             }
             let body = parse_body(bytes)?;
             check_json_types(op, &body).map_err(|e| ApiError::serialization(e.message))?;
+            if let Some(p) = &principal {
+                iam::authorize(p, op, &body)?;
+            }
             if let Some(message) = validation_message(&validate_input(op, &body)) {
                 return Err(ApiError::invalid(message));
             }

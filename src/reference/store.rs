@@ -1,5 +1,5 @@
 //! The reference's in-memory state: pools, their users, app clients, sign-in sessions,
-//! revocations, injected faults and the clock. One `Store` sits behind one mutex; handlers are
+//! revocations, injected faults, the SigV4 principals and the clock. One `Store` sits behind one mutex; handlers are
 //! synchronous and hold it for the whole request, so every request is atomic.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -8,6 +8,8 @@ use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::clock::Clock;
+use super::iam::Principals;
+use crate::contract::custom_attributes::NumberConstraints;
 use crate::contract::schema::{PoolSchema, WriteScope};
 
 /// Everything the server knows.
@@ -27,6 +29,8 @@ pub struct Store {
     pub faults: HashMap<String, String>,
     /// The clock.
     pub clock: Clock,
+    /// Who may sign administrator calls (access key id -> principal).
+    pub principals: Principals,
 }
 
 /// A user pool.
@@ -40,8 +44,12 @@ pub struct Pool {
     pub name: String,
     /// Creation time.
     pub created: f64,
+    /// Last change of the pool itself (AddCustomAttributes).
+    pub modified: f64,
     /// Attribute schema and verification settings.
     pub schema: PoolSchema,
+    /// `NumberAttributeConstraints` of custom number attributes, as given (DescribeUserPool).
+    pub number_constraints: NumberConstraints,
     /// Password policy.
     pub password_policy: PasswordPolicy,
     /// `DeletionProtection = ACTIVE`.
@@ -71,6 +79,15 @@ impl Pool {
     /// Mutable [`Pool::user`].
     pub fn user_mut(&mut self, username: &str) -> Result<&mut User, ApiError> {
         self.users.get_mut(username).ok_or_else(ApiError::no_user)
+    }
+
+    /// The username an administrator call's `Username` designates: the username itself, a
+    /// verified alias value ([`Pool::find_for_sign_in`]), or the user's `sub` (model
+    /// documentation of `Username`: "it can be any of their alias attributes ... or the `sub`").
+    pub fn resolve_username(&self, name: &str) -> Option<String> {
+        self.find_for_sign_in(name)
+            .or_else(|| self.users.values().find(|u| u.sub == name))
+            .map(|u| u.username.clone())
     }
 
     /// The user a sign-in name designates: the username, or a verified alias value.
@@ -209,6 +226,44 @@ pub struct User {
     pub enabled: bool,
     /// Sign-in sessions (`origin_jti`) issued to this user.
     pub sessions: Vec<String>,
+    /// The last verification code sent per attribute (`email`, `phone_number`).
+    pub codes: BTreeMap<String, SentCode>,
+}
+
+/// A verification code the reference "sent" (recorded, never delivered).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentCode {
+    /// Six digits.
+    pub code: String,
+    /// The value it went to (unmasked).
+    pub destination: String,
+    /// `EMAIL` or `SMS`.
+    pub delivery_medium: String,
+    /// When (reference clock, epoch seconds).
+    pub sent_at: f64,
+}
+
+impl User {
+    /// Record a new code for `attribute` sent to `destination`; returns the code.
+    pub fn record_code(
+        &mut self,
+        attribute: &str,
+        destination: &str,
+        delivery_medium: &str,
+        now: f64,
+    ) -> String {
+        let code = format!("{:06}", rand::random_range(0..1_000_000u32));
+        self.codes.insert(
+            attribute.to_string(),
+            SentCode {
+                code: code.clone(),
+                destination: destination.to_string(),
+                delivery_medium: delivery_medium.to_string(),
+                sent_at: now,
+            },
+        );
+        code
+    }
 }
 
 /// A sign-in session, as a refresh token refers to it.

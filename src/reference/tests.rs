@@ -2,31 +2,34 @@
 //! exactly as the suite does. Each assertion is specific enough to fail on a wrong server.
 
 use std::net::SocketAddr;
+use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-use super::Reference;
+use super::{Reference, ReferenceConfig};
+use crate::wire::Request;
+use crate::wire::sigv4::{AwsCredentials, SigningFault, sign_request, sign_request_with_fault};
 
-const PASSWORD: &str = "Aa1!correct-horse";
-const SIG: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00";
+pub(super) const PASSWORD: &str = "Aa1!correct-horse";
+pub(super) const COGNITO: &str = "AWSCognitoIdentityProviderService";
 
-struct Resp {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    text: String,
+pub(super) struct Resp {
+    pub(super) status: u16,
+    pub(super) headers: reqwest::header::HeaderMap,
+    pub(super) text: String,
 }
 
 impl Resp {
-    fn json(&self) -> Value {
+    pub(super) fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or(Value::Null)
     }
-    fn error_type(&self) -> String {
+    pub(super) fn error_type(&self) -> String {
         self.json()["__type"]
             .as_str()
             .unwrap_or_default()
             .to_string()
     }
-    fn message(&self) -> String {
+    pub(super) fn message(&self) -> String {
         let j = self.json();
         j["message"]
             .as_str()
@@ -36,27 +39,35 @@ impl Resp {
     }
 }
 
-struct Harness {
-    reference: Reference,
-    http: reqwest::Client,
+pub(super) struct Harness {
+    pub(super) reference: Reference,
+    pub(super) http: reqwest::Client,
+    pub(super) creds: AwsCredentials,
 }
 
-struct Fixture {
-    pool: String,
-    full: String,
-    restricted: String,
+pub(super) struct Fixture {
+    pub(super) pool: String,
+    pub(super) full: String,
+    pub(super) restricted: String,
 }
 
 impl Harness {
-    async fn start() -> Harness {
+    pub(super) async fn start() -> Harness {
+        Harness::start_with(ReferenceConfig::default()).await
+    }
+
+    pub(super) async fn start_with(config: ReferenceConfig) -> Harness {
         let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let reference = Reference::start_with(addr, config).await.unwrap();
+        let creds = reference.credentials();
         Harness {
-            reference: Reference::start(addr).await.unwrap(),
+            reference,
             http: reqwest::Client::new(),
+            creds,
         }
     }
 
-    async fn raw(&self, headers: &[(&str, &str)], body: &str) -> Resp {
+    pub(super) async fn raw(&self, headers: &[(&str, &str)], body: &str) -> Resp {
         let mut req = self.http.post(self.reference.url());
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -71,37 +82,69 @@ impl Harness {
         }
     }
 
-    async fn call_prefixed(&self, prefix: &str, op: &str, body: &Value, signed: bool) -> Resp {
-        let target = format!("{prefix}.{op}");
-        let mut headers = vec![
-            ("X-Amz-Target", target.as_str()),
-            ("Content-Type", "application/x-amz-json-1.1"),
-        ];
-        if signed {
-            headers.push(("Authorization", SIG));
-        }
-        self.raw(&headers, &body.to_string()).await
-    }
-
-    async fn call(&self, op: &str, body: Value) -> Resp {
-        self.call_prefixed("AWSCognitoIdentityProviderService", op, &body, false)
+    /// Send a prepared request as is.
+    pub(super) async fn send(&self, req: &Request) -> Resp {
+        let headers: Vec<(&str, &str)> = req
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        self.raw(&headers, &String::from_utf8_lossy(&req.body))
             .await
     }
 
-    async fn admin(&self, op: &str, body: Value) -> Value {
-        let r = self
-            .call_prefixed("AWSCognitoIdentityProviderService", op, &body, true)
-            .await;
+    /// A Cognito call signed with `creds` as the suite signs (now, us-east-1), or wrongly.
+    pub(super) async fn signed_as(
+        &self,
+        op: &str,
+        body: &Value,
+        creds: &AwsCredentials,
+        fault: Option<SigningFault>,
+    ) -> Resp {
+        let mut req = Request::json(op, body);
+        let url = self.reference.url();
+        let now = SystemTime::now();
+        match fault {
+            None => sign_request(&mut req, &url, creds, "us-east-1", now).unwrap(),
+            Some(f) => sign_request_with_fault(&mut req, &url, creds, "us-east-1", now, f).unwrap(),
+        }
+        self.send(&req).await
+    }
+
+    pub(super) async fn call_prefixed(
+        &self,
+        prefix: &str,
+        op: &str,
+        body: &Value,
+        signed: bool,
+    ) -> Resp {
+        if signed && prefix == COGNITO {
+            return self.signed_as(op, body, &self.creds, None).await;
+        }
+        let target = format!("{prefix}.{op}");
+        let headers = vec![
+            ("X-Amz-Target", target.as_str()),
+            ("Content-Type", "application/x-amz-json-1.1"),
+        ];
+        self.raw(&headers, &body.to_string()).await
+    }
+
+    pub(super) async fn call(&self, op: &str, body: Value) -> Resp {
+        self.call_prefixed(COGNITO, op, &body, false).await
+    }
+
+    pub(super) async fn admin(&self, op: &str, body: Value) -> Value {
+        let r = self.call_prefixed(COGNITO, op, &body, true).await;
         assert_eq!(r.status, 200, "{op}: {}", r.text);
         r.json()
     }
 
-    async fn control(&self, op: &str, body: Value) -> Resp {
+    pub(super) async fn control(&self, op: &str, body: Value) -> Resp {
         self.call_prefixed("CognitoConformanceReference", op, &body, false)
             .await
     }
 
-    async fn provision(&self, verify_before_update: bool) -> Fixture {
+    pub(super) async fn provision(&self, verify_before_update: bool) -> Fixture {
         let mut input = json!({
             "PoolName": "ccr-test-default",
             "AliasAttributes": ["email"],
@@ -156,7 +199,7 @@ impl Harness {
         }
     }
 
-    async fn create_user(&self, f: &Fixture, username: &str, attrs: &[(&str, &str)]) {
+    pub(super) async fn create_user(&self, f: &Fixture, username: &str, attrs: &[(&str, &str)]) {
         let attrs: Vec<Value> = attrs
             .iter()
             .map(|(n, v)| json!({"Name": n, "Value": v}))
@@ -173,18 +216,18 @@ impl Harness {
         .await;
     }
 
-    async fn sign_in(&self, client: &str, username: &str) -> Resp {
+    pub(super) async fn sign_in(&self, client: &str, username: &str) -> Resp {
         self.call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": username, "PASSWORD": PASSWORD}}))
             .await
     }
 
-    async fn tokens(&self, client: &str, username: &str) -> Value {
+    pub(super) async fn tokens(&self, client: &str, username: &str) -> Value {
         let r = self.sign_in(client, username).await;
         assert_eq!(r.status, 200, "{}", r.text);
         r.json()["AuthenticationResult"].clone()
     }
 
-    async fn attributes(
+    pub(super) async fn attributes(
         &self,
         f: &Fixture,
         username: &str,
@@ -218,7 +261,7 @@ impl Harness {
     }
 }
 
-fn access(t: &Value) -> String {
+pub(super) fn access(t: &Value) -> String {
     t["AccessToken"].as_str().unwrap().to_string()
 }
 
@@ -893,7 +936,13 @@ async fn protocol_layers_validation_and_faults() {
     let caps = h.control("Describe", json!({})).await.json();
     assert_eq!(
         caps["Capabilities"],
-        json!(["clock-control", "token-minting", "fault-injection"])
+        json!([
+            "clock-control",
+            "token-minting",
+            "fault-injection",
+            "sigv4-principals",
+            "verification-codes"
+        ])
     );
     h.reference.shutdown().await;
 }

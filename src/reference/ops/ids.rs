@@ -6,6 +6,9 @@ use rand::distr::Alphanumeric;
 /// Region part of pool ids and ARNs.
 pub const REGION: &str = "us-east-1";
 
+/// Account part of ARNs.
+pub const ACCOUNT: &str = "000000000000";
+
 fn random(len: usize) -> String {
     rand::rng()
         .sample_iter(&Alphanumeric)

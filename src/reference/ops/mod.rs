@@ -2,13 +2,16 @@
 //! locked store and a body that has passed the type check and model validation, and returns
 //! the output document (the protocol layer sends an empty body for operations without output).
 
+mod admin_attributes;
 mod control;
-mod ids;
+mod custom_attributes;
+pub mod ids;
 pub mod input;
 mod pools;
 mod self_service;
 mod sign_in;
 mod users;
+mod verification;
 
 use serde_json::Value;
 
@@ -41,6 +44,9 @@ pub const OPERATIONS: &[&str] = &[
     "DeleteUser",
     "DeleteUserAttributes",
     "UpdateUserAttributes",
+    "AdminDeleteUserAttributes",
+    "AddCustomAttributes",
+    "GetUserAttributeVerificationCode",
 ];
 
 /// Run Cognito operation `op`.
@@ -61,7 +67,9 @@ pub fn cognito(
         "AdminGetUser" => users::admin_get_user(store, input),
         "AdminDeleteUser" => users::admin_delete_user(store, input),
         "AdminConfirmSignUp" => users::admin_confirm_sign_up(store, input),
-        "AdminUpdateUserAttributes" => users::admin_update_user_attributes(store, input),
+        "AdminUpdateUserAttributes" => admin_attributes::admin_update_user_attributes(store, input),
+        "AdminDeleteUserAttributes" => admin_attributes::admin_delete_user_attributes(store, input),
+        "AddCustomAttributes" => custom_attributes::add_custom_attributes(store, input),
         "AdminInitiateAuth" => sign_in::admin_initiate_auth(app, store, input),
         "SignUp" => sign_in::sign_up(store, input),
         "InitiateAuth" => sign_in::initiate_auth(app, store, input),
@@ -70,6 +78,9 @@ pub fn cognito(
         "DeleteUser" => self_service::delete_user(app, store, input),
         "DeleteUserAttributes" => self_service::delete_user_attributes(app, store, input),
         "UpdateUserAttributes" => self_service::update_user_attributes(app, store, input),
+        "GetUserAttributeVerificationCode" => {
+            verification::get_user_attribute_verification_code(app, store, input)
+        }
         _ => Err(ApiError::unknown_operation()),
     }
 }

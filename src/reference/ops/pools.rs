@@ -6,13 +6,12 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::super::api_error::ApiError;
+use super::super::iam::pool_arn;
 use super::super::store::{Client, PasswordPolicy, Pool, Store};
 use super::ids;
 use super::input::Input;
+use crate::contract::custom_attributes::is_developer_only;
 use crate::contract::schema::{DataType, PoolSchema, WriteScope};
-
-/// `AWS_ACCOUNT` part of ARNs.
-const ACCOUNT: &str = "000000000000";
 
 fn schema_of(input: Input<'_>) -> Result<PoolSchema, ApiError> {
     PoolSchema::from_create_input(input.0).map_err(|e| ApiError::invalid(e.to_string()))
@@ -37,15 +36,20 @@ fn password_policy(input: Input<'_>) -> PasswordPolicy {
     }
 }
 
-/// `SchemaAttributes` as DescribeUserPool shows them.
-fn schema_attributes(schema: &PoolSchema) -> Value {
-    let items: Vec<Value> = schema
+/// `SchemaAttributes` as DescribeUserPool shows them (row C13: every entry has `Name`,
+/// `AttributeDataType`, `DeveloperOnlyAttribute`, `Mutable`, `Required`, and string entries
+/// `StringAttributeConstraints` with the bounds as strings). Developer-only attributes
+/// (`dev:` names) have `DeveloperOnlyAttribute: true`; custom number attributes created with
+/// `NumberAttributeConstraints` echo them as given (inferred).
+fn schema_attributes(pool: &Pool) -> Value {
+    let items: Vec<Value> = pool
+        .schema
         .attributes()
         .map(|d| {
             let mut a = json!({
                 "Name": d.name,
                 "AttributeDataType": d.data_type.as_str(),
-                "DeveloperOnlyAttribute": false,
+                "DeveloperOnlyAttribute": is_developer_only(&d.name),
                 "Mutable": d.mutable,
                 "Required": d.required,
             });
@@ -58,6 +62,16 @@ fn schema_attributes(schema: &PoolSchema) -> Value {
                     c.insert("MaxLength".into(), Value::String(max.to_string()));
                 }
                 a["StringAttributeConstraints"] = Value::Object(c);
+            }
+            if let Some(bounds) = pool.number_constraints.get(&d.name) {
+                let mut c = Map::new();
+                if let Some(min) = &bounds.min {
+                    c.insert("MinValue".into(), Value::String(min.clone()));
+                }
+                if let Some(max) = &bounds.max {
+                    c.insert("MaxValue".into(), Value::String(max.clone()));
+                }
+                a["NumberAttributeConstraints"] = Value::Object(c);
             }
             a
         })
@@ -72,10 +86,10 @@ fn describe(pool: &Pool) -> Value {
     let extra = json!({
         "Id": pool.id,
         "Name": pool.name,
-        "Arn": format!("arn:aws:cognito-idp:{}:{ACCOUNT}:userpool/{}", ids::REGION, pool.id),
+        "Arn": pool_arn(&pool.id),
         "CreationDate": pool.created,
-        "LastModifiedDate": pool.created,
-        "SchemaAttributes": schema_attributes(&pool.schema),
+        "LastModifiedDate": pool.modified,
+        "SchemaAttributes": schema_attributes(pool),
         "EstimatedNumberOfUsers": pool.users.len(),
         "MfaConfiguration": "OFF",
         "DeletionProtection": if pool.deletion_protection { "ACTIVE" } else { "INACTIVE" },
@@ -93,12 +107,15 @@ pub fn create_user_pool(store: &mut Store, input: Input<'_>) -> Result<Value, Ap
     let id = ids::pool_id();
     let seq = store.next_seq;
     store.next_seq += 1;
+    let created = store.clock.timestamp();
     let pool = Pool {
         id: id.clone(),
         seq,
         name,
-        created: store.clock.timestamp(),
+        created,
+        modified: created,
         schema,
+        number_constraints: Default::default(),
         password_policy: password_policy(input),
         deletion_protection: input.opt_str("DeletionProtection") == Some("ACTIVE"),
         config: input.0.clone(),
@@ -135,7 +152,7 @@ pub fn list_user_pools(store: &mut Store, input: Input<'_>) -> Result<Value, Api
     pools.truncate(page_len);
     let items: Vec<Value> = pools
         .iter()
-        .map(|p| json!({"Id": p.id, "Name": p.name, "CreationDate": p.created, "LastModifiedDate": p.created, "LambdaConfig": {}}))
+        .map(|p| json!({"Id": p.id, "Name": p.name, "CreationDate": p.created, "LastModifiedDate": p.modified, "LambdaConfig": {}}))
         .collect();
     let mut out = json!({"UserPools": items});
     if let (true, Some(last)) = (more, pools.last()) {

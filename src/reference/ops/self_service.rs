@@ -1,5 +1,6 @@
 //! Token-authorized operations on the caller's own user: GetUser, GlobalSignOut and the three
-//! under test, DeleteUser, DeleteUserAttributes and UpdateUserAttributes.
+//! under test, DeleteUser, DeleteUserAttributes and UpdateUserAttributes
+//! (GetUserAttributeVerificationCode: `verification`).
 //!
 //! Each authorizes the access token first ([`authorize`]), then applies the pure rules of
 //! [`crate::contract::rules`] and stores the outcome in one step, so a refused request changes
@@ -13,19 +14,26 @@ use super::super::sessions::{Caller, authorize};
 use super::super::store::Store;
 use super::input::Input;
 use super::users::attribute_list;
+use crate::contract::custom_attributes::effective_client_scope;
 use crate::contract::rules::{Actor, plan_delete, plan_update};
 use crate::contract::schema::WriteScope;
 
-fn caller(app: &App, store: &Store, input: Input<'_>) -> Result<Caller, ApiError> {
+/// Authorize the request's `AccessToken` (the checks every token operation shares).
+pub(super) fn caller(app: &App, store: &Store, input: Input<'_>) -> Result<Caller, ApiError> {
     Ok(authorize(app, store, input.str("AccessToken")?)?)
 }
 
-/// The issuing client's write scope (a client removed with its pool cannot get here).
-fn write_scope(store: &Store, client_id: &str) -> WriteScope {
-    store
+/// The issuing client's write scope in its pool (a client removed with its pool cannot get
+/// here): its `WriteAttributes`, never the developer-only attributes.
+pub(super) fn write_scope(store: &Store, client_id: &str, pool_id: &str) -> WriteScope {
+    let scope = store
         .clients
         .get(client_id)
-        .map_or(WriteScope::All, |c| c.write.clone())
+        .map_or(WriteScope::All, |c| c.write.clone());
+    match store.pools.get(pool_id) {
+        Some(pool) => effective_client_scope(&pool.schema, &scope),
+        None => scope,
+    }
 }
 
 /// GetUser.
@@ -59,7 +67,7 @@ pub fn delete_user_attributes(
     input: Input<'_>,
 ) -> Result<Value, ApiError> {
     let c = caller(app, store, input)?;
-    let scope = write_scope(store, &c.client_id);
+    let scope = write_scope(store, &c.client_id, &c.pool_id);
     let now = store.clock.timestamp();
     let pool = store.pool_mut(&c.pool_id)?;
     let names = input.strings("UserAttributeNames");
@@ -82,7 +90,7 @@ pub fn update_user_attributes(
     input: Input<'_>,
 ) -> Result<Value, ApiError> {
     let c = caller(app, store, input)?;
-    let scope = write_scope(store, &c.client_id);
+    let scope = write_scope(store, &c.client_id, &c.pool_id);
     let now = store.clock.timestamp();
     let pool = store.pool_mut(&c.pool_id)?;
     let changes = input.attributes("UserAttributes");
@@ -95,6 +103,15 @@ pub fn update_user_attributes(
         &|a, v| pool.alias_taken(&c.username, a, v),
     )?;
     let user = pool.user_mut(&c.username)?;
+    for d in &plan.deliveries {
+        let sent_to = plan
+            .pending
+            .get(&d.attribute_name)
+            .or_else(|| plan.attributes.get(&d.attribute_name))
+            .cloned()
+            .unwrap_or_default();
+        user.record_code(&d.attribute_name, &sent_to, &d.delivery_medium, now);
+    }
     user.attributes = plan.attributes;
     user.pending.extend(plan.pending);
     user.modified = now;

@@ -10,6 +10,7 @@ use super::super::store::{Store, UserStatus};
 use super::ids;
 use super::input::Input;
 use super::users::insert_user;
+use crate::contract::custom_attributes::effective_client_scope;
 use crate::contract::rules::{Actor, plan_create};
 use crate::contract::token::ADMIN_SCOPE;
 
@@ -34,12 +35,10 @@ pub fn sign_up(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
     }
     pool.password_policy.check(password)?;
     let changes = input.attributes("UserAttributes");
-    let plan = plan_create(
-        &pool.schema,
-        Actor::Client(&client.write),
-        &changes,
-        &|a, v| pool.alias_taken(username, a, v),
-    )?;
+    let scope = effective_client_scope(&pool.schema, &client.write);
+    let plan = plan_create(&pool.schema, Actor::Client(&scope), &changes, &|a, v| {
+        pool.alias_taken(username, a, v)
+    })?;
     let pool_id = pool.id.clone();
     let sub = insert_user(
         store,

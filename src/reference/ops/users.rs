@@ -1,5 +1,5 @@
 //! Administrator user management: AdminCreateUser, AdminSetUserPassword, AdminGetUser,
-//! AdminDeleteUser, AdminConfirmSignUp, AdminUpdateUserAttributes.
+//! AdminDeleteUser, AdminConfirmSignUp (attribute writes: `admin_attributes`).
 
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -8,7 +8,7 @@ use super::super::api_error::ApiError;
 use super::super::store::{Store, User, UserStatus};
 use super::ids;
 use super::input::Input;
-use crate::contract::rules::{Actor, plan_create, plan_update};
+use crate::contract::rules::{Actor, plan_create};
 
 /// `[{Name, Value}]` of a user's attributes (`sub` first, as Cognito lists it).
 pub fn attribute_list(user: &User) -> Value {
@@ -59,6 +59,7 @@ pub fn insert_user(
         modified: now,
         enabled: true,
         sessions: Vec::new(),
+        codes: Default::default(),
     };
     pool.users.insert(username.to_string(), user);
     Ok(sub)
@@ -159,25 +160,5 @@ pub fn admin_confirm_sign_up(store: &mut Store, input: Input<'_>) -> Result<Valu
         ));
     }
     user.status = UserStatus::Confirmed;
-    Ok(json!({}))
-}
-
-/// AdminUpdateUserAttributes: the update rules without client write restrictions.
-pub fn admin_update_user_attributes(
-    store: &mut Store,
-    input: Input<'_>,
-) -> Result<Value, ApiError> {
-    let now = store.clock.timestamp();
-    let pool = store.pool_mut(input.str("UserPoolId")?)?;
-    let username = input.str("Username")?;
-    let changes = input.attributes("UserAttributes");
-    let current = &pool.user(username)?.attributes;
-    let plan = plan_update(&pool.schema, Actor::Admin, current, &changes, &|a, v| {
-        pool.alias_taken(username, a, v)
-    })?;
-    let user = pool.user_mut(username)?;
-    user.attributes = plan.attributes;
-    user.pending.extend(plan.pending);
-    user.modified = now;
     Ok(json!({}))
 }

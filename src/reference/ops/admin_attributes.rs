@@ -1,0 +1,75 @@
+//! Administrator attribute writes: AdminUpdateUserAttributes and AdminDeleteUserAttributes.
+//!
+//! Both look the pool up first (`ResourceNotFoundException` `User pool <id> does not exist.`),
+//! then the user (`UserNotFoundException` `User does not exist.`, U1 observed), where
+//! `Username` may be the username, a verified alias value or the user's `sub`
+//! ([`Pool::resolve_username`]). The attribute rules are those of the
+//! self-service operations with [`Actor::Admin`]: no app-client write limits, the same refusals
+//! and messages for `sub`, unknown, immutable and required attributes. Both answer `{}`.
+
+use serde_json::{Value, json};
+
+use super::super::api_error::ApiError;
+use super::super::store::{Pool, Store};
+use super::input::Input;
+use crate::contract::rules::{Actor, plan_delete};
+use crate::contract::verification::plan_admin_update;
+
+/// The username `Username` designates in `pool`, or `UserNotFoundException`.
+fn username(pool: &Pool, input: Input<'_>) -> Result<String, ApiError> {
+    pool.resolve_username(input.str("Username")?)
+        .ok_or_else(ApiError::no_user)
+}
+
+/// AdminUpdateUserAttributes: the update rules without client write restrictions. A code is
+/// "sent" (recorded on the user) when an auto-verified `email`/`phone_number` really changes
+/// and the call does not set its `*_verified` flag to `true`; the response is `{}` regardless.
+pub fn admin_update_user_attributes(
+    store: &mut Store,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
+    let now = store.clock.timestamp();
+    let pool = store.pool_mut(input.str("UserPoolId")?)?;
+    let username = username(pool, input)?;
+    let changes = input.attributes("UserAttributes");
+    let current = &pool.user(&username)?.attributes;
+    let plan = plan_admin_update(&pool.schema, current, &changes, &|a, v| {
+        pool.alias_taken(&username, a, v)
+    })?;
+    let user = pool.user_mut(&username)?;
+    user.attributes = plan.attributes;
+    user.pending.extend(plan.pending);
+    user.modified = now;
+    for d in &plan.deliveries {
+        let sent_to = changes
+            .iter()
+            .rev()
+            .find(|c| c.name == d.attribute_name)
+            .and_then(|c| c.value.clone())
+            .unwrap_or_default();
+        user.record_code(&d.attribute_name, &sent_to, &d.delivery_medium, now);
+    }
+    Ok(json!({}))
+}
+
+/// AdminDeleteUserAttributes: the delete rules without client write restrictions; an empty
+/// list and names the user lacks succeed.
+pub fn admin_delete_user_attributes(
+    store: &mut Store,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
+    let now = store.clock.timestamp();
+    let pool = store.pool_mut(input.str("UserPoolId")?)?;
+    let username = username(pool, input)?;
+    let names = input.strings("UserAttributeNames");
+    let attributes = plan_delete(
+        &pool.schema,
+        Actor::Admin,
+        &pool.user(&username)?.attributes,
+        &names,
+    )?;
+    let user = pool.user_mut(&username)?;
+    user.attributes = attributes;
+    user.modified = now;
+    Ok(json!({}))
+}

@@ -1,0 +1,33 @@
+//! GetUserAttributeVerificationCode (token-authorized, unsigned): the token checks of the
+//! other self-service operations, then [`verification_code_delivery`]. The code goes to the
+//! user's current value (a value waiting under `AttributesRequireVerificationBeforeUpdate` is
+//! not current) and is recorded on the user; `ClientMetadata` is accepted and not stored.
+
+use serde_json::{Value, json};
+
+use super::super::api_error::ApiError;
+use super::super::app::App;
+use super::super::store::Store;
+use super::input::Input;
+use super::self_service::caller;
+use crate::contract::verification::verification_code_delivery;
+
+/// GetUserAttributeVerificationCode: `{"CodeDeliveryDetails": {...}}`.
+pub fn get_user_attribute_verification_code(
+    app: &App,
+    store: &mut Store,
+    input: Input<'_>,
+) -> Result<Value, ApiError> {
+    let c = caller(app, store, input)?;
+    let now = store.clock.timestamp();
+    let attribute = input.str("AttributeName")?;
+    let user = store.pool_mut(&c.pool_id)?.user_mut(&c.username)?;
+    let d = verification_code_delivery(attribute, &user.attributes)?;
+    let sent_to = user.attributes.get(attribute).cloned().unwrap_or_default();
+    user.record_code(attribute, &sent_to, &d.delivery_medium, now);
+    Ok(json!({"CodeDeliveryDetails": {
+        "Destination": d.destination,
+        "DeliveryMedium": d.delivery_medium,
+        "AttributeName": d.attribute_name,
+    }}))
+}
