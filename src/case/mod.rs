@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use crate::vocab::{Capability, Operation};
 use fixture::{Evidence, Given, When};
 pub use fixture::{Fixture, Then};
-pub use load::{FixtureError, LoadError, load_dir};
+pub use load::{LoadError, load_dir};
 
 /// Where generated cases live: property ids are `generated/<operation>/<property>`, and a
 /// failure saved as a fixture is `fixtures/generated/<operation>/<property>-<hash>.toml`.

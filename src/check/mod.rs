@@ -9,7 +9,7 @@ pub mod evaluate;
 pub mod observed;
 pub mod state;
 
-pub use evaluate::{Judgement, evaluate, evaluate_outcome};
+pub use evaluate::evaluate;
 pub use observed::{Observed, Probe};
 
 use serde::{Deserialize, Serialize};

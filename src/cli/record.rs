@@ -11,9 +11,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::target::TargetArgs;
 use super::{CliError, Outcome};
 use crate::catalogue::Parts;
-use super::target::TargetArgs;
 use crate::check::Verdict;
 use crate::run::{RunOptions, RunResult, case_jobs, run};
 use crate::snapshot::{Golden, GoldenStore, Goldens, Info, Provenance};

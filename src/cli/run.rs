@@ -6,16 +6,16 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::{CliError, Outcome};
-use crate::catalogue::Parts;
 use super::target::TargetArgs;
+use super::{CliError, Outcome};
 use crate::baseline::Baseline;
+use crate::catalogue::Parts;
 use crate::check::Verdict;
 use crate::property::{self, DEFAULT_CASES, DEFAULT_SEED, Plan, Settings};
 use crate::report::{
-    JsonReporter, JunitReporter, MarkdownReporter, Reporter, TerminalOptions, TerminalReporter,
+    JsonReporter, JunitReporter, MarkdownReporter, TerminalOptions, TerminalReporter,
 };
-use crate::run::{Judge, RunOptions, case_jobs, run as run_jobs};
+use crate::run::{Judge, Reporter, RunOptions, case_jobs, run as run_jobs};
 use crate::snapshot::{GoldenStore, Goldens};
 use crate::target::budget;
 use crate::vocab::TargetKind;
@@ -146,8 +146,7 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
         );
         let save_failures = a.save_failures.clone().map(|dir| {
             dir.unwrap_or_else(|| {
-                super::fixtures_dir(a.target.fixtures.clone())
-                    .join(crate::case::GENERATED_DIR)
+                super::fixtures_dir(a.target.fixtures.clone()).join(crate::case::GENERATED_DIR)
             })
         });
         let plan = Plan {

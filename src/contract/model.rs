@@ -14,10 +14,6 @@ const MODEL_JSON: &str = include_str!("../../contract/cognito-idp.json");
 /// The shipped service model.
 #[derive(Debug, Deserialize)]
 pub struct Model {
-    /// Where the model came from (botocore path and licence).
-    pub source: String,
-    /// botocore version the slice was extracted from.
-    pub botocore_version: String,
     /// Protocol metadata (`targetPrefix`, `jsonVersion`...).
     pub metadata: Metadata,
     /// Operations by name.
@@ -30,10 +26,6 @@ pub struct Model {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Metadata {
-    /// `2016-04-18`.
-    pub api_version: String,
-    /// `1.1`.
-    pub json_version: String,
     /// `AWSCognitoIdentityProviderService`.
     pub target_prefix: String,
 }
@@ -117,10 +109,6 @@ pub mod indexmap_like {
         /// Iterate members in model order.
         pub fn iter(&self) -> impl Iterator<Item = (&str, &MemberRef)> {
             self.0.iter().map(|(n, m)| (n.as_str(), m))
-        }
-        /// True when the structure has no members.
-        pub fn is_empty(&self) -> bool {
-            self.0.is_empty()
         }
     }
 

@@ -36,6 +36,7 @@ pub struct Change {
     pub value: Option<String>,
 }
 
+#[cfg(test)]
 impl Change {
     /// A change setting `name` to `value`.
     pub fn set(name: &str, value: &str) -> Change {

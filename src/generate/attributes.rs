@@ -380,7 +380,7 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for scope in scopes() {
             let good = valid_writes(&schema, &scope);
-            for rule in RuleId::ALL {
+            for rule in GENERATED_RULES {
                 let Some(bad) = faulty_write(&schema, &scope, rule) else {
                     continue;
                 };

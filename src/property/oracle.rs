@@ -106,26 +106,6 @@ impl UserModel {
             token: TokenModel::Valid,
         }
     }
-
-    /// The model of a user read back from a target: values carrying the case's username get
-    /// it back as `{{username}}`, so that stored and generated values compare as templates.
-    pub fn observed(attributes: &BTreeMap<String, String>, username: &str) -> UserModel {
-        let attributes = attributes
-            .iter()
-            .map(|(k, v)| {
-                let v = if username.is_empty() {
-                    v.clone()
-                } else {
-                    v.replace(username, USERNAME)
-                };
-                (k.clone(), v)
-            })
-            .collect();
-        UserModel {
-            attributes,
-            token: TokenModel::Valid,
-        }
-    }
 }
 
 /// What the contract says one call does.
@@ -617,12 +597,5 @@ mod tests {
             again.then.outcomes[0].state,
             Some(StateExpectation::Simple(SimpleState::Deleted))
         ));
-    }
-
-    #[test]
-    fn observed_users_are_templated() {
-        let attrs = BTreeMap::from([("email".to_string(), "x.ccf-1-a-c7@d.com".to_string())]);
-        let m = UserModel::observed(&attrs, "ccf-1-a-c7");
-        assert_eq!(m.attributes["email"], "x.{{username}}@d.com");
     }
 }

@@ -450,8 +450,8 @@ async fn token_operations_ignore_signatures() {
 #[tokio::test]
 async fn loopback_placeholder_is_accepted_by_default_and_verified() {
     let placeholder = AwsCredentials {
-        access_key_id: super::LOOPBACK_PLACEHOLDER_ACCESS_KEY_ID.into(),
-        secret_access_key: super::LOOPBACK_PLACEHOLDER_SECRET.into(),
+        access_key_id: super::iam::LOOPBACK_PLACEHOLDER_ACCESS_KEY_ID.into(),
+        secret_access_key: super::iam::LOOPBACK_PLACEHOLDER_SECRET.into(),
         session_token: None,
         source: "loopback placeholder".into(),
     };

@@ -51,10 +51,6 @@ use store::Store;
 
 use crate::wire::sigv4::AwsCredentials;
 
-pub use iam::{
-    LOOPBACK_PLACEHOLDER_ACCESS_KEY_ID, LOOPBACK_PLACEHOLDER_SECRET, SIGNATURE_WINDOW_SECONDS,
-};
-
 /// How long [`Reference::shutdown`] waits for in-flight requests before aborting the server.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -98,6 +94,7 @@ impl Default for ReferenceConfig {
 }
 
 impl ReferenceConfig {
+    #[cfg(test)]
     /// Only the server's own principals: the default one ([`Reference::credentials`]) and
     /// those registered through `RegisterPrincipal`.
     pub fn strict() -> ReferenceConfig {

@@ -54,6 +54,7 @@ pub struct JsonReport {
 }
 
 /// The JSON Schema of [`JsonReport`], as committed in `docs/report.schema.json`.
+#[cfg(test)]
 pub fn json_schema() -> serde_json::Value {
     schemars::schema_for!(JsonReport).to_value()
 }

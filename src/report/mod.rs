@@ -20,11 +20,7 @@ mod mismatch;
 #[cfg(test)]
 mod tests;
 
-pub use crate::run::events::{
-    CaseOutcome, Event, ObservedSummary, ReportError, Reporter, RunSummary, TargetInfo,
-};
-pub use json::{JsonReport, JsonReporter, ToolInfo, json_schema, read_report};
+pub use json::{JsonReport, JsonReporter, read_report};
 pub use junit::JunitReporter;
 pub use markdown::MarkdownReporter;
-pub use tally::{Overall, Tally};
 pub use terminal::{TerminalOptions, TerminalReporter};

@@ -116,6 +116,7 @@ impl TargetSpec {
         Ok(
             match endpoint::resolve(self.endpoint.as_deref(), self.region.as_deref(), env)? {
                 Some(c) => {
+                    tracing::info!(url = %c.url, from = %c.url_source, "endpoint");
                     let kind = if endpoint::is_real_aws(&c.url) {
                         TargetKind::Aws
                     } else if endpoint::is_loopback(&c.url) {
@@ -210,8 +211,12 @@ pub async fn connect(spec: TargetSpec, goldens: Goldens) -> Result<Connected, Co
     if real_aws && !spec.allow_real_aws {
         return Err(ConnectError::RealAwsNotAllowed { url, region });
     }
-    let placeholder_ok = matches!(kind, TargetKind::Reference | TargetKind::Loopback);
-    let creds = credentials::resolve_any(env, &region, placeholder_ok).await?;
+    // The embedded reference verifies signatures like Cognito: it is signed with the key pair
+    // it made, whatever credentials the environment holds.
+    let creds = match &reference {
+        Some(r) => r.credentials(),
+        None => credentials::resolve_any(env, &region, kind == TargetKind::Loopback).await?,
+    };
     let http = HttpClient::new(spec.wire.clone()).map_err(ConnectError::Http)?;
     let max_rps = spec
         .max_rps

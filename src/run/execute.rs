@@ -165,6 +165,7 @@ impl Runner {
     }
 }
 
+#[cfg(test)]
 /// Run one case outside a scheduled run (no cancellation, the default case time limit), as
 /// reported.
 pub async fn run_one(ctx: &std::sync::Arc<RunContext>, case: &Case) -> super::CaseOutcome {

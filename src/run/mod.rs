@@ -25,10 +25,12 @@ pub use events::{
     CaseOutcome, Event, Finding, FindingKind, GeneratedInfo, ObservedSummary, ReportError,
     Reporter, RunSummary, TargetInfo,
 };
-pub use execute::{ExecOptions, Execution, Runner, run_one};
-pub use job::{CaseJob, Job, JobFuture, Progress, case_jobs};
+#[cfg(test)]
+pub use execute::run_one;
+pub use execute::{ExecOptions, Execution, Runner};
+pub use job::{Job, JobFuture, Progress, case_jobs};
 pub use setup::PreflightError;
-pub use signal::{Signal, shutdown as shutdown_signal};
+pub use signal::shutdown as shutdown_signal;
 
 use schedule::Update;
 

@@ -49,6 +49,7 @@ pub fn global() -> &'static SecretRegistry {
 }
 
 impl SecretRegistry {
+    #[cfg(test)]
     /// An empty registry (tests; the suite uses [`global`]).
     pub fn new() -> SecretRegistry {
         SecretRegistry::default()

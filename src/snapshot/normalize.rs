@@ -105,6 +105,7 @@ impl Normalizer {
         }
     }
 
+    #[cfg(test)]
     /// Builder form of [`Normalizer::know`].
     pub fn with(mut self, value: &str, kind: Kind) -> Normalizer {
         self.know(value, kind);

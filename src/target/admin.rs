@@ -131,8 +131,6 @@ impl RetryPolicy {
 pub struct UnderTest {
     /// The last answer (or why there was none).
     pub response: Result<Response, WireError>,
-    /// Attempts made (1 unless throttled).
-    pub attempts: u32,
     /// Set when the last answer was still throttling after every retry: the case cannot be
     /// judged (`error`, not `fail`).
     pub still_throttled: Option<String>,
@@ -186,14 +184,10 @@ impl Admin {
     }
 
     /// Replace the retry policy for throttled calls.
+    #[cfg(test)]
     pub fn with_retry(mut self, retry: RetryPolicy) -> Admin {
         self.retry = retry;
         self
-    }
-
-    /// The rates in force, if any.
-    pub fn rates(&self) -> Option<&Rates> {
-        self.budget.as_deref().map(Budget::rates)
     }
 
     /// The signing region.
@@ -209,11 +203,6 @@ impl Admin {
     /// The HTTP client (shared limits).
     pub fn http(&self) -> &HttpClient {
         &self.http
-    }
-
-    /// Wait for the overall request budget (a call of no known quota category).
-    pub async fn pace(&self) {
-        self.pace_for("").await;
     }
 
     /// Wait for the request budget of `operation` (overall and its quota category).
@@ -291,7 +280,6 @@ impl Admin {
                         "the request under test is still throttled; not judged");
                     return UnderTest {
                         response,
-                        attempts,
                         still_throttled: Some(format!(
                             "the request under test was throttled {attempts} times in a row ({kind}): the target's rate limit is not a conformance gap, so the case was not judged; lower --max-rps or run again later"
                         )),
@@ -300,7 +288,6 @@ impl Admin {
                 _ => {
                     return UnderTest {
                         response,
-                        attempts,
                         still_throttled: None,
                     };
                 }

@@ -159,6 +159,7 @@ impl Rates {
         }
     }
 
+    #[cfg(test)]
     /// The effective rate of a category (the stricter of its own and the overall limit).
     pub fn effective(&self, c: Category) -> Option<f64> {
         let own = self.per_category.get(&c).copied();
@@ -228,7 +229,6 @@ impl Schedule {
 /// A shared budget: reserve under a lock, sleep outside it.
 #[derive(Debug)]
 pub struct Budget {
-    rates: Rates,
     schedule: Mutex<Schedule>,
 }
 
@@ -237,13 +237,7 @@ impl Budget {
     pub fn new(rates: Rates) -> Budget {
         Budget {
             schedule: Mutex::new(Schedule::new(&rates)),
-            rates,
         }
-    }
-
-    /// The rates in force.
-    pub fn rates(&self) -> &Rates {
-        &self.rates
     }
 
     /// Wait until a call of `operation` fits the budget; returns how long it waited.

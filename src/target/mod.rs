@@ -12,6 +12,6 @@ pub mod provision;
 pub mod sdk_credentials;
 pub mod token;
 
-pub use admin::{Admin, AdminError, RetryPolicy};
-pub use endpoint::{EndpointError, TargetConfig};
+pub use admin::{Admin, AdminError};
+pub use endpoint::EndpointError;
 pub use provision::{Pool, Provisioner, Tokens, UserHandle};

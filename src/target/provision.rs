@@ -96,8 +96,6 @@ impl std::fmt::Debug for Tokens {
 pub struct UserHandle {
     /// Username (run-prefixed).
     pub username: String,
-    /// Attributes given at creation.
-    pub attributes: BTreeMap<String, String>,
 }
 
 /// Creates and tracks the run's resources.
@@ -312,7 +310,6 @@ impl Provisioner {
         debug!(pool = %pool.id, username, "created confirmed user");
         Ok(UserHandle {
             username: username.to_string(),
-            attributes: attributes.clone(),
         })
     }
 
@@ -337,7 +334,6 @@ impl Provisioner {
         debug!(pool = %pool.id, username, "signed up unconfirmed user");
         Ok(UserHandle {
             username: username.to_string(),
-            attributes: attributes.clone(),
         })
     }
 

@@ -5,7 +5,7 @@
 //! ```text
 //! text, vocab -> secrets -> logging -> contract -> wire -> target | reference -> case
 //!   -> generate -> check -> snapshot -> run -> property | baseline | report
-//!   -> catalogue -> session (the facade)
+//!   -> catalogue -> session (the facade) -> cli
 //! ```
 //! Modules on one rank (`target` and `reference`; `property`, `baseline` and `report`) may not
 //! import each other either: they are siblings.
@@ -32,6 +32,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("report", 11),
     ("catalogue", 12),
     ("session", 13),
+    ("cli", 14),
 ];
 
 fn rank(module: &str) -> Option<u32> {

@@ -19,9 +19,9 @@ use leaky::*;
 use crate::case::load::parse_case;
 use crate::logging::{self, LogConfig};
 use crate::report::{
-    JsonReporter, JunitReporter, MarkdownReporter, Reporter, TerminalOptions, TerminalReporter,
+    JsonReporter, JunitReporter, MarkdownReporter, TerminalOptions, TerminalReporter,
 };
-use crate::run::{RunOptions, TargetSpec, case_jobs, connect, run};
+use crate::run::{Reporter, RunOptions, TargetSpec, case_jobs, connect, run};
 use crate::snapshot::{Golden, GoldenStore, Goldens, Info, Provenance};
 
 fn cases() -> Vec<crate::case::Case> {

@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::case::load::parse_case;
 use crate::check::{Tier, Verdict};
-use crate::report::CaseOutcome;
+use crate::run::CaseOutcome;
 use crate::run::RunContext;
 use crate::run::run_one;
 use crate::target::{Admin, credentials};

@@ -20,10 +20,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::case::load::parse_case;
 use crate::check::Verdict;
 use crate::logging::{self, LogConfig};
-use crate::report::CaseOutcome;
+use crate::run::CaseOutcome;
 use crate::run::RunContext;
 use crate::run::run_one;
-use crate::target::{Admin, AdminError, RetryPolicy, credentials};
+use crate::target::admin::RetryPolicy;
+use crate::target::{Admin, AdminError, credentials};
 use crate::vocab::Capability;
 use crate::wire::{HttpClient, WireSettings};
 

@@ -10,5 +10,5 @@ mod operation;
 mod rule;
 
 pub use kinds::{Capability, ClientKind, EvidenceLevel, InjectedFault, PoolKind, TargetKind};
-pub use operation::{Operation, UnknownOperation, kebab};
+pub use operation::{Operation, kebab};
 pub use rule::RuleId;

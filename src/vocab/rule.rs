@@ -33,20 +33,6 @@ pub enum RuleId {
 }
 
 impl RuleId {
-    /// Every rule, in the order the catalogue lists them.
-    pub const ALL: [RuleId; 10] = [
-        RuleId::NotInSchema,
-        RuleId::Sub,
-        RuleId::Immutable,
-        RuleId::ClientNotAllowed,
-        RuleId::Required,
-        RuleId::CustomStringLength,
-        RuleId::InvalidEmail,
-        RuleId::InvalidPhoneNumber,
-        RuleId::ValueMissing,
-        RuleId::AliasExists,
-    ];
-
     /// Kebab-case label (`not-in-schema`), as in property names.
     pub fn label(self) -> &'static str {
         match self {

@@ -134,11 +134,6 @@ impl HttpClient {
         })
     }
 
-    /// The limits in force.
-    pub fn settings(&self) -> &WireSettings {
-        &self.settings
-    }
-
     /// How many requests this client and its clones have sent (retries included).
     pub fn requests_sent(&self) -> u64 {
         self.sent.load(std::sync::atomic::Ordering::Relaxed)

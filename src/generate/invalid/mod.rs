@@ -16,7 +16,7 @@
 mod knobs;
 mod path;
 
-pub use knobs::{Knobs, Mutation, apply_knobs, knobs};
+pub use knobs::{apply_knobs, knobs};
 pub use path::{Hop, HopPath, Step, display, lookup, set};
 
 use serde_json::Value;

@@ -34,18 +34,6 @@ pub enum Hop {
     Key,
 }
 
-impl Step {
-    /// The constraint hop this step instantiates.
-    pub fn hop(&self) -> Hop {
-        match self {
-            Step::Member(m) => Hop::Member(m.clone()),
-            Step::Index(_) => Hop::Element,
-            Step::Entry(_) => Hop::Value,
-            Step::EntryKey(_) => Hop::Key,
-        }
-    }
-}
-
 /// A constraint path (`[]` is the body itself).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct HopPath(pub Vec<Hop>);
@@ -163,6 +151,19 @@ pub fn set(v: &Value, path: &[Step], new: Option<Value>) -> Value {
         _ => {}
     }
     out
+}
+
+#[cfg(test)]
+impl Step {
+    /// The constraint hop this step instantiates.
+    pub fn hop(&self) -> Hop {
+        match self {
+            Step::Member(m) => Hop::Member(m.clone()),
+            Step::Index(_) => Hop::Element,
+            Step::Entry(_) => Hop::Value,
+            Step::EntryKey(_) => Hop::Key,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -507,3 +507,10 @@ fn a_known_gaps_details_are_in_the_html_only() {
         "the HTML keeps the diff"
     );
 }
+
+#[test]
+fn no_report_at_all_is_still_a_page() {
+    let m = build(&[]);
+    assert!(to_markdown(&m).contains("No report"));
+    assert!(to_html(&m).starts_with("<!DOCTYPE html>"));
+}
