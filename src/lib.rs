@@ -47,3 +47,8 @@ pub use session::Session;
 pub use snapshot::{GoldenError, GoldenStore, Goldens, Info, Provenance};
 pub use target::launch::{LaunchError, Launched, launch};
 pub use vocab::{Capability, EvidenceLevel, Operation, TargetKind};
+
+/// The README's Rust examples compile (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
