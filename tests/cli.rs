@@ -463,7 +463,12 @@ fn ctrl_c_stops_a_generated_run_quickly_and_fails_no_case() {
 /// An error's causes are printed once each, however the error quotes them.
 #[test]
 fn each_cause_is_printed_once() {
-    let out = run(&["run", "--baseline", "/nonexistent-dir/b.toml", "--no-generated"]);
+    let out = run(&[
+        "run",
+        "--baseline",
+        "/nonexistent-dir/b.toml",
+        "--no-generated",
+    ]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("/nonexistent-dir/b.toml"), "{err}");

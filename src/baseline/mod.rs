@@ -211,6 +211,7 @@ mod tests {
             operation: "DeleteUser".into(),
             group: "token".into(),
             title: "t".into(),
+            requirements: vec![],
             requirement: "r".into(),
             evidence_level: EvidenceLevel::Observed,
             evidence_source: "s".into(),

@@ -3,7 +3,7 @@
 //! Shared by every executor of fixture-shaped cases (generated ones included), so that a case
 //! means the same thing whoever runs it.
 
-use super::fixture::{Outcome, StateExpectation, Then, When};
+use super::fixture::{OneOrMany, Outcome, StateExpectation, Then, When};
 use super::placeholder::{Bindings, ExpandError, expand, expand_toml};
 use crate::wire::Request;
 
@@ -47,7 +47,12 @@ impl Outcome {
     pub fn expanded(&self, b: &Bindings) -> Result<Outcome, ExpandError> {
         let mut t = self.clone();
         if let Some(m) = &self.strict.message {
-            t.strict.message = Some(expand(m, b)?);
+            t.strict.message = Some(match m {
+                OneOrMany::One(m) => OneOrMany::One(expand(m, b)?),
+                OneOrMany::Many(v) => {
+                    OneOrMany::Many(v.iter().map(|m| expand(m, b)).collect::<Result<_, _>>()?)
+                }
+            });
         }
         for state in [&mut t.state, &mut t.other_user_state] {
             if let Some(StateExpectation::Attributes(spec)) = state {
@@ -97,14 +102,17 @@ mod tests {
                 ..Default::default()
             })),
             strict: Strict {
-                message: Some("user {{username}}".into()),
+                message: Some(OneOrMany::One("user {{username}}".into())),
                 ..Default::default()
             },
             ..Outcome::of_status(200)
         });
         let mut t = then.expanded(&bindings()).unwrap();
         let t = t.outcomes.remove(0);
-        assert_eq!(t.strict.message.as_deref(), Some("user ccf-u"));
+        assert_eq!(
+            t.strict.message,
+            Some(OneOrMany::One("user ccf-u".to_string()))
+        );
         let Some(StateExpectation::Attributes(a)) = t.state else {
             panic!("state kept its kind")
         };

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::vocab::{Capability, ClientKind, EvidenceLevel, InjectedFault, Operation, PoolKind};
+use crate::vocab::{Capability, ClientKind, InjectedFault, Operation, PoolKind};
 
 /// One contract case.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -19,10 +19,9 @@ use crate::vocab::{Capability, ClientKind, EvidenceLevel, InjectedFault, Operati
 pub struct Fixture {
     /// One line naming the fault, e.g. "An immutable custom attribute cannot be updated".
     pub title: String,
-    /// The documented behaviour the case checks, in our words.
-    pub requirement: String,
-    /// Where the expectation comes from (`../shared/contract/evidence.md` levels).
-    pub evidence: Evidence,
+    /// The requirement(s) the case checks, by id (`attribute.immutable`): statements and
+    /// evidence live in the registry, `contract/requirements.toml` (`docs/contract.md`).
+    pub requirement: OneOrMany<String>,
     /// Target capabilities the case needs; without them the case is skipped with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<Capability>,
@@ -33,16 +32,6 @@ pub struct Fixture {
     pub when: When,
     /// The expected outcome.
     pub then: Then,
-}
-
-/// Evidence behind the expectation.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Evidence {
-    /// documented, observed or inferred.
-    pub level: EvidenceLevel,
-    /// Citation: doc page, issue (`owner/repo#N`) or test suite.
-    pub source: String,
 }
 
 /// Set-up of a case. Every case gets its own user(s); pools and clients are shared per run.
@@ -283,8 +272,9 @@ pub struct Strict {
     pub status: Option<u16>,
     /// The exact error type when the contract accepts several.
     pub error: Option<String>,
-    /// The exact error message (`message` or `Message` member of the error body).
-    pub message: Option<String>,
+    /// The exact error message (`message` or `Message` member of the error body), or a list
+    /// of the texts real Cognito was seen to answer where they vary (pool age, region).
+    pub message: Option<OneOrMany<String>>,
     /// The exact response body: `""` for an empty body, otherwise JSON text compared as JSON.
     pub body: Option<String>,
 }

@@ -190,13 +190,24 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
             );
         }
     }
-    for (field, text) in [
-        ("title", &f.title),
-        ("requirement", &f.requirement),
-        ("evidence.source", &f.evidence.source),
-    ] {
-        if text.trim().is_empty() {
-            err(field, "must not be empty".into());
+    if f.title.trim().is_empty() {
+        err("title", "must not be empty".into());
+    }
+    let registry = crate::contract::Registry::get();
+    if f.requirement.as_slice().is_empty() {
+        err(
+            "requirement",
+            "name at least one requirement id (see docs/contract.md)".into(),
+        );
+    }
+    for id in f.requirement.as_slice() {
+        if registry.requirement(id).is_none() {
+            err(
+                "requirement",
+                format!(
+                    "unknown requirement `{id}`: cite an id of contract/requirements.toml (listed in docs/contract.md)"
+                ),
+            );
         }
     }
     if f.when.body.is_some() && f.when.raw_body.is_some() {
@@ -258,7 +269,12 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
         texts.extend(o.attributes.values().cloned());
     }
     for o in &f.then.outcomes {
-        texts.extend(o.strict.message.iter().cloned());
+        texts.extend(
+            o.strict
+                .message
+                .iter()
+                .flat_map(|m| m.as_slice().iter().cloned()),
+        );
         for state in [&o.state, &o.other_user_state] {
             if let Some(StateExpectation::Attributes(a)) = state {
                 texts.extend(a.attributes.values().cloned());

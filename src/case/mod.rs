@@ -9,9 +9,10 @@ pub mod placeholder;
 
 use std::path::PathBuf;
 
-use crate::vocab::{Capability, Operation};
-use fixture::{Evidence, Given, When};
+use crate::contract::Registry;
+use crate::vocab::{Capability, EvidenceLevel, Operation};
 pub use fixture::{Fixture, Then};
+use fixture::{Given, When};
 pub use load::{LoadError, load_dir};
 
 /// Where generated cases live: property ids are `generated/<operation>/<property>`, and a
@@ -31,10 +32,8 @@ pub struct Case {
     pub path: Option<PathBuf>,
     /// One line naming the fault.
     pub title: String,
-    /// The requirement the case checks.
-    pub requirement: String,
-    /// Where the expectation comes from.
-    pub evidence: Evidence,
+    /// The ids of the requirements the case checks (`contract/requirements.toml`).
+    pub requirements: Vec<String>,
     /// Target capabilities the case needs.
     pub needs: Vec<Capability>,
     /// Pool, client, users and token.
@@ -59,8 +58,7 @@ impl Case {
             id: id.to_string(),
             path,
             title: f.title,
-            requirement: f.requirement,
-            evidence: f.evidence,
+            requirements: f.requirement.as_slice().to_vec(),
             needs: f.needs,
             given: f.given,
             steps: vec![Step {
@@ -90,6 +88,12 @@ impl Case {
             .any(|c| matches!(c, Capability::ClockControl | Capability::FaultInjection))
     }
 
+    /// The strongest evidence level of its requirements, and a one-line citation of the
+    /// sources behind the first one's.
+    pub fn evidence(&self) -> (EvidenceLevel, String) {
+        evidence_of(&self.requirements)
+    }
+
     /// The operation under test (the first call's).
     pub fn operation(&self) -> Operation {
         self.steps
@@ -105,6 +109,26 @@ impl Case {
         }
         self.id.split('/').nth(1).unwrap_or("")
     }
+}
+
+/// The strongest evidence level of `requirements` (unknown ids count as inferred) and the
+/// citation of the first one's sources.
+pub fn evidence_of(requirements: &[String]) -> (EvidenceLevel, String) {
+    let registry = Registry::get();
+    let known: Vec<&crate::contract::Requirement> = requirements
+        .iter()
+        .filter_map(|id| registry.requirement(id))
+        .collect();
+    let level = known
+        .iter()
+        .map(|r| r.level())
+        .min()
+        .unwrap_or(EvidenceLevel::Inferred);
+    let citation = known
+        .first()
+        .map(|r| r.citation(registry))
+        .unwrap_or_default();
+    (level, citation)
 }
 
 /// The kebab-case directory name of an operation (`UpdateUserAttributes` ->

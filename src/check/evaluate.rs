@@ -151,12 +151,18 @@ pub fn evaluate_outcome(
                 )),
             }
             if let Some(m) = &then.strict.message {
+                let expected = m.as_slice().join("\" or \"");
+                let expected = if m.as_slice().len() > 1 {
+                    format!("\"{expected}\"")
+                } else {
+                    expected
+                };
                 match resp.error_message() {
-                    Some(actual) if actual == *m => {}
-                    Some(actual) => out.push(Mismatch::strict("message", m.clone(), actual)),
+                    Some(actual) if m.accepts(&actual) => {}
+                    Some(actual) => out.push(Mismatch::strict("message", expected, actual)),
                     None => out.push(Mismatch::strict(
                         "message",
-                        m.clone(),
+                        expected,
                         "no message or Message member",
                     )),
                 }
@@ -328,7 +334,7 @@ mod tests {
     fn then_error(err: &str, msg: &str) -> Outcome {
         let mut t = Outcome::of_status(400);
         t.error = Some(OneOrMany::One(err.into()));
-        t.strict.message = Some(msg.into());
+        t.strict.message = Some(OneOrMany::One(msg.into()));
         t
     }
 

@@ -72,6 +72,9 @@ pub enum CliError {
     /// Logging.
     #[error(transparent)]
     Log(#[from] LogError),
+    /// Writing to standard output.
+    #[error("cannot write to standard output")]
+    Stdout(#[source] std::io::Error),
     /// Writing JSON.
     #[error("cannot write JSON")]
     Json(#[from] serde_json::Error),

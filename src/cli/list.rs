@@ -32,19 +32,27 @@ pub fn list(a: ListArgs) -> Result<Outcome, CliError> {
     for c in &cases {
         if a.json {
             let line = serde_json::json!({"id": c.id, "operation": c.operation(), "group": c.group(),
-                "title": c.title, "evidence": c.evidence.level, "needs": c.needs});
+                "title": c.title, "requirements": c.requirements, "evidence": c.evidence().0,
+                "needs": c.needs});
             println!("{line}");
         } else {
-            println!("{:<70} {}", c.id, c.title);
+            println!("{:<70} {}  [{}]", c.id, c.title, c.requirements.join(", "));
         }
     }
     for p in &properties {
         if a.json {
+            let ids: Vec<String> = p.requirements.iter().map(|s| s.to_string()).collect();
             let line = serde_json::json!({"id": p.id, "operation": p.operation, "group": "generated",
-                "title": p.title, "evidence": p.evidence_level, "needs": [], "property": true});
+                "title": p.title, "requirements": ids, "evidence": crate::case::evidence_of(&ids).0,
+                "needs": [], "property": true});
             println!("{line}");
         } else {
-            println!("{:<70} {} [property]", p.id, p.title);
+            println!(
+                "{:<70} {}  [property; {}]",
+                p.id,
+                p.title,
+                p.requirements.join(", ")
+            );
         }
     }
     eprintln!(

@@ -4,6 +4,7 @@
 
 mod cleanup;
 mod error;
+mod explain;
 mod list;
 mod record;
 mod report;
@@ -74,6 +75,8 @@ enum Command {
     Cleanup(cleanup::CleanupArgs),
     /// Print the JSON Schema of the fixture format.
     Schema,
+    /// What the suite believes about a requirement, and the evidence why.
+    Explain(explain::ExplainArgs),
 }
 
 /// How a command ended, mapped to the exit code in `main`.
@@ -128,6 +131,7 @@ pub async fn dispatch(cli: Cli) -> Result<Outcome, CliError> {
         Command::Serve(a) => serve::serve(a).await,
         Command::Report(a) => report::report(a),
         Command::Cleanup(a) => cleanup::cleanup(a).await,
+        Command::Explain(a) => explain::explain(a, &mut std::io::stdout().lock()),
         Command::Schema => {
             let schema = crate::case::fixture::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);

@@ -19,15 +19,36 @@ use super::validate::member_path_segment;
 pub struct TypeMismatch {
     /// Member path of the offending value (for diagnostics; AWS does not show it).
     pub path: String,
+    /// What was wrong.
+    pub fault: TypeFault,
     /// The `SerializationException` message.
     pub message: String,
 }
 
-/// Message for an object where a scalar or list belongs.
+/// What kind of value was where another kind belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeFault {
+    /// An object where a scalar or a list belongs.
+    ObjectWhereScalarOrList,
+    /// An array where a scalar, a map or a structure belongs.
+    ArrayWhereScalarOrMap,
+    /// A scalar where a map belongs.
+    ScalarWhereMap,
+    /// A scalar where a list or a structure belongs.
+    ScalarWhereListOrStructure,
+    /// A scalar of the wrong kind (a number or boolean where a string belongs).
+    ScalarWhereScalar,
+}
+
+/// Message for an object where a scalar or list belongs (seen on Cognito).
 pub const UNEXPECTED_STRUCTURE: &str = "Start of structure or map found where not expected.";
-/// Message for an array where a scalar or structure belongs.
-pub const UNEXPECTED_LIST: &str = "Start of list found where not expected.";
-/// Message for a scalar where a list, map or structure belongs.
+/// Message for a scalar where a map belongs (seen on Cognito).
+pub const EXPECTED_MAP: &str = "Expected map or null";
+/// Message for an array where a scalar or structure belongs: Coral's (DynamoDB's) older text;
+/// no capture from Cognito, so no case asserts it.
+pub const UNEXPECTED_LIST: &str = "Start of list found where not expected";
+/// Message for a scalar where a list or structure belongs: Coral's current text; no capture
+/// from Cognito.
 pub const UNEXPECTED_FIELD_TYPE: &str = "Unexpected field type";
 
 /// Check `body` against the input shape of `operation`. The body itself must be a JSON object
@@ -48,6 +69,7 @@ fn check(model: &Model, shape: &Shape, v: &Value, path: &str) -> Result<(), Type
     let fail = |message: String| {
         Err(TypeMismatch {
             path: path.to_string(),
+            fault: fault_of(&message),
             message,
         })
     };
@@ -99,7 +121,7 @@ fn check(model: &Model, shape: &Shape, v: &Value, path: &str) -> Result<(), Type
                 Ok(())
             }
             Value::Array(_) => fail(UNEXPECTED_LIST.to_string()),
-            _ => fail(UNEXPECTED_FIELD_TYPE.to_string()),
+            _ => fail(EXPECTED_MAP.to_string()),
         },
         "structure" => match v {
             Value::Object(obj) => {
@@ -121,6 +143,17 @@ fn check(model: &Model, shape: &Shape, v: &Value, path: &str) -> Result<(), Type
             _ => fail(UNEXPECTED_FIELD_TYPE.to_string()),
         },
         _ => Ok(()),
+    }
+}
+
+/// The kind of a mismatch, from its message (every message above is one kind's).
+fn fault_of(message: &str) -> TypeFault {
+    match message {
+        UNEXPECTED_STRUCTURE => TypeFault::ObjectWhereScalarOrList,
+        UNEXPECTED_LIST => TypeFault::ArrayWhereScalarOrMap,
+        EXPECTED_MAP => TypeFault::ScalarWhereMap,
+        UNEXPECTED_FIELD_TYPE => TypeFault::ScalarWhereListOrStructure,
+        _ => TypeFault::ScalarWhereScalar,
     }
 }
 

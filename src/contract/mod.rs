@@ -8,6 +8,7 @@ pub mod json_types;
 pub mod masking;
 pub mod model;
 pub mod pattern;
+pub mod registry;
 pub mod rules;
 pub mod schema;
 pub mod token;
@@ -18,3 +19,4 @@ pub mod verification;
 mod validate_family_tests;
 
 pub use model::Model;
+pub use registry::{Registry, Requirement};

@@ -44,11 +44,7 @@ pub fn plan(prop: &Property, g: &GenCase) -> Planned {
             id: prop.id.clone(),
             path: None,
             title: prop.title.clone(),
-            requirement: prop.requirement.clone(),
-            evidence: crate::case::fixture::Evidence {
-                level: prop.evidence_level,
-                source: prop.evidence_source.clone(),
-            },
+            requirements: prop.requirements.iter().map(|s| s.to_string()).collect(),
             needs: vec![],
             given: g.given.clone(),
             steps,
@@ -66,8 +62,9 @@ impl Planned {
         let action = actions.get(step)?;
         Some(Fixture {
             title: exp.title.clone(),
-            requirement: exp.cite.requirement.clone(),
-            evidence: exp.cite.evidence(),
+            requirement: crate::case::fixture::OneOrMany::Many(
+                exp.requirements.iter().map(|s| s.to_string()).collect(),
+            ),
             needs: vec![],
             given: given_at(&self.case.given, self.before.get(step)?),
             when: action.when(),

@@ -44,14 +44,17 @@ impl PropertyJob {
 impl Job for PropertyJob {
     fn header(&self) -> CaseOutcome {
         let p = &self.prop;
+        let ids: Vec<String> = p.requirements.iter().map(|s| s.to_string()).collect();
+        let (evidence_level, evidence_source) = crate::case::evidence_of(&ids);
         CaseOutcome {
             id: p.id.clone(),
             operation: p.operation.clone(),
             group: crate::case::GENERATED_DIR.to_string(),
             title: p.title.clone(),
-            requirement: p.requirement.clone(),
-            evidence_level: p.evidence_level,
-            evidence_source: p.evidence_source.clone(),
+            requirement: crate::run::job::requirement_title(&ids),
+            requirements: ids,
+            evidence_level,
+            evidence_source,
             verdict: Verdict::Error,
             mismatches: vec![],
             reason: None,

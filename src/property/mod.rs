@@ -12,10 +12,10 @@
 
 pub mod action;
 pub mod case;
-pub mod evidence;
 pub mod job;
 pub mod machine;
 pub mod oracle;
+pub mod requirements;
 pub mod save;
 pub mod strategies;
 
@@ -33,7 +33,6 @@ use crate::generate::attributes::{GENERATED_RULES, applies_to_delete};
 use crate::generate::invalid::{Constraint, Fault, constraints};
 use crate::generate::shape::bounds;
 use crate::run::Job;
-use crate::vocab::EvidenceLevel;
 use crate::vocab::Operation;
 use crate::vocab::RuleId;
 use action::GenCase;
@@ -97,12 +96,8 @@ pub struct Property {
     pub name: String,
     /// What it claims, in one line.
     pub title: String,
-    /// The requirement behind it.
-    pub requirement: String,
-    /// Evidence level of the claim (the weakest of its parts).
-    pub evidence_level: EvidenceLevel,
-    /// Evidence source.
-    pub evidence_source: String,
+    /// The requirements it checks (`contract/requirements.toml`).
+    pub requirements: requirements::Ids,
     kind: Kind,
 }
 
@@ -112,16 +107,14 @@ impl Property {
         name: &str,
         kind: Kind,
         title: String,
-        cite: &evidence::Cite,
+        requirements: requirements::Ids,
     ) -> Property {
         Property {
             id: format!("{GENERATED_DIR}/{}/{name}", operation_dir(operation)),
             operation: operation.to_string(),
             name: name.to_string(),
             title,
-            requirement: cite.requirement.clone(),
-            evidence_level: cite.level,
-            evidence_source: cite.source.clone(),
+            requirements,
             kind,
         }
     }
@@ -157,48 +150,38 @@ pub fn catalogue() -> Vec<Property> {
     for operation in Operation::COVERED {
         let op = operation.name();
         for c in constraints(op) {
-            let cite = if c.fault == Fault::WrongType {
-                evidence::json_types()
-            } else {
-                evidence::validation()
-            };
+            let ids = requirements::constraint(&c);
             out.push(Property::new(
                 op,
                 &c.name(),
                 Kind::Invalid(c.clone()),
                 constraint_title(op, &c),
-                &cite,
+                ids,
             ));
         }
-        let json = crate::generate::protocol::malformed_json();
         out.push(Property::new(
             op,
             "malformed-json",
             Kind::MalformedJson,
             format!("{op} refuses a body that is not JSON"),
-            &evidence::protocol(json.evidence),
+            requirements::malformed_json(),
         ));
-        let routing = crate::generate::protocol::ProtocolFault::MissingTarget.accepted();
         out.push(Property::new(
             op,
             "unroutable-request",
             Kind::Unroutable,
             format!("{op} refuses a request without its X-Amz-Target or AWS JSON content type"),
-            &evidence::protocol(routing.evidence),
+            requirements::unroutable(),
         ));
         out.extend(semantic(operation));
     }
-    let mut seq = Property::new(
+    out.push(Property::new(
         SEQUENCE,
         "agrees-with-model",
         Kind::Sequence,
         "Sequences of UpdateUserAttributes, DeleteUserAttributes, GetUser, GlobalSignOut and DeleteUser agree with the contract model at every call".into(),
-        &evidence::update_applies(),
-    );
-    seq.requirement = "Each call of a sequence does what the contract says for the user's state at that point: writes apply or are refused whole, GetUser shows the stored attributes, GlobalSignOut and DeleteUser end what the token authorizes.".into();
-    seq.evidence_level = EvidenceLevel::Documented;
-    seq.evidence_source = "API reference: UpdateUserAttributes, DeleteUserAttributes, GetUser, GlobalSignOut, DeleteUser; contract/rules.rs (evidence.md)".into();
-    out.push(seq);
+        requirements::sequence(),
+    ));
     out
 }
 
@@ -231,17 +214,21 @@ fn semantic(operation: Operation) -> Vec<Property> {
             "round-trip",
             Kind::RoundTrip,
             "Valid writes of writable attributes are stored and GetUser returns them".into(),
-            &evidence::update_applies(),
+            {
+                let mut ids = requirements::update_applies();
+                ids.extend(requirements::verification());
+                ids.dedup();
+                ids
+            },
         )]
         .into_iter()
         .chain(GENERATED_RULES.into_iter().map(|r| {
-            let rule = evidence::rule_of(r);
             Property::new(
                 op,
                 &format!("rule-{}", r.label()),
                 Kind::UpdateRule(r),
-                format!("{op} refuses {} and changes nothing", rule.phrase),
-                &rule.cite,
+                format!("{op} refuses {} and changes nothing", oracle::phrase(r)),
+                requirements::update_rule(r),
             )
         }))
         .collect(),
@@ -251,14 +238,14 @@ fn semantic(operation: Operation) -> Vec<Property> {
                 "removes-exactly-named",
                 Kind::DeleteExact,
                 format!("{op} removes exactly the named attributes"),
-                &evidence::delete_applies(),
+                requirements::delete_applies(),
             ),
             Property::new(
                 op,
                 "idempotent",
                 Kind::DeleteIdempotent,
                 format!("Repeating a {op} call succeeds and changes nothing more"),
-                &evidence::delete_applies(),
+                requirements::delete_applies(),
             ),
         ]
         .into_iter()
@@ -267,13 +254,12 @@ fn semantic(operation: Operation) -> Vec<Property> {
                 .into_iter()
                 .filter(|r| applies_to_delete(*r))
                 .map(|r| {
-                    let rule = evidence::rule_of(r);
                     Property::new(
                         op,
                         &format!("rule-{}", r.label()),
                         Kind::DeleteRule(r),
-                        format!("{op} refuses {} and changes nothing", rule.phrase),
-                        &evidence::mirrored(&rule.cite),
+                        format!("{op} refuses {} and changes nothing", oracle::phrase(r)),
+                        requirements::delete_rule(r),
                     )
                 }),
         )
@@ -285,7 +271,7 @@ fn semantic(operation: Operation) -> Vec<Property> {
             format!(
                 "{op} deletes the user; its token then authorizes neither GetUser nor another {op}"
             ),
-            &evidence::delete_user(),
+            requirements::delete_user(),
         )],
         _ => vec![],
     }

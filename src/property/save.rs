@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Property, Settings};
 use crate::case::Fixture;
+use crate::case::fixture::OneOrMany;
 use crate::case::load::parse_case;
 use crate::case::{GENERATED_DIR, operation_dir};
 use crate::text::compress;
@@ -61,8 +62,15 @@ pub fn save(
             .strict
             .message
             .take()
-            .filter(|m| m.chars().count() <= LONGEST_MESSAGE)
-            .map(|m| compress(&m));
+            .filter(|m| {
+                m.as_slice()
+                    .iter()
+                    .all(|m| m.chars().count() <= LONGEST_MESSAGE)
+            })
+            .map(|m| match m {
+                OneOrMany::One(m) => OneOrMany::One(compress(&m)),
+                OneOrMany::Many(v) => OneOrMany::Many(v.iter().map(|m| compress(m)).collect()),
+            });
         if let Some(crate::case::fixture::StateExpectation::Attributes(a)) = &mut o.state {
             for v in a.attributes.values_mut() {
                 *v = compress(v);

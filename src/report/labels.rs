@@ -4,13 +4,9 @@
 use crate::check::{Tier, Verdict};
 use crate::vocab::EvidenceLevel;
 
-/// The evidence level as written in fixtures (`documented`, `observed`, `inferred`).
+/// The evidence level as written in the registry (`observed`, `observed-sibling`...).
 pub(crate) fn evidence(level: EvidenceLevel) -> &'static str {
-    match level {
-        EvidenceLevel::Documented => "documented",
-        EvidenceLevel::Observed => "observed",
-        EvidenceLevel::Inferred => "inferred",
-    }
+    level.label()
 }
 
 /// The tier as written in reports (`contract`, `strict`).

@@ -52,7 +52,10 @@ pub struct CaseOutcome {
     pub group: String,
     /// The fault the case tests.
     pub title: String,
-    /// The requirement, in our words.
+    /// The ids of the requirements the case checks (`docs/contract.md`).
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// The first requirement's title.
     pub requirement: String,
     /// Evidence level.
     pub evidence_level: EvidenceLevel,

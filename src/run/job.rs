@@ -87,16 +87,26 @@ pub fn case_jobs(cases: Vec<Case>) -> Vec<Arc<dyn Job>> {
         .collect()
 }
 
+/// The title of the first of `ids` in the registry.
+pub fn requirement_title(ids: &[String]) -> String {
+    ids.first()
+        .and_then(|id| crate::contract::Registry::get().requirement(id))
+        .map(|r| r.title.clone())
+        .unwrap_or_default()
+}
+
 /// The outcome skeleton of a case.
 pub fn header(case: &Case) -> CaseOutcome {
+    let (evidence_level, evidence_source) = case.evidence();
     CaseOutcome {
         id: case.id.clone(),
         operation: case.operation().name().to_string(),
         group: case.group().to_string(),
         title: case.title.clone(),
-        requirement: case.requirement.clone(),
-        evidence_level: case.evidence.level,
-        evidence_source: case.evidence.source.clone(),
+        requirements: case.requirements.clone(),
+        requirement: requirement_title(&case.requirements),
+        evidence_level,
+        evidence_source,
         verdict: crate::check::Verdict::Error,
         mismatches: vec![],
         reason: None,

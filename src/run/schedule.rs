@@ -128,6 +128,7 @@ fn unknown_header() -> CaseOutcome {
         operation: "<harness>".into(),
         group: String::new(),
         title: "harness task failed".into(),
+        requirements: vec![],
         requirement: String::new(),
         evidence_level: crate::vocab::EvidenceLevel::Inferred,
         evidence_source: String::new(),

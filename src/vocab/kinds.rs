@@ -30,24 +30,30 @@ impl TargetKind {
     }
 }
 
-/// How strong the evidence for an expectation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
+/// How strong the evidence for an expectation is, strongest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum EvidenceLevel {
+    /// A real Cognito response to this operation was published.
+    Observed,
     /// The API reference, developer guide or service model says so.
     Documented,
-    /// A real Cognito response was published.
-    Observed,
+    /// A real Cognito response was published for another operation that goes through the same
+    /// layer (the token check, the attribute rules, the JSON front end).
+    ObservedSibling,
     /// A reasoned guess: the contract tier must accept every plausible answer.
     Inferred,
 }
 
 impl EvidenceLevel {
-    /// Lowercase label, as in fixtures.
+    /// Kebab-case label, as in the registry.
     pub fn label(self) -> &'static str {
         match self {
-            EvidenceLevel::Documented => "documented",
             EvidenceLevel::Observed => "observed",
+            EvidenceLevel::Documented => "documented",
+            EvidenceLevel::ObservedSibling => "observed-sibling",
             EvidenceLevel::Inferred => "inferred",
         }
     }
