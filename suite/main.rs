@@ -59,7 +59,7 @@ fn assert_golden(case: &Case, outcome: &CaseOutcome) {
     let (dir, name) = case.id.rsplit_once('/').unwrap_or(("", case.id.as_str()));
     let info = Info {
         case: case.id.clone(),
-        provenance: Provenance::documented(case.evidence.level, &case.evidence.source),
+        provenance: Provenance::model(&case.requirements),
     };
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(snapshot_store().root().join(dir));

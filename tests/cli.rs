@@ -6,8 +6,8 @@ use std::process::{Command, Output};
 const BIN: &str = env!("CARGO_BIN_EXE_cognito-conformance");
 
 const GOOD: &str = r#"title = "t"
-requirement = "r"
-evidence = { level = "observed", source = "s" }
+requirement = "protocol.error-wire-format"
+# A token that is no JWT is refused (comment keeps the line numbers of the tests).
 
 [when]
 operation = "DeleteUser"

@@ -58,7 +58,7 @@ fn record_writes_stable_goldens_and_run_diffs_against_them() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let golden = snaps.join(format!("{CASE}.snap"));
     let first = std::fs::read_to_string(&golden).unwrap();
-    assert!(first.contains("provenance: documented"), "{first}");
+    assert!(first.contains("provenance: model"), "{first}");
     assert!(
         first.contains("[REQUEST_ID_1]") && first.contains("[ACCESS_TOKEN]"),
         "{first}"

@@ -414,8 +414,8 @@ mod tests {
     use super::*;
 
     const GOOD: &str = r#"title = "t"
-requirement = "r"
-evidence = { level = "observed", source = "s" }
+requirement = "protocol.error-wire-format"
+# A token that is no JWT is refused (comment keeps the line numbers of the tests).
 
 [when]
 operation = "DeleteUser"
@@ -497,6 +497,22 @@ error = "NotAuthorizedException"
         let errs =
             parse(&GOOD.replace("NotAuthorizedException", "NotAuthorisedException")).unwrap_err();
         assert!(errs[0].message.contains("neither a modeled error"));
+        let errs = parse(&GOOD.replace(
+            "\"protocol.error-wire-format\"",
+            "\"protocol.no-such-requirement\"",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (errs[0].line, errs[0].field.as_deref()),
+            (Some(2), Some("requirement"))
+        );
+        assert!(
+            errs[0]
+                .message
+                .contains("unknown requirement `protocol.no-such-requirement`"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub fn write(
                 refused.push(format!("{} ({})", o.id, o.verdict.label()));
                 continue;
             }
-            Source::Reference => Provenance::documented(o.evidence_level, &o.evidence_source),
+            Source::Reference => Provenance::model(&o.requirements),
             Source::Aws { region, date } => Provenance::Recorded {
                 region: region.clone(),
                 date: date.clone(),
@@ -136,7 +136,7 @@ pub fn write(
             content: exchange.trim_end().to_string(),
         };
         match store.load(&o.id)? {
-            Some(old) if old.content == golden.content => same += 1,
+            Some(old) if old.content == golden.content && old.info == golden.info => same += 1,
             Some(_) => {
                 changed += 1;
                 let path = store.write(&golden, rec.accept, WRITER)?;

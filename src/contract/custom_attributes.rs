@@ -597,7 +597,7 @@ mod tests {
         );
         assert_eq!(
             long.unwrap_err().to_string(),
-            "user.custom:m: String must be no longer than 4 characters"
+            "user.custom:m: String must be no longer than 4 characters\n"
         );
         let imm = plan_update(
             &p.schema,
@@ -608,7 +608,7 @@ mod tests {
         );
         assert_eq!(
             imm.unwrap_err().to_string(),
-            "user.custom:i: Attribute cannot be updated."
+            "user.custom:i: Attribute cannot be updated.\n"
         );
     }
 

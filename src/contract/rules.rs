@@ -68,6 +68,9 @@ pub struct Plan {
     pub pending: BTreeMap<String, String>,
     /// Verification codes sent.
     pub deliveries: Vec<CodeDelivery>,
+    /// Alias attributes (`email`) verified in this call with a value another user held as a
+    /// verified alias: the alias moves here, the other user's value becomes unverified.
+    pub moved_aliases: Vec<String>,
 }
 
 /// A refused write: the rule that refused it and Cognito's message. The error type follows
@@ -108,36 +111,73 @@ const VERIFIABLE: &[(&str, &str, &str)] = &[
     ("phone_number", "phone_number_verified", "SMS"),
 ];
 
-/// The definition of a writable attribute, or why it is not writable. Shared by update,
-/// delete and create (`creating` allows immutable attributes).
-fn writable<'s>(
-    schema: &'s PoolSchema,
-    actor: Actor<'_>,
-    name: &str,
-    creating: bool,
-) -> Result<&'s AttributeDef, RuleError> {
+/// The refusal of `sub`, checked before anything else about an attribute (observed: a value,
+/// `""` and null for `sub` all answer this).
+fn not_sub(name: &str) -> Result<(), RuleError> {
     if name == "sub" {
         return Err(RuleError::new(
             RuleId::Sub,
             "Cannot modify the non-mutable attribute sub",
         ));
     }
-    let def = schema.get(name).ok_or_else(|| {
-        RuleError::new(
-            RuleId::NotInSchema,
-            format!("user.{name}: Attribute does not exist in the schema.\n"),
-        )
-    })?;
-    if !def.mutable && !creating {
-        return Err(RuleError::new(
-            RuleId::Immutable,
-            format!("user.{name}: Attribute cannot be updated."),
-        ));
-    }
+    Ok(())
+}
+
+/// A client with an explicit `WriteAttributes` list refuses any other name, including names
+/// the schema lacks (observed on SignUp: an unknown name through such a client answers the
+/// client's refusal, not the schema's).
+fn client_may_write(actor: Actor<'_>, name: &str) -> Result<(), RuleError> {
     if let Actor::Client(scope) = actor
         && !scope.allows(name)
     {
         return Err(RuleError::new(RuleId::ClientNotAllowed, UNAUTHORIZED_WRITE));
+    }
+    Ok(())
+}
+
+/// Every name of `names` the schema lacks, in one refusal that lists each (observed: several
+/// unknown attributes are reported together, each line ending with a newline).
+fn all_in_schema<'a>(
+    schema: &PoolSchema,
+    names: impl Iterator<Item = &'a str>,
+) -> Result<(), RuleError> {
+    let mut message = String::new();
+    for name in names {
+        if schema.get(name).is_none() {
+            let line = format!("user.{name}: Attribute does not exist in the schema.\n");
+            if !message.contains(&line) {
+                message.push_str(&line);
+            }
+        }
+    }
+    if message.is_empty() {
+        Ok(())
+    } else {
+        Err(RuleError::new(RuleId::NotInSchema, message))
+    }
+}
+
+fn immutable(name: &str) -> RuleError {
+    RuleError::new(
+        RuleId::Immutable,
+        format!("user.{name}: Attribute cannot be updated.\n"),
+    )
+}
+
+/// The definition of an attribute a caller may write, or why not: `sub`, the client's
+/// permissions, the schema, then immutability (`creating` allows immutable attributes).
+fn writable<'s>(
+    schema: &'s PoolSchema,
+    actor: Actor<'_>,
+    name: &str,
+    creating: bool,
+) -> Result<&'s AttributeDef, RuleError> {
+    not_sub(name)?;
+    client_may_write(actor, name)?;
+    all_in_schema(schema, std::iter::once(name))?;
+    let def = schema.get(name).ok_or_else(|| immutable(name))?;
+    if !def.mutable && !creating {
+        return Err(immutable(name));
     }
     Ok(def)
 }
@@ -150,7 +190,7 @@ fn check_value(def: &AttributeDef, value: &str) -> Result<(), RuleError> {
             return Err(RuleError::new(
                 RuleId::CustomStringLength,
                 format!(
-                    "user.{}: String must be no shorter than {min} characters",
+                    "user.{}: String must be no shorter than {min} characters\n",
                     def.name
                 ),
             ));
@@ -159,7 +199,7 @@ fn check_value(def: &AttributeDef, value: &str) -> Result<(), RuleError> {
             return Err(RuleError::new(
                 RuleId::CustomStringLength,
                 format!(
-                    "user.{}: String must be no longer than {max} characters",
+                    "user.{}: String must be no longer than {max} characters\n",
                     def.name
                 ),
             ));
@@ -223,14 +263,24 @@ pub fn plan_update(
     alias_taken: &dyn Fn(&str, &str) -> bool,
 ) -> Result<Plan, RuleError> {
     let changes = dedupe(changes);
+    // Observed order: `sub` first; a restricted client's permissions; every name the schema
+    // lacks at once; then, attribute by attribute, a missing value before immutability
+    // (a null for an immutable attribute answers "must not be null").
     for c in &changes {
-        let def = writable(schema, actor, &c.name, false)?;
+        not_sub(&c.name)?;
+    }
+    for c in &changes {
+        client_may_write(actor, &c.name)?;
+    }
+    all_in_schema(schema, changes.iter().map(|c| c.name.as_str()))?;
+    for c in &changes {
         let value = c.value.as_deref().ok_or_else(|| {
             RuleError::new(
                 RuleId::ValueMissing,
                 format!("Attribute value for {} must not be null", c.name),
             )
         })?;
+        let def = writable(schema, actor, &c.name, false)?;
         if value.is_empty() {
             if def.required {
                 return Err(RuleError::new(
@@ -260,11 +310,23 @@ pub fn plan_update(
         if !requested || current.get(*attr) == Some(&new) {
             continue;
         }
-        if schema.aliases.contains(*attr) && alias_taken(attr, &new) {
-            return Err(RuleError::new(
-                RuleId::AliasExists,
-                format!("An account with the given {attr} already exists."),
-            ));
+        // Where the value is what users sign in with, a value another user holds is refused
+        // at once (observed in an e-mail-as-username pool); where it is only an alias, the
+        // change goes through and the alias moves when the new value is verified (observed:
+        // no exception, a code is sent; verifying it in the same call moves it at once).
+        if alias_taken(attr, &new) {
+            if schema.username_attributes.contains(*attr) {
+                return Err(RuleError::new(
+                    RuleId::AliasExists,
+                    format!("An account with the given {attr} already exists."),
+                ));
+            }
+            let verified_now = changes
+                .iter()
+                .any(|c| c.name == *flag && c.value.as_deref() == Some("true"));
+            if schema.aliases.contains(*attr) && verified_now {
+                plan.moved_aliases.push((*attr).to_string());
+            }
         }
         if changes.iter().any(|c| c.name == *flag) || !schema.auto_verified.contains(*attr) {
             continue;
@@ -454,7 +516,7 @@ mod tests {
         );
         assert_eq!(
             err(update(&[Change::set("custom:badge", "silver")])).0,
-            "user.custom:badge: Attribute cannot be updated."
+            "user.custom:badge: Attribute cannot be updated.\n"
         );
     }
 
@@ -515,11 +577,11 @@ mod tests {
     fn custom_string_lengths() {
         assert_eq!(
             err(update(&[Change::set("custom:tier", "ab")])).0,
-            "user.custom:tier: String must be no shorter than 3 characters"
+            "user.custom:tier: String must be no shorter than 3 characters\n"
         );
         assert_eq!(
             err(update(&[Change::set("custom:tier", "abcdefghijk")])).0,
-            "user.custom:tier: String must be no longer than 10 characters"
+            "user.custom:tier: String must be no longer than 10 characters\n"
         );
         assert!(update(&[Change::set("custom:tier", "abc")]).is_ok());
         assert!(update(&[Change::set("custom:tier", "abcdefghij")]).is_ok());
@@ -593,8 +655,36 @@ mod tests {
     #[test]
     fn alias_conflict() {
         let taken: &dyn Fn(&str, &str) -> bool = &|a, v| a == "email" && v == "taken@example.com";
-        let r = plan_update(
+        // email as an alias: the change goes through and sends a code; the alias moves only
+        // when the new value is verified (in the same call, here).
+        let p = plan_update(
             &pool(false),
+            Actor::Client(&WriteScope::All),
+            &user(),
+            &[Change::set("email", "taken@example.com")],
+            taken,
+        )
+        .unwrap();
+        assert_eq!(p.attributes["email"], "taken@example.com");
+        assert_eq!(p.deliveries.len(), 1);
+        assert!(p.moved_aliases.is_empty());
+        let p = plan_update(
+            &pool(false),
+            Actor::Admin,
+            &user(),
+            &[
+                Change::set("email", "taken@example.com"),
+                Change::set("email_verified", "true"),
+            ],
+            taken,
+        )
+        .unwrap();
+        assert_eq!(p.moved_aliases, ["email"]);
+        // email as what users sign in with: refused at once.
+        let mut username_pool = pool(false);
+        username_pool.username_attributes.insert("email".into());
+        let r = plan_update(
+            &username_pool,
             Actor::Client(&WriteScope::All),
             &user(),
             &[Change::set("email", "taken@example.com")],
@@ -607,6 +697,46 @@ mod tests {
                 "AliasExistsException"
             )
         );
+    }
+
+    #[test]
+    fn checks_run_in_the_observed_order() {
+        // A null value for an immutable attribute: the null check answers first.
+        let e = update(&[Change {
+            name: "custom:badge".into(),
+            value: None,
+        }])
+        .unwrap_err();
+        assert_eq!(e.rule, RuleId::ValueMissing);
+        // sub before the null check.
+        let e = update(&[Change {
+            name: "sub".into(),
+            value: None,
+        }])
+        .unwrap_err();
+        assert_eq!(e.rule, RuleId::Sub);
+        // Several names the schema lacks are listed in one message.
+        let e = update(&[
+            Change::set("custom:a", "1"),
+            Change::set("name", "ok"),
+            Change::set("custom:b", "2"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "user.custom:a: Attribute does not exist in the schema.\nuser.custom:b: Attribute does not exist in the schema.\n"
+        );
+        // A client with explicit write permissions refuses an unknown name as unauthorized.
+        let scope = restricted();
+        let e = plan_update(
+            &pool(false),
+            Actor::Client(&scope),
+            &user(),
+            &[Change::set("custom:nope", "x")],
+            NOBODY,
+        )
+        .unwrap_err();
+        assert_eq!(e.rule, RuleId::ClientNotAllowed);
     }
 
     #[test]
@@ -652,7 +782,7 @@ mod tests {
         );
         assert_eq!(
             del(&["custom:badge"], &all).unwrap_err().to_string(),
-            "user.custom:badge: Attribute cannot be updated."
+            "user.custom:badge: Attribute cannot be updated.\n"
         );
         assert_eq!(
             del(&["nope"], &all).unwrap_err().to_string(),

@@ -125,8 +125,11 @@ pub struct PoolSchema {
     pub auto_verified: BTreeSet<String>,
     /// `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
     pub verify_before_update: BTreeSet<String>,
-    /// `AliasAttributes`: values that must be unique among verified holders.
+    /// `AliasAttributes` and `UsernameAttributes`: values a user can sign in with, unique among
+    /// verified holders.
     pub aliases: BTreeSet<String>,
+    /// `UsernameAttributes`: the values users sign in with instead of a username.
+    pub username_attributes: BTreeSet<String>,
 }
 
 impl Default for PoolSchema {
@@ -160,6 +163,7 @@ impl PoolSchema {
             auto_verified: BTreeSet::new(),
             verify_before_update: BTreeSet::new(),
             aliases: BTreeSet::new(),
+            username_attributes: BTreeSet::new(),
         }
     }
 
@@ -258,9 +262,10 @@ impl PoolSchema {
         }
         schema.auto_verified = strings(input.get("AutoVerifiedAttributes"));
         schema.aliases = strings(input.get("AliasAttributes"));
+        schema.username_attributes = strings(input.get("UsernameAttributes"));
         schema
             .aliases
-            .extend(strings(input.get("UsernameAttributes")));
+            .extend(schema.username_attributes.iter().cloned());
         if let Some(settings) = input
             .get("UserAttributeUpdateSettings")
             .and_then(Value::as_object)

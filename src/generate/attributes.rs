@@ -231,8 +231,9 @@ pub fn faulty_write(
     match rule {
         RuleId::NotInSchema => Some(with_value(unknown_names(schema)?)),
         RuleId::Sub => Some(with_value(names_where(schema, |d| d.name == "sub")?)),
+        // Through a client that may write it: otherwise the client's refusal answers first.
         RuleId::Immutable => Some(with_value(names_where(schema, |d| {
-            !d.mutable && d.name != "sub"
+            !d.mutable && d.name != "sub" && scope.allows(&d.name)
         })?)),
         RuleId::ClientNotAllowed => Some(with_value(names_where(schema, |d| {
             d.mutable && !scope.allows(&d.name) && !d.name.ends_with("_verified")
@@ -318,7 +319,9 @@ pub fn faulty_delete(
     match rule {
         RuleId::NotInSchema => unknown_names(schema),
         RuleId::Sub => names_where(schema, |d| d.name == "sub"),
-        RuleId::Immutable => names_where(schema, |d| !d.mutable && d.name != "sub"),
+        RuleId::Immutable => names_where(schema, |d| {
+            !d.mutable && d.name != "sub" && scope.allows(&d.name)
+        }),
         RuleId::ClientNotAllowed => names_where(schema, |d| {
             d.mutable && !scope.allows(&d.name) && !d.name.ends_with("_verified")
         }),
@@ -432,7 +435,8 @@ mod tests {
                 assert!(
                     bad.is_some()
                         || !applies_to_delete(rule)
-                        || (rule == RuleId::ClientNotAllowed && scope == WriteScope::All),
+                        || (rule == RuleId::ClientNotAllowed && scope == WriteScope::All)
+                        || (rule == RuleId::Immutable && scope != WriteScope::All),
                     "{rule:?}"
                 );
                 let Some(bad) = bad else { continue };

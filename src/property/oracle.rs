@@ -236,7 +236,10 @@ fn operate(pool: &PoolModel, user: &UserModel, op: Operation, body: &Value) -> E
         Operation::UpdateUserAttributes => {
             let changes = changes_of(body);
             match plan_update(&pool.schema, actor, &user.attributes, &changes, nobody) {
-                Err(e) => rule_refusal(user, op, &e),
+                Err(e) => {
+                    let names: Vec<String> = changes.iter().map(|c| c.name.clone()).collect();
+                    rule_refusal(pool, user, op, &names, &e)
+                }
                 Ok(plan) => {
                     let mut then = success_then(&user.attributes, &plan.attributes);
                     then.code_delivery = Some(
@@ -270,7 +273,7 @@ fn operate(pool: &PoolModel, user: &UserModel, op: Operation, body: &Value) -> E
         Operation::DeleteUserAttributes => {
             let names = strings_of(body, "UserAttributeNames");
             match plan_delete(&pool.schema, actor, &user.attributes, &names) {
-                Err(e) => rule_refusal(user, op, &e),
+                Err(e) => rule_refusal(pool, user, op, &names, &e),
                 Ok(after) => accepted(
                     user,
                     success_then(&user.attributes, &after),
@@ -347,15 +350,42 @@ fn strings_of(body: &Value, member: &str) -> Vec<String> {
         .collect()
 }
 
-fn rule_refusal(user: &UserModel, op: Operation, e: &RuleError) -> Expectation {
+fn rule_refusal(
+    pool: &PoolModel,
+    user: &UserModel,
+    op: Operation,
+    names: &[String],
+    e: &RuleError,
+) -> Expectation {
     let ids = if op == Operation::DeleteUserAttributes {
         req::delete_rule(e.rule)
     } else {
         req::update_rule(e.rule)
     };
+    let outcome = only_seen(error_then(&[e.error_type()], Some(e.message.clone())), &ids);
+    // A restricted client refusing a name the schema lacks: which check answers first is
+    // likely the client's (seen on SignUp) but not proven, so the schema's refusal is accepted
+    // too (attribute.unknown-via-restricted-client).
+    let unknown = names
+        .iter()
+        .any(|n| pool.schema.get(n).is_none() && n != "sub");
+    if e.rule == RuleId::ClientNotAllowed && unknown {
+        let mut ids = ids;
+        ids.insert(0, "attribute.unknown-via-restricted-client");
+        let schema = error_then(&["InvalidParameterException"], None);
+        let mut exp = refused(
+            user,
+            outcome,
+            ids,
+            RuleId::NotInSchema.label(),
+            format!("{op} refuses {}", phrase(RuleId::NotInSchema)),
+        );
+        exp.then.outcomes.push(schema);
+        return exp;
+    }
     refused(
         user,
-        only_seen(error_then(&[e.error_type()], Some(e.message.clone())), &ids),
+        outcome,
         ids,
         e.rule.label(),
         format!("{op} refuses {}", phrase(e.rule)),

@@ -542,7 +542,7 @@ async fn admin_delete_user_attributes_refuses_required_immutable_sub_and_unknown
         ),
         (
             json!(["custom:badge"]),
-            "user.custom:badge: Attribute cannot be updated.",
+            "user.custom:badge: Attribute cannot be updated.\n",
         ),
         (
             json!(["sub"]),
@@ -554,7 +554,7 @@ async fn admin_delete_user_attributes_refuses_required_immutable_sub_and_unknown
         ),
         (
             json!(["name", "custom:badge"]),
-            "user.custom:badge: Attribute cannot be updated.",
+            "user.custom:badge: Attribute cannot be updated.\n",
         ),
     ];
     for (names, msg) in cases {
@@ -967,7 +967,7 @@ async fn added_attributes_are_honoured_by_later_updates() {
     expect(
         &r,
         "InvalidParameterException",
-        "user.custom:origin: Attribute cannot be updated.",
+        "user.custom:origin: Attribute cannot be updated.\n",
     );
     // A client without WriteAttributes gains the new attribute; one with a list does not.
     let full = access(&h.tokens(&f.full, "uma").await);
@@ -987,7 +987,7 @@ async fn added_attributes_are_honoured_by_later_updates() {
     expect(
         &r,
         "InvalidParameterException",
-        "user.custom:plan: String must be no longer than 5 characters",
+        "user.custom:plan: String must be no longer than 5 characters\n",
     );
     let r = h
         .call(
@@ -998,7 +998,7 @@ async fn added_attributes_are_honoured_by_later_updates() {
     expect(
         &r,
         "InvalidParameterException",
-        "user.custom:origin: Attribute cannot be updated.",
+        "user.custom:origin: Attribute cannot be updated.\n",
     );
     // Developer-only attributes: never through a client.
     let r = h

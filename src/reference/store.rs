@@ -71,6 +71,30 @@ impl Pool {
         })
     }
 
+    /// Move verified aliases to `username`: every other user holding the same verified value of
+    /// one of `attributes` has it unverified (the value stays; the flag becomes `false`).
+    pub fn move_aliases(&mut self, username: &str, attributes: &[String]) {
+        for attribute in attributes {
+            let Some(value) = self
+                .users
+                .get(username)
+                .and_then(|u| u.attributes.get(attribute))
+                .cloned()
+            else {
+                continue;
+            };
+            let flag = format!("{attribute}_verified");
+            for u in self.users.values_mut() {
+                if u.username != username
+                    && u.attributes.get(attribute) == Some(&value)
+                    && u.attributes.get(&flag).map(String::as_str) == Some("true")
+                {
+                    u.attributes.insert(flag.clone(), "false".to_string());
+                }
+            }
+        }
+    }
+
     /// The user named `username`, or `UserNotFoundException`.
     pub fn user(&self, username: &str) -> Result<&User, ApiError> {
         self.users.get(username).ok_or_else(ApiError::no_user)

@@ -6,8 +6,10 @@
 //! `cargo insta review` can accept or reject pending `.snap.new` files written by `record` or by
 //! `cargo test`. The runner reads them itself: comparing an emulator's exchange with the golden
 //! happens at run time, outside any test harness. Each golden records its provenance in the
-//! header's `info`: documented (written from the embedded reference, which implements the
-//! contract in `evidence.md`) or recorded from real Cognito (region, date).
+//! header's `info`: `model` (written from the embedded reference: the suite's model of Cognito,
+//! with the requirements the case checks; not a recording of Cognito) or `recorded` from real
+//! Cognito (region, date). Reports say which, so a difference from a model golden reads as a
+//! difference from the suite's model, not from Cognito.
 
 use std::path::{Path, PathBuf};
 
@@ -20,10 +22,12 @@ use crate::check::Mismatch;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "provenance", rename_all = "kebab-case")]
 pub enum Provenance {
-    /// Written from the embedded reference, which implements the documented contract.
-    Documented {
-        /// The case's evidence (`level: source`).
-        evidence: String,
+    /// Written from the embedded reference: the suite's model of Cognito, built from the
+    /// requirement registry. Not a recording of Cognito.
+    Model {
+        /// The requirements the case checks, with their evidence level (`attribute.immutable
+        /// (observed)`).
+        requirements: String,
     },
     /// Recorded from real Amazon Cognito.
     Recorded {
@@ -35,17 +39,27 @@ pub enum Provenance {
 }
 
 impl Provenance {
-    /// A golden written from the reference for a case with this evidence.
-    pub fn documented(level: crate::vocab::EvidenceLevel, source: &str) -> Provenance {
-        Provenance::Documented {
-            evidence: format!("{}: {source}", level.label()),
+    /// A golden written from the reference for a case checking these requirements.
+    pub fn model(requirements: &[String]) -> Provenance {
+        let registry = crate::contract::Registry::get();
+        let shown: Vec<String> = requirements
+            .iter()
+            .map(|id| match registry.requirement(id) {
+                Some(r) => format!("{id} ({})", r.level().label()),
+                None => id.clone(),
+            })
+            .collect();
+        Provenance::Model {
+            requirements: shown.join(", "),
         }
     }
 
-    /// One line for reports: `documented (observed: aws-amplify/amplify-swift#3981)`.
+    /// One line for reports.
     pub fn describe(&self) -> String {
         match self {
-            Provenance::Documented { evidence } => format!("documented ({evidence})"),
+            Provenance::Model { requirements } => format!(
+                "the suite's model of Cognito (written from the embedded reference; requirements {requirements}), not a recording of Cognito"
+            ),
             Provenance::Recorded { region, date } => {
                 format!("recorded from real Cognito ({region}, {date})")
             }
@@ -300,8 +314,8 @@ mod tests {
         Golden {
             info: Info {
                 case: "delete-user/token/expired".into(),
-                provenance: Provenance::Documented {
-                    evidence: "documented: API reference".into(),
+                provenance: Provenance::Model {
+                    requirements: "token.expired (observed)".into(),
                 },
             },
             description: "An expired token is rejected".into(),

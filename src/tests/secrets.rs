@@ -17,7 +17,6 @@ mod leaky;
 use leaky::*;
 
 use crate::case::load::parse_case;
-use crate::logging::{self, LogConfig};
 use crate::report::{
     JsonReporter, JunitReporter, MarkdownReporter, TerminalOptions, TerminalReporter,
 };
@@ -81,15 +80,7 @@ impl<'a> MakeWriter<'a> for Buf {
 /// subscriber (the same sink the binary installs), on this test's thread.
 #[tokio::test]
 async fn no_secret_reaches_any_output() {
-    let log = Buf::default();
-    let filter = LogConfig {
-        level: Some("trace".into()),
-        ..Default::default()
-    }
-    .filter()
-    .unwrap();
-    let _logging =
-        tracing::subscriber::set_default(logging::subscriber(filter, log.clone(), false));
+    let log = super::log();
 
     let passwords = Passwords::default();
     let server = target(passwords.clone()).await;
@@ -148,7 +139,7 @@ async fn no_secret_reaches_any_output() {
         let golden = Golden {
             info: Info {
                 case: o.id.clone(),
-                provenance: Provenance::documented(o.evidence_level, &o.evidence_source),
+                provenance: Provenance::model(&o.requirements),
             },
             description: o.title.clone(),
             content: o.exchange.clone().expect("every probe exchanged"),

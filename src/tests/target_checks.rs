@@ -181,8 +181,7 @@ async fn run_prepared(server: &MockServer, case: &crate::case::Case) -> CaseOutc
 }
 
 const GARBAGE: &str = r#"title = "garbage token"
-requirement = "r"
-evidence = { level = "observed", source = "s" }
+requirement = "protocol.error-wire-format"
 [when]
 operation = "DeleteUser"
 body = { AccessToken = "{{access_token}}" }
@@ -341,8 +340,7 @@ async fn a_huge_body_fails_at_the_cap() {
 }
 
 const UPDATE_IMMUTABLE: &str = r#"title = "immutable"
-requirement = "r"
-evidence = { level = "observed", source = "s" }
+requirement = "protocol.error-wire-format"
 [when]
 operation = "UpdateUserAttributes"
 body = { AccessToken = "{{access_token}}", UserAttributes = [{ Name = "email", Value = "x@example.com" }] }
@@ -370,8 +368,7 @@ async fn an_error_that_still_changes_state_fails() {
 }
 
 const DELETE_OK: &str = r#"title = "delete"
-requirement = "r"
-evidence = { level = "documented", source = "s" }
+requirement = "protocol.error-wire-format"
 [when]
 operation = "DeleteUser"
 body = { AccessToken = "{{access_token}}" }

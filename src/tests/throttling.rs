@@ -8,18 +8,15 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use tracing::Instrument;
-use tracing_subscriber::fmt::MakeWriter;
 use wiremock::matchers::{header, header_regex, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::case::load::parse_case;
 use crate::check::Verdict;
-use crate::logging::{self, LogConfig};
 use crate::run::CaseOutcome;
 use crate::run::RunContext;
 use crate::run::run_one;
@@ -61,7 +58,7 @@ fn throttled() -> ResponseTemplate {
 /// A conforming stand-in for the whole case path. `throttle` names an operation answered
 /// `TooManyRequestsException` `times` times (`None`: for ever) before it behaves.
 async fn stand_in(throttle: &str, times: Option<u64>) -> MockServer {
-    log();
+    super::log();
     let server = MockServer::start().await;
     let throttling = Mock::given(method("POST"))
         .and(op(throttle))
@@ -155,8 +152,7 @@ async fn count(server: &MockServer, name: &str) -> usize {
 }
 
 const GARBAGE: &str = r#"title = "garbage token"
-requirement = "r"
-evidence = { level = "observed", source = "s" }
+requirement = "protocol.error-wire-format"
 [given]
 token = "garbage"
 [when]
@@ -168,8 +164,7 @@ error = "NotAuthorizedException"
 "#;
 
 const INJECTED: &str = r#"title = "injected throttling"
-requirement = "r"
-evidence = { level = "observed", source = "s" }
+requirement = "protocol.error-wire-format"
 needs = ["fault-injection"]
 [given]
 fault = "throttling"
@@ -194,45 +189,6 @@ async fn run_case(server: &MockServer, fixture: &str) -> CaseOutcome {
     run_one(&ctx, &case).await
 }
 
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Log {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Log {
-    type Writer = Log;
-    fn make_writer(&'a self) -> Log {
-        self.clone()
-    }
-}
-
-/// The log of this test binary, installed once as the global subscriber before any test
-/// touches the suite. (A per-test `set_default` races with tracing's per-callsite interest
-/// cache when tests run in parallel, and loses events.) Tests tell their lines apart by span.
-fn log() -> &'static Log {
-    static LOG: std::sync::OnceLock<Log> = std::sync::OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Log::default();
-        let filter = LogConfig {
-            level: Some("info".into()),
-            ..Default::default()
-        }
-        .filter()
-        .unwrap();
-        tracing::subscriber::set_global_default(logging::subscriber(filter, log.clone(), false))
-            .unwrap();
-        log
-    })
-}
-
 #[tokio::test]
 async fn throttled_set_up_calls_back_off_and_then_succeed() {
     let server = stand_in("CreateUserPool", Some(3)).await;
@@ -245,7 +201,7 @@ async fn throttled_set_up_calls_back_off_and_then_succeed() {
     assert_eq!(out["UserPool"]["Id"], "us-east-1_throttle");
     assert_eq!(count(&server, "CreateUserPool").await, 4);
     // One back-off per throttled answer, each drawn under its doubling ceiling.
-    let text = String::from_utf8(log().0.lock().unwrap().clone()).unwrap();
+    let text = super::log().text();
     let backoffs: Vec<&str> = text
         .lines()
         .filter(|l| l.contains("backoff_probe") && l.contains("throttled; backing off"))

@@ -128,8 +128,7 @@ pub fn assert_clean(name: &str, text: &str, secrets: &[(&str, String)]) {
 pub fn fixture_text(token: &str, op: &str) -> String {
     format!(
         r#"title = "leak probe"
-requirement = "r"
-evidence = {{ level = "inferred", source = "s" }}
+requirement = "protocol.error-wire-format"
 [given]
 token = "{token}"
 [when]

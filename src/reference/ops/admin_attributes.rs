@@ -36,6 +36,7 @@ pub fn admin_update_user_attributes(
     let plan = plan_admin_update(&pool.schema, current, &changes, &|a, v| {
         pool.alias_taken(&username, a, v)
     })?;
+    let moved = plan.moved_aliases.clone();
     let user = pool.user_mut(&username)?;
     user.attributes = plan.attributes;
     user.pending.extend(plan.pending);
@@ -49,6 +50,7 @@ pub fn admin_update_user_attributes(
             .unwrap_or_default();
         user.record_code(&d.attribute_name, &sent_to, &d.delivery_medium, now);
     }
+    pool.move_aliases(&username, &moved);
     Ok(json!({}))
 }
 

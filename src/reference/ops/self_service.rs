@@ -102,6 +102,7 @@ pub fn update_user_attributes(
         &changes,
         &|a, v| pool.alias_taken(&c.username, a, v),
     )?;
+    let moved = plan.moved_aliases.clone();
     let user = pool.user_mut(&c.username)?;
     for d in &plan.deliveries {
         let sent_to = plan
@@ -115,6 +116,7 @@ pub fn update_user_attributes(
     user.attributes = plan.attributes;
     user.pending.extend(plan.pending);
     user.modified = now;
+    pool.move_aliases(&c.username, &moved);
     if plan.deliveries.is_empty() {
         return Ok(json!({}));
     }
