@@ -35,6 +35,7 @@ pub use case::Case;
 pub use catalogue::{Catalogue, Parts, SelectError};
 pub use check::{Mismatch, Tier, Verdict};
 pub use property::{DEFAULT_CASES, DEFAULT_SEED, Property, Settings};
+pub use reference::{Break, BreakError, Breaks, ReferenceConfig};
 pub use report::{
     JsonReport, JsonReporter, JunitReporter, MarkdownReporter, TerminalOptions, TerminalReporter,
     read_report,

@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::{CliError, Outcome};
+use crate::reference::{Break, Breaks};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -12,6 +13,10 @@ pub struct ServeArgs {
     /// Address to bind. Loopback by default: the reference has no authentication.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: std::net::IpAddr,
+    /// Violate this requirement on purpose (repeatable), to see which cases catch it
+    /// (docs/detection.md lists the breaks).
+    #[arg(long = "break", value_name = "REQUIREMENT", value_parser = Break::of)]
+    pub breaks: Vec<Break>,
 }
 
 pub async fn serve(a: ServeArgs) -> Result<Outcome, CliError> {
@@ -26,8 +31,11 @@ pub async fn serve(a: ServeArgs) -> Result<Outcome, CliError> {
         source,
     })?;
     eprintln!("reference Cognito target listening on http://{addr}/ (Ctrl-C to stop)");
+    for b in &a.breaks {
+        eprintln!("breaking {b} on purpose: {}", b.entry().mutation);
+    }
     tokio::select! {
-        r = crate::reference::serve(listener) => r.map_err(|source| CliError::Listen { addr, source })?,
+        r = crate::reference::serve(listener, Breaks::of(a.breaks)) => r.map_err(|source| CliError::Listen { addr, source })?,
         _ = crate::run::shutdown_signal() => eprintln!("stopped"),
     }
     Ok(Outcome::Conformant)

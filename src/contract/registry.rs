@@ -53,6 +53,10 @@ pub struct Requirement {
     /// Why no case checks it, when none does.
     #[serde(default)]
     pub uncovered_reason: Option<String>,
+    /// Why the embedded reference cannot be made to violate it alone, when it cannot (the
+    /// suite's mutation test, `reference::breaks` and `docs/detection.md`).
+    #[serde(default)]
+    pub unbreakable: Option<String>,
 }
 
 /// One piece of evidence for a requirement.
@@ -290,6 +294,9 @@ pub fn render_requirement(r: &Requirement, registry: &Registry) -> String {
     }
     if let Some(why) = &r.uncovered_reason {
         let _ = writeln!(out, "- no case: {why}");
+    }
+    if let Some(why) = &r.unbreakable {
+        let _ = writeln!(out, "- cannot be broken alone: {why}");
     }
     out.push_str("- evidence:\n");
     for e in &r.evidence {

@@ -11,8 +11,12 @@
 //! present; blank value of a required attribute; string length constraints; email/phone format.
 //! The schema message ends in a newline, as observed (evidence.md: "trailing newline seen").
 //! A request applies atomically: a plan is computed in full before anything is stored.
+//!
+//! Every check can be waived ([`Waivers`]): nothing in the contract does, but the embedded
+//! reference waives one on request to break its requirement on purpose
+//! (`reference::breaks`, the suite's own mutation test). The switch is the check itself.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::masking::{mask_email, mask_phone};
 use super::schema::{AttributeDef, PoolSchema, WriteScope};
@@ -102,6 +106,29 @@ impl RuleError {
     }
 }
 
+/// Checks a caller has switched off; [`Waivers::none`] everywhere but in a deliberately
+/// broken reference. A waived check passes: the write goes through as if the rule did not
+/// exist (an attribute the schema lacks is stored as a free-form string).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Waivers(BTreeSet<RuleId>);
+
+impl Waivers {
+    /// Every rule holds.
+    pub fn none() -> Waivers {
+        Waivers::default()
+    }
+
+    /// These rules are waived.
+    pub fn of(rules: impl IntoIterator<Item = RuleId>) -> Waivers {
+        Waivers(rules.into_iter().collect())
+    }
+
+    /// Whether `rule` holds.
+    fn holds(&self, rule: RuleId) -> bool {
+        !self.0.contains(&rule)
+    }
+}
+
 /// Message for writing an attribute the client may not write.
 pub const UNAUTHORIZED_WRITE: &str = "A client attempted to write unauthorized attribute";
 
@@ -113,8 +140,8 @@ const VERIFIABLE: &[(&str, &str, &str)] = &[
 
 /// The refusal of `sub`, checked before anything else about an attribute (observed: a value,
 /// `""` and null for `sub` all answer this).
-fn not_sub(name: &str) -> Result<(), RuleError> {
-    if name == "sub" {
+fn not_sub(name: &str, w: &Waivers) -> Result<(), RuleError> {
+    if name == "sub" && w.holds(RuleId::Sub) {
         return Err(RuleError::new(
             RuleId::Sub,
             "Cannot modify the non-mutable attribute sub",
@@ -126,9 +153,10 @@ fn not_sub(name: &str) -> Result<(), RuleError> {
 /// A client with an explicit `WriteAttributes` list refuses any other name, including names
 /// the schema lacks (observed on SignUp: an unknown name through such a client answers the
 /// client's refusal, not the schema's).
-fn client_may_write(actor: Actor<'_>, name: &str) -> Result<(), RuleError> {
+fn client_may_write(actor: Actor<'_>, name: &str, w: &Waivers) -> Result<(), RuleError> {
     if let Actor::Client(scope) = actor
         && !scope.allows(name)
+        && w.holds(RuleId::ClientNotAllowed)
     {
         return Err(RuleError::new(RuleId::ClientNotAllowed, UNAUTHORIZED_WRITE));
     }
@@ -140,7 +168,11 @@ fn client_may_write(actor: Actor<'_>, name: &str) -> Result<(), RuleError> {
 fn all_in_schema<'a>(
     schema: &PoolSchema,
     names: impl Iterator<Item = &'a str>,
+    w: &Waivers,
 ) -> Result<(), RuleError> {
+    if !w.holds(RuleId::NotInSchema) {
+        return Ok(());
+    }
     let mut message = String::new();
     for name in names {
         if schema.get(name).is_none() {
@@ -165,27 +197,40 @@ fn immutable(name: &str) -> RuleError {
 }
 
 /// The definition of an attribute a caller may write, or why not: `sub`, the client's
-/// permissions, the schema, then immutability (`creating` allows immutable attributes).
-fn writable<'s>(
-    schema: &'s PoolSchema,
+/// permissions, the schema, then immutability (`creating` allows immutable attributes). A
+/// name the schema lacks, with that check waived, is a free-form optional string.
+fn writable(
+    schema: &PoolSchema,
     actor: Actor<'_>,
     name: &str,
     creating: bool,
-) -> Result<&'s AttributeDef, RuleError> {
-    not_sub(name)?;
-    client_may_write(actor, name)?;
-    all_in_schema(schema, std::iter::once(name))?;
-    let def = schema.get(name).ok_or_else(|| immutable(name))?;
-    if !def.mutable && !creating {
+    w: &Waivers,
+) -> Result<AttributeDef, RuleError> {
+    not_sub(name, w)?;
+    client_may_write(actor, name, w)?;
+    all_in_schema(schema, std::iter::once(name), w)?;
+    let def = match schema.get(name) {
+        Some(def) => def.clone(),
+        None if !w.holds(RuleId::NotInSchema) => AttributeDef {
+            name: name.to_string(),
+            data_type: super::schema::DataType::String,
+            mutable: true,
+            required: false,
+            min_length: None,
+            max_length: None,
+        },
+        None => return Err(immutable(name)),
+    };
+    if !def.mutable && !creating && w.holds(RuleId::Immutable) {
         return Err(immutable(name));
     }
     Ok(def)
 }
 
 /// Constraints on a non-blank value: custom string lengths, email and phone formats.
-fn check_value(def: &AttributeDef, value: &str) -> Result<(), RuleError> {
+fn check_value(def: &AttributeDef, value: &str, w: &Waivers) -> Result<(), RuleError> {
     let len = value.chars().count();
-    if def.name.starts_with("custom:") {
+    if def.name.starts_with("custom:") && w.holds(RuleId::CustomStringLength) {
         if let Some(min) = def.min_length.filter(|m| len < *m) {
             return Err(RuleError::new(
                 RuleId::CustomStringLength,
@@ -206,14 +251,13 @@ fn check_value(def: &AttributeDef, value: &str) -> Result<(), RuleError> {
         }
     }
     match def.name.as_str() {
-        "email" if !is_email(value) => Err(RuleError::new(
+        "email" if !is_email(value) && w.holds(RuleId::InvalidEmail) => Err(RuleError::new(
             RuleId::InvalidEmail,
             "Invalid email address format.",
         )),
-        "phone_number" if !is_phone(value) => Err(RuleError::new(
-            RuleId::InvalidPhoneNumber,
-            "Invalid phone number format.",
-        )),
+        "phone_number" if !is_phone(value) && w.holds(RuleId::InvalidPhoneNumber) => Err(
+            RuleError::new(RuleId::InvalidPhoneNumber, "Invalid phone number format."),
+        ),
         _ => Ok(()),
     }
 }
@@ -262,34 +306,58 @@ pub fn plan_update(
     changes: &[Change],
     alias_taken: &dyn Fn(&str, &str) -> bool,
 ) -> Result<Plan, RuleError> {
+    plan_update_waiving(
+        schema,
+        actor,
+        current,
+        changes,
+        alias_taken,
+        &Waivers::none(),
+    )
+}
+
+/// [`plan_update`] with the checks `w` waives.
+pub fn plan_update_waiving(
+    schema: &PoolSchema,
+    actor: Actor<'_>,
+    current: &BTreeMap<String, String>,
+    changes: &[Change],
+    alias_taken: &dyn Fn(&str, &str) -> bool,
+    w: &Waivers,
+) -> Result<Plan, RuleError> {
     let changes = dedupe(changes);
     // Observed order: `sub` first; a restricted client's permissions; every name the schema
     // lacks at once; then, attribute by attribute, a missing value before immutability
     // (a null for an immutable attribute answers "must not be null").
     for c in &changes {
-        not_sub(&c.name)?;
+        not_sub(&c.name, w)?;
     }
     for c in &changes {
-        client_may_write(actor, &c.name)?;
+        client_may_write(actor, &c.name, w)?;
     }
-    all_in_schema(schema, changes.iter().map(|c| c.name.as_str()))?;
+    all_in_schema(schema, changes.iter().map(|c| c.name.as_str()), w)?;
     for c in &changes {
-        let value = c.value.as_deref().ok_or_else(|| {
-            RuleError::new(
-                RuleId::ValueMissing,
-                format!("Attribute value for {} must not be null", c.name),
-            )
-        })?;
-        let def = writable(schema, actor, &c.name, false)?;
+        let value = match c.value.as_deref() {
+            Some(v) => v,
+            // Waived: a missing value is a blank one, which deletes.
+            None if !w.holds(RuleId::ValueMissing) => "",
+            None => {
+                return Err(RuleError::new(
+                    RuleId::ValueMissing,
+                    format!("Attribute value for {} must not be null", c.name),
+                ));
+            }
+        };
+        let def = writable(schema, actor, &c.name, false, w)?;
         if value.is_empty() {
-            if def.required {
+            if def.required && w.holds(RuleId::Required) {
                 return Err(RuleError::new(
                     RuleId::Required,
                     format!("user.{}: Required attribute cannot be deleted.", c.name),
                 ));
             }
         } else {
-            check_value(def, value)?;
+            check_value(&def, value, w)?;
         }
     }
     let mut plan = Plan {
@@ -315,7 +383,7 @@ pub fn plan_update(
         // change goes through and the alias moves when the new value is verified (observed:
         // no exception, a code is sent; verifying it in the same call moves it at once).
         if alias_taken(attr, &new) {
-            if schema.username_attributes.contains(*attr) {
+            if schema.username_attributes.contains(*attr) && w.holds(RuleId::AliasExists) {
                 return Err(RuleError::new(
                     RuleId::AliasExists,
                     format!("An account with the given {attr} already exists."),
@@ -367,9 +435,20 @@ pub fn plan_delete(
     current: &BTreeMap<String, String>,
     names: &[String],
 ) -> Result<BTreeMap<String, String>, RuleError> {
+    plan_delete_waiving(schema, actor, current, names, &Waivers::none())
+}
+
+/// [`plan_delete`] with the checks `w` waives.
+pub fn plan_delete_waiving(
+    schema: &PoolSchema,
+    actor: Actor<'_>,
+    current: &BTreeMap<String, String>,
+    names: &[String],
+    w: &Waivers,
+) -> Result<BTreeMap<String, String>, RuleError> {
     for name in names {
-        let def = writable(schema, actor, name, false)?;
-        if def.required {
+        let def = writable(schema, actor, name, false, w)?;
+        if def.required && w.holds(RuleId::Required) {
             return Err(RuleError::new(
                 RuleId::Required,
                 format!("user.{name}: Required attribute cannot be deleted."),
@@ -395,8 +474,9 @@ pub fn plan_create(
 ) -> Result<Plan, RuleError> {
     let changes = dedupe(changes);
     let mut plan = Plan::default();
+    let w = &Waivers::none();
     for c in &changes {
-        let def = writable(schema, actor, &c.name, true)?;
+        let def = writable(schema, actor, &c.name, true, w)?;
         let value = c.value.as_deref().ok_or_else(|| {
             RuleError::new(
                 RuleId::ValueMissing,
@@ -404,7 +484,7 @@ pub fn plan_create(
             )
         })?;
         if !value.is_empty() {
-            check_value(def, value)?;
+            check_value(&def, value, w)?;
             plan.attributes.insert(c.name.clone(), value.to_string());
         }
     }

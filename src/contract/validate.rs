@@ -127,6 +127,70 @@ pub fn validate_input(operation: &str, body: &Value) -> Vec<Violation> {
     out
 }
 
+/// The member a violation is on, as the registry's requirements tell them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Member {
+    /// `accessToken` (sensitive).
+    AccessToken,
+    /// An attribute name (`userAttributes.N.member.name`, `userAttributeNames.N.member`,
+    /// `attributeName`).
+    AttributeName,
+    /// An attribute value.
+    AttributeValue,
+    /// A `clientMetadata` key or value.
+    ClientMetadata,
+    /// `userPoolId`.
+    UserPoolId,
+    /// `username` (sensitive).
+    Username,
+    /// Any other member.
+    Other,
+}
+
+impl Member {
+    /// The member at a violation's path (`userAttributes.1.member.name`).
+    pub fn at(path: &str) -> Member {
+        if path == "accessToken" {
+            Member::AccessToken
+        } else if path == "userPoolId" {
+            Member::UserPoolId
+        } else if path == "username" {
+            Member::Username
+        } else if path.starts_with("clientMetadata") {
+            Member::ClientMetadata
+        } else if path.starts_with("userAttributeNames")
+            || path.ends_with(".name")
+            || path == "attributeName"
+        {
+            Member::AttributeName
+        } else if path.ends_with(".value") {
+            Member::AttributeValue
+        } else {
+            Member::Other
+        }
+    }
+
+    /// The requirement a violation on this member breaks (`missing`: absent or null).
+    pub fn requirement(self, missing: bool) -> &'static str {
+        match (missing, self) {
+            (true, Member::AccessToken) => "validation.access-token-missing",
+            (true, _) => "validation.required-member-missing",
+            (false, Member::AccessToken) => "validation.access-token-pattern",
+            (false, Member::AttributeName) => "validation.attribute-name",
+            (false, Member::AttributeValue) => "validation.attribute-value-length",
+            (false, Member::ClientMetadata) => "validation.client-metadata-length",
+            (false, Member::UserPoolId) => "validation.user-pool-id",
+            (false, Member::Username) => "validation.username",
+            (false, Member::Other) => "validation.required-member-missing",
+        }
+    }
+}
+
+/// The requirement of the registry a violation breaks.
+pub fn requirement_of(v: &Violation) -> &'static str {
+    Member::at(&v.path).requirement(v.constraint == Constraint::NotNull)
+}
+
 /// lowerCamelCase of a member name: `AccessToken` -> `accessToken`.
 pub fn member_path_segment(member: &str) -> String {
     let mut chars = member.chars();

@@ -16,12 +16,12 @@
 //! - AdminUpdateUserAttributes: sending `email_verified`/`phone_number_verified` = `true` in the
 //!   same call skips the message (U6, model documentation); setting the same value again sends
 //!   nothing (U8). A flag other than `true` in the same call does not skip it
-//!   ([`plan_admin_update`]; the documentation names only `true`).
+//!   ([`plan_admin_update_waiving`]; the documentation names only `true`).
 
 use std::collections::BTreeMap;
 
 use super::masking::{mask_email, mask_phone};
-use super::rules::{Actor, Change, CodeDelivery, Plan, RuleError, plan_update};
+use super::rules::{Actor, Change, CodeDelivery, Plan, RuleError, Waivers, plan_update_waiving};
 use super::schema::PoolSchema;
 
 /// Verifiable attributes, their `*_verified` flag and delivery medium.
@@ -85,13 +85,26 @@ pub fn verification_code_delivery(
 /// auto-verified `email`/`phone_number` really changes and the same call carries its
 /// `*_verified` flag with a value other than `true` (which [`plan_update`] treats as "flag
 /// given, no code"). The response stays `{}`: the deliveries only tell the server what it sent.
+#[cfg(test)]
 pub fn plan_admin_update(
     schema: &PoolSchema,
     current: &BTreeMap<String, String>,
     changes: &[Change],
     alias_taken: &dyn Fn(&str, &str) -> bool,
 ) -> Result<Plan, RuleError> {
-    let mut plan = plan_update(schema, Actor::Admin, current, changes, alias_taken)?;
+    plan_admin_update_waiving(schema, current, changes, alias_taken, &Waivers::none())
+}
+
+/// `plan_admin_update` with the checks `w` waives (none but in a deliberately broken
+/// reference).
+pub fn plan_admin_update_waiving(
+    schema: &PoolSchema,
+    current: &BTreeMap<String, String>,
+    changes: &[Change],
+    alias_taken: &dyn Fn(&str, &str) -> bool,
+    w: &Waivers,
+) -> Result<Plan, RuleError> {
+    let mut plan = plan_update_waiving(schema, Actor::Admin, current, changes, alias_taken, w)?;
     for (attr, flag, _) in VERIFIABLE {
         let last = |name: &str| {
             changes

@@ -4,7 +4,7 @@
 
 use crate::contract::Model;
 use crate::contract::json_types::TypeFault;
-use crate::contract::validate::{Constraint as ValidationConstraint, Violation};
+use crate::contract::validate::{Member, Violation, requirement_of};
 use crate::generate::invalid::{Constraint, Fault};
 use crate::vocab::RuleId;
 
@@ -42,31 +42,6 @@ pub fn json_type(fault: TypeFault) -> Ids {
     }])
 }
 
-/// The member a constraint is on, as the registry tells them apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Member {
-    AccessToken,
-    AttributeName,
-    AttributeValue,
-    ClientMetadata,
-    Other,
-}
-
-/// The member at a validation message's path (`userAttributes.1.member.name`).
-fn member_at(path: &str) -> Member {
-    if path == "accessToken" {
-        Member::AccessToken
-    } else if path.starts_with("clientMetadata") {
-        Member::ClientMetadata
-    } else if path.starts_with("userAttributeNames") || path.ends_with(".name") {
-        Member::AttributeName
-    } else if path.ends_with(".value") {
-        Member::AttributeValue
-    } else {
-        Member::Other
-    }
-}
-
 /// The member a constraint of the model is on, by its shape.
 fn member_of(c: &Constraint) -> Member {
     match c.shape.as_str() {
@@ -78,25 +53,11 @@ fn member_of(c: &Constraint) -> Member {
     }
 }
 
-/// The requirement a constraint violation on `member` breaks.
-fn validation_of(member: Member, missing: bool) -> &'static str {
-    match (missing, member) {
-        (true, Member::AccessToken) => "validation.access-token-missing",
-        (true, _) => "validation.required-member-missing",
-        (false, Member::AccessToken) => "validation.access-token-pattern",
-        (false, Member::AttributeName) => "validation.attribute-name",
-        (false, Member::AttributeValue) => "validation.attribute-value-length",
-        (false, Member::ClientMetadata) => "validation.client-metadata-length",
-        (false, Member::Other) => "validation.required-member-missing",
-    }
-}
-
 /// Input that breaks the service model's constraints.
 pub fn validation(violations: &[Violation]) -> Ids {
     let mut ids: Ids = Vec::new();
     for v in violations {
-        let missing = v.constraint == ValidationConstraint::NotNull;
-        let id = validation_of(member_at(&v.path), missing);
+        let id = requirement_of(v);
         if !ids.contains(&id) {
             ids.push(id);
         }
@@ -111,7 +72,7 @@ pub fn validation(violations: &[Violation]) -> Ids {
 pub fn constraint(c: &Constraint) -> Ids {
     let member = member_of(c);
     match c.fault {
-        Fault::Missing | Fault::Null => refusal(&[validation_of(member, true)]),
+        Fault::Missing | Fault::Null => refusal(&[member.requirement(true)]),
         Fault::WrongType => {
             let kind = Model::get()
                 .shape(&c.shape)
@@ -138,7 +99,7 @@ pub fn constraint(c: &Constraint) -> Ids {
             ids
         }
         Fault::TooShort | Fault::TooLong | Fault::Pattern => {
-            let mut ids = refusal(&[validation_of(member, false)]);
+            let mut ids = refusal(&[member.requirement(false)]);
             if c.fault == Fault::TooShort && c.shape == "AttributeNameType" {
                 // An empty name also breaks the pattern: both violations are listed.
                 ids.insert(1, "validation.all-violations-listed");

@@ -104,6 +104,20 @@ impl ApiError {
         }
         Value::Object(m)
     }
+
+    /// The body as the query protocol names an error, `{"Error":{"Code","Message"}}`: what an
+    /// emulator sharing one error writer across protocols sends (the wire-format break,
+    /// `breaks::Break::QueryStyleErrors`).
+    pub fn query_style_body(&self) -> Value {
+        let mut error = Map::new();
+        error.insert("Code".into(), Value::String(self.kind.clone()));
+        if let Some(msg) = &self.message {
+            error.insert("Message".into(), Value::String(msg.clone()));
+        }
+        let mut m = Map::new();
+        m.insert("Error".into(), Value::Object(error));
+        Value::Object(m)
+    }
 }
 
 impl From<RuleError> for ApiError {

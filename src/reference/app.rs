@@ -2,6 +2,7 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use super::breaks::Breaks;
 use super::jwt::Keys;
 use super::store::Store;
 
@@ -14,6 +15,8 @@ pub struct App {
     pub keys: Keys,
     /// `http://127.0.0.1:<port>`: the issuer prefix of tokens.
     pub base_url: String,
+    /// Requirements violated on purpose (none unless asked for).
+    pub breaks: Breaks,
 }
 
 impl App {

@@ -51,6 +51,7 @@ use rand::Rng;
 use serde_json::Value;
 
 use super::api_error::ApiError;
+use super::breaks::{Break, Breaks};
 use super::clock::Clock;
 use super::ops::ids;
 use crate::wire::sigv4::{
@@ -155,6 +156,17 @@ impl Principal {
             access_key_id: LOOPBACK_PLACEHOLDER_ACCESS_KEY_ID.to_string(),
             secret_access_key: LOOPBACK_PLACEHOLDER_SECRET.to_string(),
             arn: user_arn("cognito-conformance-loopback-placeholder"),
+            actions: Actions::All,
+        }
+    }
+
+    /// Whoever sent a request a deliberately broken reference lets through unauthenticated
+    /// (`breaks`): allowed everything.
+    fn anyone() -> Principal {
+        Principal {
+            access_key_id: String::new(),
+            secret_access_key: String::new(),
+            arn: user_arn("anonymous"),
             actions: Actions::All,
         }
     }
@@ -276,26 +288,54 @@ fn freshness(date: &str, signed_at: i64, wall: i64, now: i64) -> Result<(), ApiE
     Ok(())
 }
 
-/// Authenticate a signed request: the principal whose signature it carries.
+/// The request under authentication, and the operation it calls.
+#[derive(Debug, Clone, Copy)]
+pub struct Signed<'a> {
+    /// `POST`.
+    pub method: &'a Method,
+    /// `/`.
+    pub uri: &'a Uri,
+    /// Its headers.
+    pub headers: &'a HeaderMap,
+    /// Its body.
+    pub body: &'a [u8],
+    /// The operation (`X-Amz-Target`).
+    pub operation: &'a str,
+}
+
+/// Authenticate a signed request: the principal whose signature it carries. A deliberately
+/// broken reference skips the check its break names (`breaks`, auth.*).
 pub fn authenticate(
     principals: &Principals,
     clock: &Clock,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &[u8],
+    request: Signed<'_>,
+    breaks: &Breaks,
 ) -> Result<Principal, ApiError> {
+    let Signed {
+        method,
+        uri,
+        headers,
+        body,
+        operation,
+    } = request;
+    let lets = |b: Break| breaks.applies(b, operation);
     let missing = || {
         ApiError::new(
             "MissingAuthenticationTokenException",
             "Missing Authentication Token",
         )
     };
-    let raw = headers
+    let Some(raw) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .filter(|v| v.starts_with(ALGORITHM))
-        .ok_or_else(missing)?;
+    else {
+        return if lets(Break::UnsignedAccepted) {
+            Ok(Principal::anyone())
+        } else {
+            Err(missing())
+        };
+    };
     let auth = match parse_authorization(raw) {
         Ok(a) => a,
         Err(AuthorizationParseError::MissingParameters(names)) => {
@@ -326,9 +366,13 @@ pub fn authenticate(
             "Date must be in ISO-8601 'basic format'. Got '{date}'. See http://en.wikipedia.org/wiki/ISO_8601"
         ))
     })?;
-    let principal = principals
-        .get(&auth.access_key_id)
-        .ok_or_else(unrecognized)?;
+    let Some(principal) = principals.get(&auth.access_key_id) else {
+        return if lets(Break::UnknownKeyAccepted) {
+            Ok(Principal::anyone())
+        } else {
+            Err(unrecognized())
+        };
+    };
     if headers.contains_key("x-amz-security-token") {
         return Err(unrecognized());
     }
@@ -337,7 +381,9 @@ pub fn authenticate(
             "Credential should be scoped to correct service: '{SERVICE}'."
         )));
     }
-    check_freshness(date, epoch_seconds(signed_at), clock)?;
+    if !lets(Break::StaleSignatureAccepted) {
+        check_freshness(date, epoch_seconds(signed_at), clock)?;
+    }
     let mut signed: Vec<(&str, &str)> = Vec::new();
     for name in &auth.signed_headers {
         for v in headers.get_all(name.as_str()) {
@@ -366,7 +412,7 @@ pub fn authenticate(
             auth.signature.as_bytes(),
         )
         .is_ok();
-    if !matches {
+    if !matches && !lets(Break::SignatureNotVerified) {
         return Err(invalid_signature(SIGNATURE_MISMATCH));
     }
     Ok(principal.clone())
@@ -382,9 +428,14 @@ pub fn pool_arn(pool_id: &str) -> String {
 }
 
 /// Whether `principal` may perform `operation` on the resource the body names (its
-/// `UserPoolId`, or `*`).
-pub fn authorize(principal: &Principal, operation: &str, body: &Value) -> Result<(), ApiError> {
-    if principal.actions.allows(operation) {
+/// `UserPoolId`, or `*`); a reference broken for auth.access-denied does not ask.
+pub fn authorize(
+    principal: &Principal,
+    operation: &str,
+    body: &Value,
+    breaks: &Breaks,
+) -> Result<(), ApiError> {
+    if principal.actions.allows(operation) || breaks.applies(Break::IamNotEvaluated, operation) {
         return Ok(());
     }
     let resource = body
@@ -450,13 +501,12 @@ mod tests {
             arn: user_arn("reader"),
             actions: Actions::Only(["AdminGetUser".to_string()].into()),
         };
-        assert!(authorize(&p, "AdminGetUser", &serde_json::json!({})).is_ok());
-        let e = authorize(
-            &p,
-            "AddCustomAttributes",
-            &serde_json::json!({"UserPoolId": "us-east-1_abc"}),
-        )
-        .unwrap_err();
+        let none = &Breaks::none();
+        assert!(authorize(&p, "AdminGetUser", &serde_json::json!({}), none).is_ok());
+        let body = serde_json::json!({"UserPoolId": "us-east-1_abc"});
+        let e = authorize(&p, "AddCustomAttributes", &body, none).unwrap_err();
+        let broken = Breaks::of([Break::IamNotEvaluated]);
+        assert!(authorize(&p, "AddCustomAttributes", &body, &broken).is_ok());
         assert_eq!(e.kind, "AccessDeniedException");
         assert_eq!(e.status(), 400);
         assert_eq!(
@@ -465,7 +515,13 @@ mod tests {
                 "User: arn:aws:iam::000000000000:user/reader is not authorized to perform: cognito-idp:AddCustomAttributes on resource: arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_abc because no identity-based policy allows the cognito-idp:AddCustomAttributes action"
             )
         );
-        let e = authorize(&p, "CreateUserPool", &serde_json::json!({"PoolName": "x"})).unwrap_err();
+        let e = authorize(
+            &p,
+            "CreateUserPool",
+            &serde_json::json!({"PoolName": "x"}),
+            none,
+        )
+        .unwrap_err();
         assert!(e.message.unwrap().contains("on resource: * because"));
     }
 

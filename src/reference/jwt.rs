@@ -156,6 +156,30 @@ impl Keys {
             .ok()
             .map(|d| d.claims)
     }
+
+    /// The ID-token claims of `token` if it is an RS256 JWT signed by this key with the
+    /// ID-token shape (only a deliberately broken reference asks: `Break::AnyIssuedToken`).
+    pub fn verify_id(&self, token: &str) -> Option<IdClaims> {
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.validate_aud = false;
+        validation.required_spec_claims.clear();
+        jsonwebtoken::decode::<IdClaims>(token, &self.decoding, &validation)
+            .ok()
+            .map(|d| d.claims)
+    }
+}
+
+/// The access-token claims of `token` read without checking its signature or algorithm: what
+/// an emulator that only decodes tokens trusts (`Break::SignatureUnchecked`).
+pub fn unverified_access(token: &str) -> Option<AccessClaims> {
+    jsonwebtoken::dangerous::insecure_decode_claims::<AccessClaims>(token).ok()
+}
+
+/// Whether `token` is a JWT at all (three segments, a JSON payload), signature aside.
+pub fn is_jwt(token: &str) -> bool {
+    jsonwebtoken::dangerous::insecure_decode_claims::<Value>(token).is_ok()
 }
 
 /// The JWKS document (`/<pool id>/.well-known/jwks.json`).

@@ -17,11 +17,13 @@
 //!
 //! Layout: `protocol` (routing, protocol checks, validation, response format), `iam` (SigV4
 //! and IAM), `ops` (the operations), `store` (state), `sessions` (issuing and authorizing
-//! tokens), `jwt` (keys and claims), `clock`, `api_error`. The rules themselves live in
-//! [`crate::contract`].
+//! tokens), `jwt` (keys and claims), `clock`, `api_error`, `breaks` (deliberate violations of
+//! one requirement each, for the suite's mutation test; off unless asked for). The rules
+//! themselves live in [`crate::contract`].
 
 mod api_error;
 mod app;
+pub mod breaks;
 mod clock;
 mod iam;
 mod jwt;
@@ -45,6 +47,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use app::App;
+pub use breaks::{Break, BreakError, Breaks};
 use iam::{Actions, Principal};
 use jwt::Keys;
 use store::Store;
@@ -83,12 +86,15 @@ pub struct ReferenceConfig {
     /// `target::credentials` ([`LOOPBACK_PLACEHOLDER_ACCESS_KEY_ID`]), as a principal allowed
     /// every action. Default: `true`.
     pub accept_loopback_placeholder: bool,
+    /// Requirements the server violates on purpose ([`breaks`]). Default: none.
+    pub breaks: Breaks,
 }
 
 impl Default for ReferenceConfig {
     fn default() -> Self {
         ReferenceConfig {
             accept_loopback_placeholder: true,
+            breaks: Breaks::none(),
         }
     }
 }
@@ -100,7 +106,13 @@ impl ReferenceConfig {
     pub fn strict() -> ReferenceConfig {
         ReferenceConfig {
             accept_loopback_placeholder: false,
+            ..ReferenceConfig::default()
         }
+    }
+
+    /// The same server, violating the requirements `breaks` names.
+    pub fn breaking(self, breaks: Breaks) -> ReferenceConfig {
+        ReferenceConfig { breaks, ..self }
     }
 }
 
@@ -128,10 +140,14 @@ fn router(
     if config.accept_loopback_placeholder {
         store.principals.insert(Principal::loopback_placeholder());
     }
+    if !config.breaks.is_empty() {
+        tracing::warn!(breaks = ?config.breaks, "the reference breaks requirements on purpose");
+    }
     let app = App {
         store: Mutex::new(store),
         keys,
         base_url: format!("http://{listener_addr}"),
+        breaks: config.breaks.clone(),
     };
     let router = Router::new()
         .fallback(protocol::handle)
@@ -140,13 +156,8 @@ fn router(
 }
 
 impl Reference {
-    /// Bind `addr` (e.g. `127.0.0.1:0`) and serve in a background tokio task, with the
-    /// default [`ReferenceConfig`].
-    pub async fn start(addr: SocketAddr) -> Result<Reference, ReferenceError> {
-        Reference::start_with(addr, ReferenceConfig::default()).await
-    }
-
-    /// [`Reference::start`] with a configuration (e.g. [`ReferenceConfig::strict`]).
+    /// Bind `addr` (e.g. `127.0.0.1:0`) and serve in a background tokio task, configured by
+    /// `config` (the default, [`ReferenceConfig::strict`], deliberate breaks).
     pub async fn start_with(
         addr: SocketAddr,
         config: ReferenceConfig,
@@ -197,11 +208,11 @@ impl Reference {
 }
 
 /// Serve forever on an already-bound listener (`cognito-conformance serve --port N`), with the
-/// default [`ReferenceConfig`]: a client in another process signs with the loopback
-/// placeholder pair, or registers a principal of its own (`RegisterPrincipal`).
-pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
+/// default [`ReferenceConfig`] but for its `breaks`: a client in another process signs with
+/// the loopback placeholder pair, or registers a principal of its own (`RegisterPrincipal`).
+pub async fn serve(listener: TcpListener, breaks: Breaks) -> std::io::Result<()> {
     let local = listener.local_addr()?;
-    let (app, _credentials) =
-        router(local, &ReferenceConfig::default()).map_err(std::io::Error::other)?;
+    let config = ReferenceConfig::default().breaking(breaks);
+    let (app, _credentials) = router(local, &config).map_err(std::io::Error::other)?;
     axum::serve(listener, app).await
 }

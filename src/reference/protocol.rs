@@ -37,12 +37,14 @@ use serde_json::{Map, Value};
 
 use super::api_error::ApiError;
 use super::app::App;
+use super::breaks::{Break, Breaks};
 use super::iam;
 use super::jwt;
 use super::ops::{self, input::Input};
 use crate::contract::Model;
 use crate::contract::json_types::check_json_types;
-use crate::contract::validate::{validate_input, validation_message};
+use crate::contract::token::TokenRejection;
+use crate::contract::validate::{requirement_of, validate_input, validation_message};
 
 /// The Cognito target prefix.
 pub const COGNITO_PREFIX: &str = "AWSCognitoIdentityProviderService";
@@ -76,7 +78,7 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     if parts.method == Method::GET
         && let Some(jwks) = jwks_path(parts.uri.path())
     {
-        return respond(&request_id, Ok(Output::Json(jwks)));
+        return respond(&request_id, Ok(Output::Json(jwks)), &app.breaks);
     }
     let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES))
         .await
@@ -87,7 +89,7 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
                 status: Some(413),
                 ..ApiError::new("RequestEntityTooLargeException", "Request body too large")
             };
-            return respond(&request_id, Err(e));
+            return respond(&request_id, Err(e), &app.breaks);
         }
         Err(_) => {
             let e = ApiError {
@@ -97,14 +99,14 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
                     "Request body not received in time",
                 )
             };
-            return respond(&request_id, Err(e));
+            return respond(&request_id, Err(e), &app.breaks);
         }
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         process(&app, &parts.method, &parts.uri, &parts.headers, &bytes)
     }))
     .unwrap_or_else(|_| Err(ApiError::internal()));
-    respond(&request_id, outcome)
+    respond(&request_id, outcome, &app.breaks)
 }
 
 /// `/<pool id>/.well-known/jwks.json` -> the JWKS document.
@@ -169,14 +171,14 @@ fn process(
     headers: &HeaderMap,
     bytes: &Bytes,
 ) -> Result<Output, ApiError> {
-    if method != Method::POST {
+    if method != Method::POST && !app.breaks.has(Break::GetDispatched) {
         return Err(ApiError {
             status: Some(404),
             ..ApiError::unknown_operation()
         });
     }
     let target = target(headers)?;
-    if !content_type_ok(headers) {
+    if !content_type_ok(headers) && !app.breaks.has(Break::ContentTypeIgnored) {
         return Err(ApiError::unknown_operation());
     }
     match target {
@@ -185,39 +187,69 @@ fn process(
             let operation = model
                 .operation(op)
                 .ok_or_else(ApiError::unknown_operation)?;
-            let principal = if operation.authtype == "v4" {
+            let signed = operation.authtype == "v4";
+            let principal = if signed || app.breaks.applies(Break::TokenOperationsSigned, op) {
                 let store = app.lock();
-                Some(iam::authenticate(
-                    &store.principals,
-                    &store.clock,
+                let request = iam::Signed {
                     method,
                     uri,
                     headers,
-                    bytes,
+                    body: bytes,
+                    operation: op,
+                };
+                Some(iam::authenticate(
+                    &store.principals,
+                    &store.clock,
+                    request,
+                    &app.breaks,
                 )?)
             } else {
                 None
             };
             if let Some(kind) = app.lock().faults.remove(op) {
-                return Err(ops::fault_error(&kind));
+                return Err(ops::fault_error(&kind, &app.breaks));
             }
-            let body = parse_body(bytes)?;
-            check_json_types(op, &body).map_err(|e| ApiError::serialization(e.message))?;
-            if let Some(p) = &principal {
-                iam::authorize(p, op, &body)?;
+            let body = parse_body(bytes).map_err(|e| {
+                let blank = bytes.iter().all(u8::is_ascii_whitespace);
+                let crash = if blank {
+                    Break::EmptyBodyCrashes
+                } else {
+                    Break::MalformedJsonCrashes
+                };
+                if app.breaks.has(crash) {
+                    ApiError::internal()
+                } else {
+                    e
+                }
+            })?;
+            check_json_types(op, &body).map_err(|e| {
+                if app.breaks.crashes_on(e.fault) {
+                    ApiError::internal()
+                } else {
+                    ApiError::serialization(e.message)
+                }
+            })?;
+            if let Some(p) = principal.as_ref().filter(|_| signed) {
+                iam::authorize(p, op, &body, &app.breaks)?;
             }
-            if let Some(message) = validation_message(&validate_input(op, &body)) {
+            if let Some(message) = validation_message(&checked_violations(&app.breaks, op, &body)?)
+            {
                 return Err(ApiError::invalid(message));
             }
             let obj = body
                 .as_object()
                 .ok_or_else(|| ApiError::serialization("Unexpected field type"))?;
             let out = ops::cognito(app, &mut app.lock(), op, Input(obj))?;
-            Ok(if operation.output.is_none() {
-                Output::Empty
-            } else {
-                Output::Json(out)
-            })
+            Ok(
+                if app.breaks.applies(Break::NullOutputBody, op) && out == Value::Object(Map::new())
+                {
+                    Output::Json(Value::Null)
+                } else if operation.output.is_none() {
+                    Output::Empty
+                } else {
+                    Output::Json(out)
+                },
+            )
         }
         Target::Control(op) => {
             let body = parse_body(bytes)?;
@@ -229,6 +261,28 @@ fn process(
     }
 }
 
+/// The model-constraint violations of `body`, less those the breaks leave unchecked
+/// (validation.*); a missing token refused as an invalid one under its break.
+fn checked_violations(
+    breaks: &Breaks,
+    op: &str,
+    body: &Value,
+) -> Result<Vec<crate::contract::validate::Violation>, ApiError> {
+    let mut violations = validate_input(op, body);
+    if breaks.has(Break::MissingTokenAsInvalid)
+        && violations
+            .iter()
+            .any(|v| requirement_of(v) == "validation.access-token-missing")
+    {
+        return Err(TokenRejection::Invalid.into());
+    }
+    violations.retain(|v| !breaks.drops_violation(requirement_of(v)));
+    if breaks.has(Break::FirstViolationOnly) {
+        violations.truncate(1);
+    }
+    Ok(violations)
+}
+
 /// Header-safe message (visible ASCII and spaces only), for `x-amzn-ErrorMessage`.
 fn header_safe(message: &str) -> Option<HeaderValue> {
     if message.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
@@ -238,10 +292,12 @@ fn header_safe(message: &str) -> Option<HeaderValue> {
     }
 }
 
-fn respond(request_id: &str, outcome: Result<Output, ApiError>) -> Response {
+fn respond(request_id: &str, outcome: Result<Output, ApiError>, breaks: &Breaks) -> Response {
+    let query_style = breaks.has(Break::QueryStyleErrors);
     let (status, body, error) = match outcome {
         Ok(Output::Json(v)) => (200, v.to_string(), None),
         Ok(Output::Empty) => (200, String::new(), None),
+        Err(e) if query_style => (e.status(), e.query_style_body().to_string(), None),
         Err(e) => (e.status(), e.body().to_string(), Some(e)),
     };
     let mut resp = Response::new(Body::from(body));

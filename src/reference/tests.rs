@@ -1010,7 +1010,7 @@ async fn non_http_bytes_on_the_socket_do_not_stop_serve() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(super::serve(listener));
+    let server = tokio::spawn(super::serve(listener, super::Breaks::none()));
     let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
     sock.write_all(b"\x16\x03\x01\x00\xa5garbage\r\n\r\n")
         .await

@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::reference::Reference;
-use crate::reference::ReferenceError;
+use crate::reference::{Breaks, Reference, ReferenceConfig, ReferenceError};
 use crate::run::events::TargetInfo;
 use crate::secrets::Redactor;
 use crate::snapshot::Goldens;
@@ -87,6 +86,9 @@ pub struct TargetSpec {
     /// The target's name in reports (`moto 5.2.5`); default: `reference`, or the endpoint's
     /// host and port.
     pub label: Option<String>,
+    /// How the embedded reference is started, when it is the target (its deliberate breaks,
+    /// say); ignored for an endpoint.
+    pub reference: ReferenceConfig,
 }
 
 impl TargetSpec {
@@ -95,6 +97,15 @@ impl TargetSpec {
         TargetSpec {
             env: std::env::vars().collect(),
             ..TargetSpec::default()
+        }
+    }
+
+    /// The embedded reference violating the requirements `breaks` names (the suite's own
+    /// mutation test: which cases catch each violation).
+    pub fn broken_reference(breaks: Breaks) -> TargetSpec {
+        TargetSpec {
+            reference: ReferenceConfig::default().breaking(breaks),
+            ..TargetSpec::reference()
         }
     }
 
@@ -199,7 +210,7 @@ pub async fn connect(spec: TargetSpec, goldens: Goldens) -> Result<Connected, Co
     let url = match url {
         Some(url) => url,
         None => {
-            let r = Reference::start(([127, 0, 0, 1], 0).into())
+            let r = Reference::start_with(([127, 0, 0, 1], 0).into(), spec.reference.clone())
                 .await
                 .map_err(ConnectError::Reference)?;
             let url = r.url();

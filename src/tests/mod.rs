@@ -2,6 +2,7 @@
 //! transport faults, target deviations, throttling, generated properties, secrets. They use the
 //! crate's internals, so they live in the crate rather than in `tests/`.
 
+mod detection;
 mod faults;
 mod generated;
 mod layers;

@@ -10,10 +10,12 @@
 use serde_json::{Value, json};
 
 use super::super::api_error::ApiError;
+use super::super::breaks::Breaks;
 use super::super::store::{Pool, Store};
+use super::broken;
 use super::input::Input;
-use crate::contract::rules::{Actor, plan_delete};
-use crate::contract::verification::plan_admin_update;
+use crate::contract::rules::{Actor, plan_delete_waiving};
+use crate::contract::verification::plan_admin_update_waiving;
 
 /// The username `Username` designates in `pool`, or `UserNotFoundException`.
 fn username(pool: &Pool, input: Input<'_>) -> Result<String, ApiError> {
@@ -25,6 +27,7 @@ fn username(pool: &Pool, input: Input<'_>) -> Result<String, ApiError> {
 /// "sent" (recorded on the user) when an auto-verified `email`/`phone_number` really changes
 /// and the call does not set its `*_verified` flag to `true`; the response is `{}` regardless.
 pub fn admin_update_user_attributes(
+    breaks: &Breaks,
     store: &mut Store,
     input: Input<'_>,
 ) -> Result<Value, ApiError> {
@@ -33,9 +36,12 @@ pub fn admin_update_user_attributes(
     let username = username(pool, input)?;
     let changes = input.attributes("UserAttributes");
     let current = &pool.user(&username)?.attributes;
-    let plan = plan_admin_update(&pool.schema, current, &changes, &|a, v| {
-        pool.alias_taken(&username, a, v)
-    })?;
+    let schema = broken::update_schema(breaks, &pool.schema);
+    let taken = |a: &str, v: &str| pool.alias_taken(&username, a, v);
+    let plan =
+        plan_admin_update_waiving(&schema, current, &changes, &taken, &breaks.update_waivers());
+    drop(schema);
+    let plan = plan?;
     let moved = plan.moved_aliases.clone();
     let user = pool.user_mut(&username)?;
     user.attributes = plan.attributes;
@@ -57,6 +63,7 @@ pub fn admin_update_user_attributes(
 /// AdminDeleteUserAttributes: the delete rules without client write restrictions; an empty
 /// list and names the user lacks succeed.
 pub fn admin_delete_user_attributes(
+    breaks: &Breaks,
     store: &mut Store,
     input: Input<'_>,
 ) -> Result<Value, ApiError> {
@@ -64,11 +71,12 @@ pub fn admin_delete_user_attributes(
     let pool = store.pool_mut(input.str("UserPoolId")?)?;
     let username = username(pool, input)?;
     let names = input.strings("UserAttributeNames");
-    let attributes = plan_delete(
+    let attributes = plan_delete_waiving(
         &pool.schema,
         Actor::Admin,
         &pool.user(&username)?.attributes,
         &names,
+        &breaks.delete_waivers(),
     )?;
     let user = pool.user_mut(&username)?;
     user.attributes = attributes;

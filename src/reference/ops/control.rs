@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 use super::super::api_error::ApiError;
 use super::super::app::App;
+use super::super::breaks::{Break, Breaks};
 use super::super::iam::{Actions, Principal, user_arn};
 use super::super::sessions::{Grant, issue};
 use super::super::store::Store;
@@ -154,10 +155,19 @@ fn register_principal(store: &mut Store, input: Input<'_>) -> Result<Value, ApiE
     Ok(out)
 }
 
-/// The error an injected fault produces.
-pub fn fault_error(kind: &str) -> ApiError {
+/// The error an injected fault produces (as the breaks of protocol.internal-error and
+/// protocol.throttling have it, when they are on).
+pub fn fault_error(kind: &str, breaks: &Breaks) -> ApiError {
     match kind {
+        "InternalErrorException" if breaks.has(Break::FaultAs400) => ApiError {
+            status: Some(400),
+            ..ApiError::internal()
+        },
         "InternalErrorException" => ApiError::internal(),
+        _ if breaks.has(Break::ThrottlingAs429) => ApiError {
+            status: Some(429),
+            ..ApiError::new("ThrottlingException", "Rate exceeded")
+        },
         _ => ApiError::new("TooManyRequestsException", "Too many requests"),
     }
 }

@@ -3,6 +3,7 @@
 //! the output document (the protocol layer sends an empty body for operations without output).
 
 mod admin_attributes;
+mod broken;
 mod control;
 mod custom_attributes;
 pub mod ids;
@@ -67,8 +68,12 @@ pub fn cognito(
         "AdminGetUser" => users::admin_get_user(store, input),
         "AdminDeleteUser" => users::admin_delete_user(store, input),
         "AdminConfirmSignUp" => users::admin_confirm_sign_up(store, input),
-        "AdminUpdateUserAttributes" => admin_attributes::admin_update_user_attributes(store, input),
-        "AdminDeleteUserAttributes" => admin_attributes::admin_delete_user_attributes(store, input),
+        "AdminUpdateUserAttributes" => {
+            admin_attributes::admin_update_user_attributes(&app.breaks, store, input)
+        }
+        "AdminDeleteUserAttributes" => {
+            admin_attributes::admin_delete_user_attributes(&app.breaks, store, input)
+        }
         "AddCustomAttributes" => custom_attributes::add_custom_attributes(store, input),
         "AdminInitiateAuth" => sign_in::admin_initiate_auth(app, store, input),
         "SignUp" => sign_in::sign_up(store, input),

@@ -9,7 +9,7 @@ use super::super::api_error::ApiError;
 use super::super::app::App;
 use super::super::store::Store;
 use super::input::Input;
-use super::self_service::caller;
+use super::self_service::caller_or_gone;
 use crate::contract::verification::verification_code_delivery;
 
 /// GetUserAttributeVerificationCode: `{"CodeDeliveryDetails": {...}}`.
@@ -18,7 +18,9 @@ pub fn get_user_attribute_verification_code(
     store: &mut Store,
     input: Input<'_>,
 ) -> Result<Value, ApiError> {
-    let c = caller(app, store, input)?;
+    let Some(c) = caller_or_gone(app, store, input)? else {
+        return Ok(json!({}));
+    };
     let now = store.clock.timestamp();
     let attribute = input.str("AttributeName")?;
     let user = store.pool_mut(&c.pool_id)?.user_mut(&c.username)?;
