@@ -71,6 +71,8 @@ pub enum Break {
     ScopeUnchecked,
     /// token.deleted-user
     DeletedUserNoOp,
+    /// token.disabled-user
+    DisableKeepsTokens,
     /// token.unconfirmed-user
     ConfirmationUnchecked,
     /// token.deleted-pool
@@ -101,6 +103,12 @@ pub enum Break {
     ImmutableOverwritten,
     /// attribute.value-missing
     NullValueDeletes,
+    /// attribute.several-schema-errors
+    FirstUnknownOnly,
+    /// attribute.null-before-immutable
+    ImmutableBeforeNull,
+    /// attribute.unknown-via-restricted-client
+    RestrictedUnknownCrashes,
     /// attribute.client-not-allowed
     ClientScopeIgnored,
     /// attribute.required
@@ -163,6 +171,10 @@ pub enum Break {
     PhoneAutoVerified,
     /// verification.code-destination-masked
     DestinationUnmasked,
+    /// verification.same-value-no-code
+    SameValueSendsCode,
+    /// verification.code-delivery-failure
+    DeliveryFailureAsInternal,
 }
 
 /// Which tier of a case a break shows in: the contract (status, error type, body shape, state)
@@ -358,6 +370,12 @@ pub const TABLE: &[Entry] = &[
         "the token of a deleted user is accepted and the call answers 200 without doing anything (ops::self_service::caller_or_gone)",
     ),
     row(
+        B::DisableKeepsTokens,
+        "token.disabled-user",
+        Contract,
+        "AdminDisableUser only stops sign-in: the tokens already issued keep authorizing (ops::users::admin_disable_user)",
+    ),
+    row(
         B::ConfirmationUnchecked,
         "token.unconfirmed-user",
         Contract,
@@ -446,6 +464,24 @@ pub const TABLE: &[Entry] = &[
         "attribute.value-missing",
         Contract,
         "an attribute without a Value is taken as a blank one, which deletes it (waives the null check of rules::plan_update)",
+    ),
+    row(
+        B::FirstUnknownOnly,
+        "attribute.several-schema-errors",
+        Strict,
+        "of several names the schema lacks, only the first is reported (ops::broken::bend_refusal)",
+    ),
+    row(
+        B::ImmutableBeforeNull,
+        "attribute.null-before-immutable",
+        Strict,
+        "immutability is checked before the missing value: an immutable attribute without Value answers the immutability message (ops::broken::refuse_early)",
+    ),
+    row(
+        B::RestrictedUnknownCrashes,
+        "attribute.unknown-via-restricted-client",
+        Contract,
+        "the write-permission check of a client with explicit WriteAttributes looks the name up in the schema and fails on one it lacks: 500 InternalErrorException (ops::broken::refuse_early)",
     ),
     row(
         B::ClientScopeIgnored,
@@ -632,6 +668,18 @@ pub const TABLE: &[Entry] = &[
         "verification.code-destination-masked",
         Contract,
         "code deliveries name the destination in full, unmasked (ops::self_service::update_user_attributes)",
+    ),
+    row(
+        B::SameValueSendsCode,
+        "verification.same-value-no-code",
+        Contract,
+        "writing email or phone_number with the value it already has sends a code anyway and marks it unverified (ops::broken::bend_update)",
+    ),
+    row(
+        B::DeliveryFailureAsInternal,
+        "verification.code-delivery-failure",
+        Contract,
+        "a verification message that cannot be sent surfaces as 500 InternalErrorException, the mailer's failure unwrapped (ops::fault_error)",
     ),
 ];
 

@@ -5,11 +5,13 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use super::super::api_error::ApiError;
 use super::super::breaks::{Break, Breaks};
 use super::input::Input;
-use crate::contract::rules::{Change, Plan};
-use crate::contract::schema::PoolSchema;
+use crate::contract::rules::{Change, Plan, RuleError, immutable};
+use crate::contract::schema::{PoolSchema, WriteScope};
 use crate::contract::verification::{VERIFIABLE, delivery};
+use crate::vocab::RuleId;
 
 /// The schema updates are planned against: the pool's, or as a break misreads it.
 pub fn update_schema<'a>(breaks: &Breaks, schema: &'a PoolSchema) -> Cow<'a, PoolSchema> {
@@ -35,6 +37,42 @@ pub fn update_schema<'a>(breaks: &Breaks, schema: &'a PoolSchema) -> Cow<'a, Poo
         }
     }
     Cow::Owned(s)
+}
+
+/// A refusal a break answers before the write is planned, if any: names `names` written or
+/// deleted through `scope`; `missing` are the names written without a value.
+pub fn refuse_early<'a>(
+    breaks: &Breaks,
+    schema: &PoolSchema,
+    scope: &WriteScope,
+    names: impl Iterator<Item = &'a str> + Clone,
+    missing: &[&str],
+) -> Option<ApiError> {
+    if breaks.has(Break::RestrictedUnknownCrashes)
+        && matches!(scope, WriteScope::Only(_))
+        && names.clone().any(|n| schema.get(n).is_none())
+    {
+        return Some(ApiError::internal());
+    }
+    if breaks.has(Break::ImmutableBeforeNull)
+        && let Some(name) = missing
+            .iter()
+            .find(|n| schema.get(n).is_some_and(|d| !d.mutable))
+    {
+        return Some(immutable(name).into());
+    }
+    None
+}
+
+/// A refusal of a write as the breaks on word it.
+pub fn bend_refusal(breaks: &Breaks, mut e: RuleError) -> RuleError {
+    if breaks.has(Break::FirstUnknownOnly)
+        && e.rule == RuleId::NotInSchema
+        && let Some(end) = e.message.find('\n')
+    {
+        e.message.truncate(end + 1);
+    }
+    e
 }
 
 /// Whether a name occurs twice in `names`.
@@ -114,6 +152,21 @@ pub fn bend_update(
             plan.deliveries.extend(delivery("phone_number", &new));
             plan.attributes
                 .insert("phone_number_verified".into(), "false".into());
+        }
+    }
+    if breaks.has(Break::SameValueSendsCode) {
+        for (attr, flag, _) in VERIFIABLE {
+            let Some(value) = current.get(*attr) else {
+                continue;
+            };
+            let same = changes
+                .iter()
+                .any(|c| c.name == *attr && c.value.as_ref() == Some(value));
+            let sent = plan.deliveries.iter().any(|d| d.attribute_name == *attr);
+            if same && !sent {
+                plan.deliveries.extend(delivery(attr, value));
+                plan.attributes.insert(flag.to_string(), "false".into());
+            }
         }
     }
     if breaks.has(Break::DestinationUnmasked) {

@@ -79,6 +79,9 @@ pub fn call(app: &App, store: &mut Store, op: &str, input: Input<'_>) -> Result<
             let error = match input.str("Error")? {
                 "TooManyRequestsException" | "throttling" => "TooManyRequestsException",
                 "InternalErrorException" | "internal-error" => "InternalErrorException",
+                "CodeDeliveryFailureException" | "code-delivery-failure" => {
+                    "CodeDeliveryFailureException"
+                }
                 other => return Err(ApiError::invalid(format!("Unsupported fault {other}"))),
             };
             store
@@ -155,8 +158,8 @@ fn register_principal(store: &mut Store, input: Input<'_>) -> Result<Value, ApiE
     Ok(out)
 }
 
-/// The error an injected fault produces (as the breaks of protocol.internal-error and
-/// protocol.throttling have it, when they are on).
+/// The error an injected fault produces (as the breaks of protocol.internal-error,
+/// protocol.throttling and verification.code-delivery-failure have it, when they are on).
 pub fn fault_error(kind: &str, breaks: &Breaks) -> ApiError {
     match kind {
         "InternalErrorException" if breaks.has(Break::FaultAs400) => ApiError {
@@ -164,6 +167,14 @@ pub fn fault_error(kind: &str, breaks: &Breaks) -> ApiError {
             ..ApiError::internal()
         },
         "InternalErrorException" => ApiError::internal(),
+        "CodeDeliveryFailureException" if breaks.has(Break::DeliveryFailureAsInternal) => {
+            ApiError::internal()
+        }
+        // The text seen from Cognito (requirement verification.code-delivery-failure).
+        "CodeDeliveryFailureException" => ApiError::new(
+            "CodeDeliveryFailureException",
+            "Invalid email provided/Unable to send the email",
+        ),
         _ if breaks.has(Break::ThrottlingAs429) => ApiError {
             status: Some(429),
             ..ApiError::new("ThrottlingException", "Rate exceeded")

@@ -36,6 +36,8 @@ pub const OPERATIONS: &[&str] = &[
     "AdminGetUser",
     "AdminDeleteUser",
     "AdminConfirmSignUp",
+    "AdminDisableUser",
+    "AdminEnableUser",
     "AdminUpdateUserAttributes",
     "AdminInitiateAuth",
     "SignUp",
@@ -68,6 +70,8 @@ pub fn cognito(
         "AdminGetUser" => users::admin_get_user(store, input),
         "AdminDeleteUser" => users::admin_delete_user(store, input),
         "AdminConfirmSignUp" => users::admin_confirm_sign_up(store, input),
+        "AdminDisableUser" => users::admin_disable_user(&app.breaks, store, input),
+        "AdminEnableUser" => users::admin_enable_user(store, input),
         "AdminUpdateUserAttributes" => {
             admin_attributes::admin_update_user_attributes(&app.breaks, store, input)
         }

@@ -131,6 +131,15 @@ pub fn delete_user_attributes(
             "The user has no value for an attribute to delete.",
         ));
     }
+    if let Some(e) = broken::refuse_early(
+        b,
+        &pool.schema,
+        &scope,
+        names.iter().map(String::as_str),
+        &[],
+    ) {
+        return Err(e);
+    }
     let actor = Actor::Client(&scope);
     let w = b.delete_waivers();
     let mut attributes = match plan_delete_waiving(&pool.schema, actor, &current, &names, &w) {
@@ -188,6 +197,15 @@ pub fn update_user_attributes(
         }
         return Err(ApiError::new("NotAuthorizedException", UNAUTHORIZED_WRITE));
     }
+    let missing: Vec<&str> = changes
+        .iter()
+        .filter(|c| c.value.is_none())
+        .map(|c| c.name.as_str())
+        .collect();
+    let named = changes.iter().map(|c| c.name.as_str());
+    if let Some(e) = broken::refuse_early(b, &pool.schema, &scope, named, &missing) {
+        return Err(e);
+    }
     let schema = broken::update_schema(b, &pool.schema);
     let actor = Actor::Client(&scope);
     let w = b.update_waivers();
@@ -206,7 +224,7 @@ pub fn update_user_attributes(
                 drop(schema);
                 pool.user_mut(&c.username)?.attributes = partial;
             }
-            return Err(e.into());
+            return Err(broken::bend_refusal(b, e).into());
         }
     };
     drop(schema);

@@ -3,9 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
 use crate::catalogue::Catalogue;
+use crate::contract::backlog::Backlog;
 use crate::contract::{Registry, Requirement};
 use crate::reference::{Break, BreakError};
 
@@ -24,7 +23,7 @@ pub(crate) enum Plan {
     NoCase {
         /// Its break, if it has one already.
         brk: Option<Break>,
-        /// The cases `contract/coverage.toml` plans for it (`operation: case`).
+        /// The cases `contract/backlog/` plans for it (`Operation: case`).
         planned: Vec<String>,
     },
     /// It cannot be broken alone: the registry's `unbreakable` says why.
@@ -38,7 +37,7 @@ pub(crate) enum Plan {
 
 /// The plan for every requirement, in registry order.
 pub(crate) fn plan<'r>(registry: &'r Registry, all: &Catalogue) -> Vec<(&'r Requirement, Plan)> {
-    let planned = coverage_missing();
+    let planned = backlog_missing();
     registry
         .requirements
         .iter()
@@ -96,29 +95,15 @@ pub(crate) fn only(all: &Catalogue, ids: &[String]) -> Catalogue {
     }
 }
 
-#[derive(Deserialize)]
-struct Coverage {
-    #[serde(default)]
-    missing: Vec<Missing>,
-}
-
-#[derive(Deserialize)]
-struct Missing {
-    requirement: String,
-    operation: String,
-    case: String,
-}
-
-/// `requirement -> ["Operation: case", ...]` from the `[[missing]]` entries of
-/// `contract/coverage.toml` (empty when the file cannot be read: it only adds detail).
-fn coverage_missing() -> BTreeMap<String, Vec<String>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/contract/coverage.toml");
-    let parsed = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|text| toml::from_str::<Coverage>(&text).ok());
+/// `requirement -> ["Operation: case", ...]` from the backlog (`contract/backlog/`; empty when
+/// it does not parse, which its own unit test reports: it only adds detail here).
+fn backlog_missing() -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for m in parsed.map(|c| c.missing).unwrap_or_default() {
-        out.entry(m.requirement)
+    for m in Backlog::get()
+        .map(|b| b.missing.as_slice())
+        .unwrap_or_default()
+    {
+        out.entry(m.requirement.clone())
             .or_default()
             .push(format!("{}: {}", m.operation, m.case));
     }

@@ -142,7 +142,7 @@ pub(crate) fn markdown(
         }
         out.push('\n');
     }
-    out.push_str("## No case yet\n\nNo fixture or property cites these; `contract/coverage.toml` plans their cases (the attribute-operation family gets them in a later issue). A break that is ready is named: the case that arrives must catch it.\n\n");
+    out.push_str("## No case yet\n\nNo fixture or property cites these; `contract/backlog/` plans their cases (the attribute-operation family gets them in a later issue). A break that is ready is named: the case that arrives must catch it.\n\n");
     out.push_str("| requirement | break ready | planned cases |\n|---|---|---|\n");
     for (r, b, planned) in &no_case {
         let ready = b.map_or("no".to_string(), |b| cell(b.entry().mutation));
