@@ -201,7 +201,8 @@ pub fn immutable(name: &str) -> RuleError {
 
 /// The definition of an attribute a caller may write, or why not: `sub`, the client's
 /// permissions, the schema, then immutability (`creating` allows immutable attributes). A
-/// name the schema lacks, with that check waived, is a free-form optional string.
+/// name the schema lacks, with that check waived, is a free-form optional string; `sub`, with
+/// its rule waived, an ordinary mutable optional one.
 fn writable(
     schema: &PoolSchema,
     actor: Actor<'_>,
@@ -212,7 +213,7 @@ fn writable(
     not_sub(name, w)?;
     client_may_write(actor, name, w)?;
     all_in_schema(schema, std::iter::once(name), w)?;
-    let def = match schema.get(name) {
+    let mut def = match schema.get(name) {
         Some(def) => def.clone(),
         None if !w.holds(RuleId::NotInSchema) => AttributeDef {
             name: name.to_string(),
@@ -224,6 +225,11 @@ fn writable(
         },
         None => return Err(immutable(name)),
     };
+    if name == "sub" && !w.holds(RuleId::Sub) {
+        // Without its own rule, sub is an ordinary attribute: writable, deletable.
+        def.mutable = true;
+        def.required = false;
+    }
     if !def.mutable && !creating && w.holds(RuleId::Immutable) {
         return Err(immutable(name));
     }

@@ -292,3 +292,41 @@ fn every_break_against_every_case_writes_docs_detection_md() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A break nothing caught is a failure; a wording break counts a `non-strict` case, a contract
+/// break does not.
+#[test]
+fn a_break_counts_as_caught_only_in_its_tier() {
+    let of = |brk: Break, verdicts: &[(&str, Verdict)]| Detection {
+        brk,
+        verdicts: verdicts
+            .iter()
+            .map(|(id, v)| (id.to_string(), *v))
+            .collect(),
+        errors: BTreeMap::new(),
+        elapsed: Duration::ZERO,
+    };
+    let contract = Break::of("attribute.immutable").unwrap();
+    let wording = Break::of("attribute.several-schema-errors").unwrap();
+    assert_eq!(wording.entry().shows, Shows::Strict);
+    let green = [("a", Verdict::Pass), ("b", Verdict::Skip)];
+    let why = verdict("attribute.immutable", &of(contract, &green)).unwrap();
+    assert!(why.contains("no case caught its break"), "{why}");
+    let non_strict = [("a", Verdict::NonStrict)];
+    assert!(verdict("attribute.immutable", &of(contract, &non_strict)).is_some());
+    assert!(verdict("attribute.several-schema-errors", &of(wording, &non_strict)).is_none());
+    assert!(
+        verdict(
+            "attribute.immutable",
+            &of(contract, &[("a", Verdict::Fail)])
+        )
+        .is_none()
+    );
+    assert!(
+        verdict(
+            "attribute.immutable",
+            &of(contract, &[("a", Verdict::Error)])
+        )
+        .is_some()
+    );
+}
