@@ -9,6 +9,7 @@ mod layers;
 mod protocol_pin;
 mod secrets;
 mod self_contained;
+mod strict_texts;
 mod target_checks;
 mod throttling;
 
