@@ -5,6 +5,7 @@
 mod faults;
 mod generated;
 mod layers;
+mod oracle_consistency;
 mod protocol_pin;
 mod secrets;
 mod target_checks;
