@@ -2,12 +2,14 @@
 //! transport faults, target deviations, throttling, generated properties, secrets. They use the
 //! crate's internals, so they live in the crate rather than in `tests/`.
 
+mod coverage;
 mod faults;
 mod generated;
 mod layers;
 mod oracle_consistency;
 mod protocol_pin;
 mod secrets;
+mod self_contained;
 mod target_checks;
 mod throttling;
 
