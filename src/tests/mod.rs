@@ -6,6 +6,7 @@ mod coverage;
 mod faults;
 mod generated;
 mod layers;
+mod oracle_consistency;
 mod protocol_pin;
 mod secrets;
 mod self_contained;
