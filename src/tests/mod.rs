@@ -7,9 +7,11 @@ mod detection;
 mod faults;
 mod generated;
 mod layers;
+mod oracle_consistency;
 mod protocol_pin;
 mod secrets;
 mod self_contained;
+mod strict_texts;
 mod target_checks;
 mod throttling;
 
