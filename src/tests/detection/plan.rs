@@ -27,7 +27,7 @@ pub(crate) enum Plan {
         planned: Vec<String>,
     },
     /// It cannot be broken alone: the registry's `unbreakable` says why.
-    Unbreakable(String),
+    Unbreakable,
     /// Cases cite it, but it has no break and no reason: a failure.
     Unexplained {
         /// The ids of the cases that cite it.
@@ -54,7 +54,7 @@ pub(crate) fn plan<'r>(registry: &'r Registry, all: &Catalogue) -> Vec<(&'r Requ
                     brk,
                     planned: planned.get(&r.id).cloned().unwrap_or_default(),
                 },
-                (None, false, Some(why)) => Plan::Unbreakable(why.clone()),
+                (None, false, Some(_)) => Plan::Unbreakable,
                 (None, false, None) => Plan::Unexplained { cited },
             };
             (r, plan)
