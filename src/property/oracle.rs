@@ -310,6 +310,19 @@ fn operate(pool: &PoolModel, user: &UserModel, op: Operation, body: &Value) -> E
                 },
             }
         }
+        // Not modelled: no strategy generates them (`GENERATED_OPERATIONS`). Should one ever
+        // be planned, no answer matches (status 0 is no HTTP status), so it fails loudly
+        // instead of passing unjudged.
+        Operation::AdminUpdateUserAttributes
+        | Operation::AdminDeleteUserAttributes
+        | Operation::AddCustomAttributes
+        | Operation::GetUserAttributeVerificationCode => Expectation {
+            then: Then::one(Outcome::of_status(0)),
+            requirements: Vec::new(),
+            label: "not-modelled".into(),
+            title: format!("the oracle does not model {op}"),
+            after: user.clone(),
+        },
         Operation::GetUser => Expectation {
             then: Then::one(Outcome {
                 user_attributes: Some(UserAttributesAfter::AsStored),

@@ -18,9 +18,11 @@ use crate::check::{Mismatch, Observed, Probe, Tier, Verdict, evaluate};
 use crate::run::events::ObservedSummary;
 use crate::secrets::Redactor;
 use crate::snapshot::{Capture, Exchange, Kind, Normalizer};
-use crate::target::{AdminError, control};
+use crate::target::{Admin, AdminError, control};
 use crate::text::{clip, visible};
-use crate::wire::{Response, curl};
+use crate::vocab::Signing;
+use crate::wire::curl::SignedAs;
+use crate::wire::{Request, Response, curl};
 
 /// Largest body text kept in an outcome.
 const BODY_SHOWN: usize = 2048;
@@ -280,10 +282,15 @@ async fn run_step(
 ) -> Result<StepDone, String> {
     let step = &case.steps[i];
     let r = &p.redactor;
-    let request = step
+    let mut request = step
         .when
         .request(&p.bindings)
         .map_err(|e| r.redact(&format!("cannot build the request: {e}")))?;
+    let admin = ctx.provisioner.admin();
+    let signing = signing_of(case, step.when.operation);
+    admin
+        .sign_under_test(&mut request, signing)
+        .map_err(|e| r.redact(&format!("cannot sign the request: {e}")))?;
     let then = step
         .then
         .expanded(&p.bindings)
@@ -363,10 +370,11 @@ async fn run_step(
     }
     let note = (p.pool_deleted && need.state)
         .then(|| "state not read back: the case deleted its own pool on purpose".to_string());
-    let reproduction = curl::shorten_long_runs(&r.redact(&curl::reproduction(
-        ctx.provisioner.admin().url(),
+    let reproduction = curl::shorten_long_runs(&r.redact(&reproduce(
+        admin,
         &request,
-        Some(&p.token_under_test),
+        &p.token_under_test,
+        signing,
     )));
     let summary = observed
         .response
@@ -386,6 +394,38 @@ async fn run_step(
     })
 }
 
+/// How the request under test is signed: as the case says, else as the model's `authtype`
+/// says (`v4`: with the administrator credentials; anything else: unsigned).
+pub fn signing_of(case: &Case, operation: crate::vocab::Operation) -> Signing {
+    case.given.signing.unwrap_or_else(|| {
+        let v4 = crate::contract::Model::get()
+            .operation(operation.name())
+            .is_some_and(|o| o.authtype == "v4");
+        if v4 {
+            Signing::Signed
+        } else {
+            Signing::Unsigned
+        }
+    })
+}
+
+/// A curl command for the request under test: the token as `$ACCESS_TOKEN`, a signed request
+/// signed again by curl with the environment's credentials (never the run's keys).
+fn reproduce(admin: &Admin, request: &Request, token: &str, signing: Signing) -> String {
+    let region = admin.region().to_string();
+    let signed = match signing {
+        Signing::Unsigned => return curl::reproduction(admin.url(), request, Some(token)),
+        Signing::Signed => SignedAs::Credentials {
+            region,
+            session: admin.has_session_token(),
+        },
+        Signing::UnknownAccessKey => SignedAs::UnknownAccessKey { region },
+        Signing::WrongSecret => SignedAs::WrongSecret { region },
+        Signing::StaleDate | Signing::FutureDate | Signing::TamperedSignature => SignedAs::Replayed,
+    };
+    curl::signed_reproduction(admin.url(), request, Some(token), &signed)
+}
+
 /// Delete the case's users (best effort: the run deletes its pools at the end anyway, but a
 /// long generated run would otherwise pile thousands of users into one pool).
 async fn clean_up(ctx: &RunContext, p: &Prepared) {
@@ -393,6 +433,13 @@ async fn clean_up(ctx: &RunContext, p: &Prepared) {
         return;
     }
     let prov = &ctx.provisioner;
+    if p.own_pool {
+        // Its users go with it; if this fails, the run's clean-up deletes it.
+        if let Err(e) = prov.delete_pool(&p.pool.id).await {
+            tracing::debug!(error = %p.redactor.redact(&e.to_string()), "could not delete a case's own pool");
+        }
+        return;
+    }
     let mut names = vec![p.user.username.clone()];
     names.extend(p.bindings.other_username.clone());
     for name in names {

@@ -11,7 +11,7 @@ use crate::case::fixture::TokenState;
 use crate::case::placeholder::{Bindings, expand};
 use crate::secrets::Redactor;
 use crate::target::{AdminError, Pool, Tokens, UserHandle, control, token};
-use crate::vocab::{Capability, PoolKind};
+use crate::vocab::{Capability, PoolKind, PoolScope};
 
 /// A token that matches the model's pattern but is no JWT.
 pub const GARBAGE_TOKEN: &str = "ccfGarbageToken.notA.jwt";
@@ -35,6 +35,8 @@ pub struct Prepared {
     pub redactor: Redactor,
     /// The case's pool was deleted on purpose (no state can be read back).
     pub pool_deleted: bool,
+    /// The pool is the case's own: deleted when the case ends.
+    pub own_pool: bool,
 }
 
 /// Why a case could not be prepared.
@@ -221,7 +223,8 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
     let given = &case.given;
     let prov = &ctx.provisioner;
     let tag = format!("c{index:03}");
-    let pool = if given.token == TokenState::DeletedPool {
+    let own_pool = given.token == TokenState::DeletedPool || given.pool_scope == PoolScope::Own;
+    let pool = if own_pool {
         prov.private_pool(given.pool, &tag)
             .await
             .map_err(|e| broken("creating the case's own pool", &e))?
@@ -275,6 +278,7 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
             .await
             .map_err(|e| broken("creating the user", &e))?
     };
+    bindings.sub = user.sub.clone();
 
     let mut redactor = ctx.redactor.clone();
     let needs_sign_in = !matches!(
@@ -376,6 +380,7 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
         bindings,
         redactor,
         pool_deleted,
+        own_pool,
     })
 }
 

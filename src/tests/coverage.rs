@@ -42,10 +42,10 @@ fn covered() -> BTreeMap<(String, String), BTreeSet<String>> {
         }
     }
     for p in property::catalogue() {
-        // A sequence sends every covered operation.
+        // A sequence sends every operation the properties generate.
         let ops: Vec<String> = match p.operation.parse::<Operation>() {
             Ok(op) => vec![op.name().to_string()],
-            Err(_) => Operation::COVERED
+            Err(_) => property::GENERATED_OPERATIONS
                 .iter()
                 .map(|o| o.name().to_string())
                 .collect(),
