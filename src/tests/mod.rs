@@ -6,9 +6,11 @@ mod coverage;
 mod faults;
 mod generated;
 mod layers;
+mod oracle_consistency;
 mod protocol_pin;
 mod secrets;
 mod self_contained;
+mod strict_texts;
 mod target_checks;
 mod throttling;
 
