@@ -5,6 +5,7 @@
 //! mismatch names the field, what was expected and what was seen.
 
 pub mod body;
+pub mod envelope;
 pub mod evaluate;
 pub mod observed;
 pub mod state;

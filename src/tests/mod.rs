@@ -7,6 +7,7 @@ mod generated;
 mod layers;
 mod protocol_pin;
 mod secrets;
+mod signed_tokens;
 mod target_checks;
 mod throttling;
 
