@@ -25,7 +25,8 @@ installed botocore.
 
 History: AdminDeleteUserAttributes, AddCustomAttributes and GetUserAttributeVerificationCode
 were added with --merge from botocore 1.43.11, the same release the file came from, so the
-merged file equals a full regeneration.
+merged file equals a full regeneration. AdminDisableUser, AdminEnableUser and VerifyUserAttribute
+were added the same way from botocore 1.43.11.
 """
 import argparse
 import gzip
@@ -44,6 +45,8 @@ OPERATIONS = [
     "CreateUserPool", "CreateUserPoolClient", "DeleteUserPool", "ListUserPools",
     "DescribeUserPool", "AdminCreateUser", "AdminSetUserPassword", "AdminGetUser",
     "AdminDeleteUser", "AdminConfirmSignUp", "AdminUpdateUserAttributes",
+    # Token states and alias moves (a disabled user's token; verifying a taken e-mail).
+    "AdminDisableUser", "AdminEnableUser", "VerifyUserAttribute",
     # Attribute-operation family (reference target).
     "AdminDeleteUserAttributes", "AddCustomAttributes", "GetUserAttributeVerificationCode",
 ]

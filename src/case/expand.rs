@@ -24,6 +24,10 @@ impl When {
         for name in &self.remove_headers {
             req.remove_header(name);
         }
+        req.method = self.method.name().to_string();
+        if let Some(path) = &self.path {
+            req.path = expand(path, b)?;
+        }
         Ok(req)
     }
 }
@@ -68,7 +72,7 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::fixture::{AttributeState, Strict};
+    use crate::case::fixture::{AttributeState, HttpMethod, Strict};
     use crate::vocab::Operation;
 
     fn bindings() -> Bindings {
@@ -87,11 +91,17 @@ mod tests {
             raw_body: Some(r#"{"AccessToken":"{{access_token}}"}"#.into()),
             headers: [("Content-Type".to_string(), "text/plain".to_string())].into(),
             remove_headers: vec!["X-Amz-Target".into()],
+            method: HttpMethod::Get,
+            path: Some("/?Action=DeleteUser&User={{username}}".into()),
         };
         let r = when.request(&bindings()).unwrap();
         assert_eq!(r.body, br#"{"AccessToken":"tok.en"}"#);
         assert_eq!(r.header("content-type"), Some("text/plain"));
         assert_eq!(r.header("x-amz-target"), None);
+        assert_eq!(
+            (r.method.as_str(), r.path.as_str()),
+            ("GET", "/?Action=DeleteUser&User=ccf-u")
+        );
     }
 
     #[test]

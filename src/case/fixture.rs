@@ -81,6 +81,8 @@ pub enum TokenState {
     Garbage,
     /// A valid access token whose user was then deleted by an administrator.
     DeletedUser,
+    /// A valid access token whose user an administrator then disabled (AdminDisableUser).
+    DisabledUser,
     /// A valid access token whose user pool was then deleted (the case gets its own pool).
     DeletedPool,
     /// An access token without the `aws.cognito.signin.user.admin` scope (needs `token-minting`).
@@ -139,6 +141,45 @@ pub struct When {
     /// Headers to leave out (e.g. `X-Amz-Target`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove_headers: Vec<String>,
+    /// HTTP method; every Cognito operation is `POST` (the default). Another method tests
+    /// what an unroutable request gets.
+    #[serde(default, skip_serializing_if = "HttpMethod::is_post")]
+    pub method: HttpMethod,
+    /// Path and query, starting with `/` (default `/`), e.g. `/?Action=DeleteUser`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// The HTTP methods a case may use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// `POST`: how every operation is called.
+    #[default]
+    Post,
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `DELETE`.
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            HttpMethod::Post => "POST",
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// Whether this is `POST` (the default, left out when written).
+    pub fn is_post(&self) -> bool {
+        *self == HttpMethod::Post
+    }
 }
 
 /// The expected outcome: one [`Outcome`] (`[then]`), or several acceptable ones (`[[then]]`)

@@ -216,6 +216,12 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
             "give either `body` or `raw_body`, not both".into(),
         );
     }
+    if let Some(path) = f.when.path.as_deref().filter(|p| !p.starts_with('/')) {
+        err(
+            "when.path",
+            format!("a path starts with `/` (got {path:?}), e.g. \"/?Action=DeleteUser\""),
+        );
+    }
     // Capabilities the given state requires.
     let needs = |c: Capability| f.needs.contains(&c);
     let token_need = f.given.token.made_with().first().copied();
@@ -258,6 +264,7 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
     }
     texts.extend(f.when.raw_body.iter().cloned());
     texts.extend(f.when.headers.values().cloned());
+    texts.extend(f.when.path.iter().cloned());
     texts.extend(f.given.user.attributes.values().cloned());
     if let Some(o) = &f.given.other_user {
         texts.extend(o.attributes.values().cloned());

@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::{CliError, Outcome};
 use crate::contract::Registry;
+use crate::contract::backlog::Backlog;
 use crate::contract::registry::render_requirement;
 
 #[derive(Debug, Args)]
@@ -63,5 +64,20 @@ pub fn explain(a: ExplainArgs, out: &mut dyn std::io::Write) -> Result<Outcome, 
             write(out, &format!("  - {what}: {}\n", sh.context))?;
         }
     }
+    if let Ok(backlog) = Backlog::get() {
+        for m in backlog.of(&r.id) {
+            write(
+                out,
+                &format!(
+                    "not checked yet on {}: {}: {} (missing because {})\n",
+                    m.operation, m.case, m.sketch, m.why
+                ),
+            )?;
+        }
+    }
+    write(
+        out,
+        &format!("cases that check it: cognito-conformance list --requirement {id}\n"),
+    )?;
     Ok(Outcome::Conformant)
 }

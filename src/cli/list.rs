@@ -15,6 +15,9 @@ pub struct ListArgs {
     /// Only cases whose id matches this glob (repeatable), e.g. 'update-user-attributes/schema/*'.
     #[arg(long, short = 'f', value_name = "GLOB")]
     pub filter: Vec<String>,
+    /// Only cases that cite this requirement id (repeatable), e.g. 'attribute.immutable'.
+    #[arg(long, short = 'r', value_name = "ID")]
+    pub requirement: Vec<String>,
     /// Print one JSON object per case.
     #[arg(long)]
     pub json: bool,
@@ -28,7 +31,25 @@ pub fn list(a: ListArgs) -> Result<Outcome, CliError> {
         fixtures: true,
         generated: !a.no_generated,
     };
-    let Catalogue { cases, properties } = select(a.fixtures, &a.filter, parts)?;
+    let Catalogue {
+        mut cases,
+        mut properties,
+    } = select(a.fixtures, &a.filter, parts)?;
+    if !a.requirement.is_empty() {
+        let registry = crate::contract::Registry::get();
+        if let Some(unknown) = a
+            .requirement
+            .iter()
+            .find(|id| registry.requirement(id).is_none())
+        {
+            return Err(CliError::Usage(format!(
+                "unknown requirement `{unknown}`: `explain` with no id lists them all"
+            )));
+        }
+        let wanted = |id: &str| a.requirement.iter().any(|w| w == id);
+        cases.retain(|c| c.requirements.iter().any(|r| wanted(r)));
+        properties.retain(|p| p.requirements.iter().any(|r| wanted(r)));
+    }
     for c in &cases {
         if a.json {
             let line = serde_json::json!({"id": c.id, "operation": c.operation(), "group": c.group(),

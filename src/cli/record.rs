@@ -2,7 +2,7 @@
 //!
 //! Goldens come from two places only: real Cognito (provenance `recorded`, with region and
 //! date) and the embedded reference (provenance `documented`: it implements the contract in
-//! `evidence.md`). Recording from an emulator is refused, because an emulator's behaviour is
+//! `contract/requirements.toml`). Recording from an emulator is refused, because an emulator's behaviour is
 //! what the goldens judge. A changed or new golden goes to `<case>.snap.new` for review with
 //! `cargo insta review` unless `--accept` is given; an unchanged one is left alone (its
 //! provenance too).

@@ -3,6 +3,7 @@
 //! (`schema`, `rules`, `masking`) and access tokens (`token`), and those of the attribute-operation
 //! family: AddCustomAttributes (`custom_attributes`) and verification codes (`verification`).
 
+pub mod backlog;
 pub mod custom_attributes;
 pub mod json_types;
 pub mod masking;

@@ -3,13 +3,15 @@
 //!
 //! Everything here is a pure function of the pool schema, the caller (an app client with its
 //! `WriteAttributes`, or an administrator), the user's current attributes and the request, so
-//! the reference server and property-test generators share one definition. Messages follow
-//! evidence.md (observed where it says so; the suite's strict guesses where it says inferred).
+//! the reference server and property-test generators share one definition. Messages are the
+//! ones `contract/requirements.toml` shows real Cognito answering; where it shows none, the text
+//! is the suite's strict-tier guess and the fixtures' contract tier does not depend on it.
 //!
 //! Checks run attribute by attribute, in request order, and the first failure wins. For one
 //! attribute the order is: `sub`; exists in the schema; mutable; writable by the client; value
 //! present; blank value of a required attribute; string length constraints; email/phone format.
-//! The schema message ends in a newline, as observed (evidence.md: "trailing newline seen").
+//! The schema, immutable and string-length messages end in a newline, as observed (requirements
+//! `attribute.not-in-schema`, `attribute.immutable`, `attribute.custom-string-length`).
 //! A request applies atomically: a plan is computed in full before anything is stored.
 
 use std::collections::BTreeMap;

@@ -3,8 +3,9 @@
 //! The order (after input validation): the token must be a well-formed RS256 JWT with a valid
 //! signature and `token_use = access`; then unexpired; then its pool must exist; then its user;
 //! then it must not be revoked (GlobalSignOut); then it must carry the
-//! `aws.cognito.signin.user.admin` scope; then the user must be confirmed. Messages are observed
-//! where evidence.md says so and the strict guesses of the suite elsewhere.
+//! `aws.cognito.signin.user.admin` scope; then the user must be confirmed. Messages are the ones
+//! `contract/requirements.toml` shows real Cognito answering, and the suite's strict-tier guesses
+//! where it shows none.
 
 /// The scope the self-service operations require.
 pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";

@@ -5,8 +5,9 @@
 //! schema's string constraints and the model's `AttributeValueType` (max 2048); e-mail and
 //! phone formats from the rules (`is_email`, `is_phone`). Valid values are conservative where
 //! the evidence is thin: ASCII e-mail addresses and North-American E.164 numbers, printable
-//! text elsewhere. The `*_verified` flags are never written: whether an app client may set
-//! them is contested (evidence.md, conflicting reports), so no generated case depends on it.
+//! text elsewhere. The `*_verified` flags are never written: the fixtures cover them
+//! (`attribute.verified-flags-self-service`), and which answer an app client gets depends on
+//! its write permissions, which generation does not vary.
 
 use std::collections::BTreeMap;
 

@@ -1,14 +1,16 @@
 //! AWS JSON 1.1 protocol faults: a well-formed request made unreadable (malformed JSON) or
-//! unroutable (missing or unknown `X-Amz-Target`, a content type that is not AWS JSON), and
-//! what the contract accepts in return.
+//! unroutable (missing or unknown `X-Amz-Target`, a content type that is not AWS JSON, a method
+//! other than `POST`), and what the contract accepts in return.
 //!
-//! The accepted answers are the catalogue's (the `protocol` fixtures): Cognito's exact answer is
-//! an open question in evidence.md, so the contract tier accepts every plausible 4xx rejection
-//! and requires that nothing happens.
+//! The accepted answers are the catalogue's (the `protocol` fixtures; `src/tests/protocol_pin.rs`
+//! ties the two). Cognito's exact answer to a POST it cannot route or read was never captured
+//! (requirements `protocol.unroutable-post`, `protocol.malformed-json`), so the contract tier
+//! accepts every plausible 4xx rejection and requires that nothing happens; a GET was seen
+//! answered 404 with the front end's `BadRequest` body (`protocol.unroutable-get`).
 
 use proptest::prelude::*;
 
-use crate::case::fixture::When;
+use crate::case::fixture::{HttpMethod, When};
 use crate::contract::Model;
 use crate::wire::CONTENT_TYPE;
 
@@ -34,6 +36,8 @@ pub enum ProtocolFault {
     UnknownTarget(String),
     /// A `Content-Type` other than `application/x-amz-json-1.1`.
     WrongContentType(String),
+    /// A method other than `POST` (`GET /?Action=<Operation>`), without body or target.
+    WrongMethod(String),
 }
 
 /// What the contract accepts for a protocol fault.
@@ -45,8 +49,8 @@ pub struct Accepted {
     pub errors: Vec<&'static str>,
     /// The strict tier's guess.
     pub strict_error: &'static str,
-    /// Evidence, as the `protocol` fixtures cite it.
-    pub evidence: &'static str,
+    /// The requirements the answer is judged by (ids of `contract/requirements.toml`).
+    pub requirements: &'static [&'static str],
 }
 
 /// Content types a client might send by mistake; none is AWS JSON (`application/json`, which
@@ -80,9 +84,6 @@ pub fn is_client_content_type(ct: &str) -> bool {
     ct == CONTENT_TYPE || CLIENT_CONTENT_TYPES.iter().any(|c| norm(c) == ct)
 }
 
-const ROUTING_EVIDENCE: &str = "inferred: evidence.md open question (unknown/missing X-Amz-Target, wrong Content-Type); amazon-cognito-js#64 shows a 404 BadRequest body for an unroutable request";
-const JSON_EVIDENCE: &str = "inferred: evidence.md open question (syntactically invalid JSON)";
-
 impl ProtocolFault {
     /// Kebab-case name, used in saved fixture names.
     pub fn label(&self) -> &'static str {
@@ -96,6 +97,7 @@ impl ProtocolFault {
             ProtocolFault::MissingTarget => "missing-target-header",
             ProtocolFault::UnknownTarget(t) => target_class(t).label(),
             ProtocolFault::WrongContentType(_) => "wrong-content-type",
+            ProtocolFault::WrongMethod(_) => "wrong-method",
         }
     }
 
@@ -106,6 +108,7 @@ impl ProtocolFault {
             ProtocolFault::MissingTarget
                 | ProtocolFault::UnknownTarget(_)
                 | ProtocolFault::WrongContentType(_)
+                | ProtocolFault::WrongMethod(_)
         )
     }
 
@@ -114,11 +117,19 @@ impl ProtocolFault {
         if self.is_malformed_json() {
             return malformed_json();
         }
+        if let ProtocolFault::WrongMethod(_) = self {
+            return Accepted {
+                statuses: vec![404],
+                errors: vec!["BadRequest"],
+                strict_error: "BadRequest",
+                requirements: &["protocol.unroutable-get"],
+            };
+        }
         let mut a = Accepted {
             statuses: vec![400, 404],
             errors: vec!["UnknownOperationException", "InvalidAction", "BadRequest"],
             strict_error: "UnknownOperationException",
-            evidence: ROUTING_EVIDENCE,
+            requirements: &["protocol.unroutable-post"],
         };
         if matches!(self, ProtocolFault::WrongContentType(_)) {
             a.statuses.push(415);
@@ -153,6 +164,17 @@ impl ProtocolFault {
             }
             ProtocolFault::WrongContentType(ct) => {
                 when.headers.insert("Content-Type".into(), ct.clone());
+            }
+            ProtocolFault::WrongMethod(method) => {
+                when.method = match method.as_str() {
+                    "PUT" => HttpMethod::Put,
+                    "DELETE" => HttpMethod::Delete,
+                    _ => HttpMethod::Get,
+                };
+                when.path = Some(format!("/?Action={}", when.operation.name()));
+                when.raw_body = None;
+                when.remove_headers
+                    .extend(["X-Amz-Target".to_string(), "Content-Type".to_string()]);
             }
             _ => {}
         }
@@ -203,7 +225,7 @@ pub fn malformed_json() -> Accepted {
         statuses: vec![400],
         errors: vec!["SerializationException", "InvalidParameterException"],
         strict_error: "SerializationException",
-        evidence: JSON_EVIDENCE,
+        requirements: &["protocol.malformed-json"],
     }
 }
 
@@ -282,6 +304,9 @@ pub fn classify(operation: &str, when: &When) -> Option<ProtocolFault> {
             .find(|(h, _)| h.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
     };
+    if !when.method.is_post() {
+        return Some(ProtocolFault::WrongMethod(when.method.name().to_string()));
+    }
     if removed("X-Amz-Target") {
         return Some(ProtocolFault::MissingTarget);
     }
@@ -305,6 +330,8 @@ mod tests {
             raw_body: Some(body.into()),
             headers: Default::default(),
             remove_headers: vec![],
+            method: Default::default(),
+            path: None,
         }
     }
 

@@ -102,6 +102,8 @@ impl Action {
                 raw_body: other.body().map(|b| b.to_string()),
                 headers: BTreeMap::new(),
                 remove_headers: vec![],
+                method: Default::default(),
+                path: None,
             },
         }
     }
@@ -208,6 +210,8 @@ mod tests {
                 raw_body: Some("{\"Access\u{1}Token\":1}".into()),
                 headers: Default::default(),
                 remove_headers: vec!["X-Amz-Target".into()],
+                method: Default::default(),
+                path: None,
             },
             fault: "raw-control-char".into(),
             name: "raw-control-char".into(),

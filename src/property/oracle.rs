@@ -39,8 +39,8 @@ pub struct PoolModel {
     pub scope: WriteScope,
 }
 
-static SCHEMAS: LazyLock<[PoolSchema; 2]> = LazyLock::new(|| {
-    [PoolKind::Default, PoolKind::VerifyBeforeUpdate].map(|kind| {
+static SCHEMAS: LazyLock<[PoolSchema; PoolKind::ALL.len()]> = LazyLock::new(|| {
+    PoolKind::ALL.map(|kind| {
         let def = pool_definition("model", kind, "model");
         def.as_object()
             .and_then(|o| PoolSchema::from_create_input(o).ok())
@@ -50,10 +50,8 @@ static SCHEMAS: LazyLock<[PoolSchema; 2]> = LazyLock::new(|| {
 
 /// The model of the pool and client the suite provisions for `pool` and `client`.
 pub fn pool_model(pool: PoolKind, client: ClientKind) -> PoolModel {
-    let schema = match pool {
-        PoolKind::Default => SCHEMAS[0].clone(),
-        PoolKind::VerifyBeforeUpdate => SCHEMAS[1].clone(),
-    };
+    let index = PoolKind::ALL.iter().position(|k| *k == pool).unwrap_or(0);
+    let schema = SCHEMAS[index].clone();
     let scope = match client {
         ClientKind::Full => WriteScope::All,
         ClientKind::Restricted => WriteScope::Only(
@@ -132,7 +130,7 @@ pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectatio
         return refused(
             user,
             accepted_then(&fault.accepted()),
-            req::unroutable(),
+            req::protocol_fault(&fault),
             label,
             format!(
                 "{op} request with {} is rejected and changes nothing",
@@ -569,6 +567,8 @@ mod tests {
                 raw_body: Some(body.into()),
                 headers: Default::default(),
                 remove_headers: vec![],
+                method: Default::default(),
+                path: None,
             },
             fault: "test".into(),
             name: "test".into(),

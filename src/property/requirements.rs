@@ -6,6 +6,7 @@ use crate::contract::Model;
 use crate::contract::json_types::TypeFault;
 use crate::contract::validate::{Constraint as ValidationConstraint, Violation};
 use crate::generate::invalid::{Constraint, Fault};
+use crate::generate::protocol::ProtocolFault;
 use crate::vocab::RuleId;
 
 /// Requirement ids.
@@ -29,6 +30,11 @@ pub fn malformed_json() -> Ids {
 /// A request that cannot be routed to an operation.
 pub fn unroutable() -> Ids {
     refusal(&["protocol.unroutable-post"])
+}
+
+/// A protocol fault, by the requirements its accepted answers come from.
+pub fn protocol_fault(fault: &ProtocolFault) -> Ids {
+    refusal(fault.accepted().requirements)
 }
 
 /// A value of the wrong JSON type, by what was wrong.
@@ -275,6 +281,13 @@ mod tests {
         let mut all = sequence();
         all.extend(malformed_json());
         all.extend(unroutable());
+        for f in [
+            ProtocolFault::MissingTarget,
+            ProtocolFault::WrongMethod("GET".into()),
+            ProtocolFault::Truncated(1),
+        ] {
+            all.extend(protocol_fault(&f));
+        }
         all.extend(garbage_token());
         all.extend(get_user());
         for f in [

@@ -222,6 +222,8 @@ pub fn invalid_input(operation: Operation, constraint: Constraint) -> BoxedStrat
                             raw_body: Some(m.body.to_string()),
                             headers: BTreeMap::new(),
                             remove_headers: vec![],
+                            method: Default::default(),
+                            path: None,
                         },
                         fault: format!("{}: {}", m.site, m.fault.label()),
                         name: constraint.name(),

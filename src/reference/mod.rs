@@ -1,6 +1,6 @@
 //! The embedded reference target: an in-process AWS JSON 1.1 server that implements the
-//! Cognito contract exactly as `../shared/contract/evidence.md` describes it (and the suite's
-//! strict guesses where evidence is inferred). It is the suite's positive control: every
+//! Cognito contract exactly as `contract/requirements.toml` states it (and the suite's strict
+//! guesses where the evidence is only inferred). It is the suite's positive control: every
 //! fixture must pass against it, so a failing case there is a bug in the fixture, the engine
 //! or here, never "Cognito being Cognito".
 //!

@@ -1,6 +1,9 @@
 //! The AWS JSON 1.1 front door: routing by `X-Amz-Target`, protocol checks, body parsing, the
 //! three validation layers, dispatch, and the response format.
 //!
+//! A request with any other method than `POST` is routed nowhere: 404 with the front end's
+//! `{"code":"BadRequest",...}` body (requirement `protocol.unroutable-get`).
+//!
 //! Order of checks for `POST /` (each failure ends the request):
 //! 1. `X-Amz-Target` missing, or naming no operation this server has ->
 //!    400 `UnknownOperationException`.
@@ -55,6 +58,10 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The response content type.
 pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
+/// The body real Cognito's front end answers a request it cannot route to any operation with
+/// (seen with HTTP 404; requirement `protocol.unroutable-get`).
+pub const UNROUTABLE_BODY: &str = r#"{"code":"BadRequest","message":"The server did not understand the operation that was requested.","type":"client"}"#;
+
 /// What a request addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target<'a> {
@@ -77,6 +84,9 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
         && let Some(jwks) = jwks_path(parts.uri.path())
     {
         return respond(&request_id, Ok(Output::Json(jwks)));
+    }
+    if parts.method != Method::POST {
+        return unroutable(&request_id);
     }
     let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES))
         .await
@@ -169,12 +179,6 @@ fn process(
     headers: &HeaderMap,
     bytes: &Bytes,
 ) -> Result<Output, ApiError> {
-    if method != Method::POST {
-        return Err(ApiError {
-            status: Some(404),
-            ..ApiError::unknown_operation()
-        });
-    }
     let target = target(headers)?;
     if !content_type_ok(headers) {
         return Err(ApiError::unknown_operation());
@@ -227,6 +231,18 @@ fn process(
             ops::control(app, &mut app.lock(), op, Input(obj)).map(Output::Json)
         }
     }
+}
+
+/// 404 with [`UNROUTABLE_BODY`]: no error-type header (none was seen), the usual content type.
+fn unroutable(request_id: &str) -> Response {
+    let mut resp = Response::new(Body::from(UNROUTABLE_BODY));
+    *resp.status_mut() = StatusCode::NOT_FOUND;
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-amzn-RequestId", v);
+    }
+    resp
 }
 
 /// Header-safe message (visible ASCII and spaces only), for `x-amzn-ErrorMessage`.

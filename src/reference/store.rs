@@ -97,12 +97,18 @@ impl Pool {
 
     /// The user named `username`, or `UserNotFoundException`.
     pub fn user(&self, username: &str) -> Result<&User, ApiError> {
-        self.users.get(username).ok_or_else(ApiError::no_user)
+        let key = self
+            .resolve_username(username)
+            .ok_or_else(ApiError::no_user)?;
+        self.users.get(&key).ok_or_else(ApiError::no_user)
     }
 
     /// Mutable [`Pool::user`].
     pub fn user_mut(&mut self, username: &str) -> Result<&mut User, ApiError> {
-        self.users.get_mut(username).ok_or_else(ApiError::no_user)
+        let key = self
+            .resolve_username(username)
+            .ok_or_else(ApiError::no_user)?;
+        self.users.get_mut(&key).ok_or_else(ApiError::no_user)
     }
 
     /// The username an administrator call's `Username` designates: the username itself, a

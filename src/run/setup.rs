@@ -277,21 +277,30 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
     };
     let client_id = pool.client(given.client).to_string();
 
-    let username = prov.username(&tag);
+    // In a pool whose users sign in with their e-mail address, that address is the name every
+    // call passes as `Username`.
+    let api_name = |name: &str, attrs: &BTreeMap<String, String>| match attrs.get("email") {
+        Some(email) if given.pool.email_is_username() => email.clone(),
+        _ => name.to_string(),
+    };
+    let base = prov.username(&tag);
     let mut bindings = Bindings {
-        username: username.clone(),
-        unique_email: format!("{username}-new@example.com"),
+        username: base.clone(),
+        unique_email: format!("{base}-new@example.com"),
         pool_id: pool.id.clone(),
         ..Default::default()
     };
-    let user_attrs = attributes(&username, &given.user.attributes, &bindings)
+    let user_attrs = attributes(&base, &given.user.attributes, &bindings)
         .map_err(|e| broken("given.user.attributes", &e))?;
+    let username = api_name(&base, &user_attrs);
+    bindings.username = username.clone();
     bindings.user = user_attrs.clone();
     let other = match &given.other_user {
         Some(spec) => {
-            let other_name = format!("{username}b");
-            let attrs = attributes(&other_name, &spec.attributes, &bindings)
+            let other_base = format!("{base}b");
+            let attrs = attributes(&other_base, &spec.attributes, &bindings)
                 .map_err(|e| broken("given.other_user.attributes", &e))?;
+            let other_name = api_name(&other_base, &attrs);
             let handle = prov
                 .create_user(&pool, &other_name, &attrs)
                 .await
@@ -379,6 +388,12 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
             prov.delete_user(&pool, &username)
                 .await
                 .map_err(|e| fail("AdminDeleteUser", &e))?;
+            access
+        }
+        TokenState::DisabledUser => {
+            prov.disable_user(&pool, &username)
+                .await
+                .map_err(|e| fail("AdminDisableUser", &e))?;
             access
         }
         TokenState::DeletedPool => {

@@ -39,6 +39,12 @@ pub enum Body {
 pub struct SentRequest {
     /// `X-Amz-Target` operation the request was built for.
     pub operation: String,
+    /// HTTP method, when not `POST`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Path and query, when not `/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// Headers as sent (names lowercased, sorted).
     pub headers: BTreeMap<String, String>,
     /// The body as sent.
@@ -115,6 +121,8 @@ impl Exchange {
     pub fn capture(c: &Capture<'_>) -> Exchange {
         let request = SentRequest {
             operation: c.request.operation.clone(),
+            method: (c.request.method != crate::wire::POST).then(|| c.request.method.clone()),
+            path: (c.request.path != "/").then(|| c.request.path.clone()),
             headers: c
                 .request
                 .headers

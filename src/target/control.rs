@@ -79,10 +79,7 @@ pub async fn inject_fault(
     operation: &str,
     fault: InjectedFault,
 ) -> Result<(), AdminError> {
-    let error = match fault {
-        InjectedFault::Throttling => "TooManyRequestsException",
-        InjectedFault::InternalError => "InternalErrorException",
-    };
+    let error = fault.error_type();
     control(
         admin,
         "InjectFault",

@@ -46,6 +46,12 @@ pub fn pool_definition(name: &str, kind: PoolKind, run_tag: &str) -> Value {
             "RequireLowercase": true, "RequireNumbers": true, "RequireSymbols": true}},
         "UserPoolTags": {RUN_TAG: run_tag},
     });
+    if kind.email_is_username() {
+        if let Some(m) = input.as_object_mut() {
+            m.remove("AliasAttributes");
+        }
+        input["UsernameAttributes"] = json!(["email"]);
+    }
     if kind == PoolKind::VerifyBeforeUpdate {
         input["UserAttributeUpdateSettings"] =
             json!({"AttributesRequireVerificationBeforeUpdate": ["email"]});
@@ -230,10 +236,7 @@ impl Provisioner {
     async fn create_pool(&self, kind: PoolKind, label: &str) -> Result<Pool, AdminError> {
         self.attempted
             .store(true, std::sync::atomic::Ordering::Relaxed);
-        let kind_name = match kind {
-            PoolKind::Default => "default",
-            PoolKind::VerifyBeforeUpdate => "verify-before-update",
-        };
+        let kind_name = kind.label();
         let name = format!("{}-{kind_name}-{label}", self.prefix);
         let input = pool_definition(&name, kind, &self.prefix);
         let out = self.admin.signed("CreateUserPool", &input).await?;
@@ -294,13 +297,21 @@ impl Provisioner {
             .iter()
             .map(|(n, v)| json!({"Name": n, "Value": v}))
             .collect();
-        self.admin
+        let created = self
+            .admin
             .signed(
                 "AdminCreateUser",
                 &json!({"UserPoolId": pool.id, "Username": username, "TemporaryPassword": self.password,
                         "MessageAction": "SUPPRESS", "UserAttributes": attrs}),
             )
             .await?;
+        // Where users sign in with their e-mail address, Cognito names the user itself (its
+        // `sub`); state is read back under that name, which an e-mail change does not move.
+        let name = created
+            .pointer("/User/Username")
+            .and_then(Value::as_str)
+            .unwrap_or(username)
+            .to_string();
         self.admin
             .signed(
                 "AdminSetUserPassword",
@@ -308,9 +319,7 @@ impl Provisioner {
             )
             .await?;
         debug!(pool = %pool.id, username, "created confirmed user");
-        Ok(UserHandle {
-            username: username.to_string(),
-        })
+        Ok(UserHandle { username: name })
     }
 
     /// Create an unconfirmed user through SignUp.
@@ -390,6 +399,17 @@ impl Provisioner {
         self.admin
             .signed(
                 "AdminDeleteUser",
+                &json!({"UserPoolId": pool.id, "Username": username}),
+            )
+            .await
+            .map(drop)
+    }
+
+    /// Disable a user (admin): sign-in stops working and its tokens are revoked.
+    pub async fn disable_user(&self, pool: &Pool, username: &str) -> Result<(), AdminError> {
+        self.admin
+            .signed(
+                "AdminDisableUser",
                 &json!({"UserPoolId": pool.id, "Username": username}),
             )
             .await

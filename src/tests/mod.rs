@@ -2,11 +2,13 @@
 //! transport faults, target deviations, throttling, generated properties, secrets. They use the
 //! crate's internals, so they live in the crate rather than in `tests/`.
 
+mod coverage;
 mod faults;
 mod generated;
 mod layers;
 mod protocol_pin;
 mod secrets;
+mod self_contained;
 mod signed_tokens;
 mod target_checks;
 mod throttling;

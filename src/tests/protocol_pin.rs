@@ -55,10 +55,10 @@ fn protocol_fixtures_and_the_generator_accept_the_same_answers() {
         }
         pinned += 1;
     }
-    // missing target, unknown target, wrong content type, malformed JSON and empty body, per
-    // covered operation.
+    // missing target, unknown target, wrong content type, wrong method, malformed JSON and empty
+    // body, per covered operation.
     assert_eq!(
-        pinned, 15,
+        pinned, 18,
         "every routing and JSON-syntax fixture is pinned"
     );
 }

@@ -94,6 +94,32 @@ pub enum PoolKind {
     /// As `default`, plus `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate
     /// = ["email"]`.
     VerifyBeforeUpdate,
+    /// As `default`, but users sign in with their e-mail address: `UsernameAttributes =
+    /// ["email"]` instead of `AliasAttributes` (the suite passes the address as `Username`).
+    EmailUsername,
+}
+
+impl PoolKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [PoolKind; 3] = [
+        PoolKind::Default,
+        PoolKind::VerifyBeforeUpdate,
+        PoolKind::EmailUsername,
+    ];
+
+    /// Kebab-case label, as in fixtures and pool names.
+    pub fn label(self) -> &'static str {
+        match self {
+            PoolKind::Default => "default",
+            PoolKind::VerifyBeforeUpdate => "verify-before-update",
+            PoolKind::EmailUsername => "email-username",
+        }
+    }
+
+    /// Whether users of this pool sign in with (and are addressed by) their e-mail address.
+    pub fn email_is_username(self) -> bool {
+        self == PoolKind::EmailUsername
+    }
 }
 
 /// App clients provisioned per pool.
@@ -115,4 +141,17 @@ pub enum InjectedFault {
     Throttling,
     /// `InternalErrorException` (500).
     InternalError,
+    /// `CodeDeliveryFailureException` (400): the verification message could not be sent.
+    CodeDeliveryFailure,
+}
+
+impl InjectedFault {
+    /// The error type the target answers with.
+    pub fn error_type(self) -> &'static str {
+        match self {
+            InjectedFault::Throttling => "TooManyRequestsException",
+            InjectedFault::InternalError => "InternalErrorException",
+            InjectedFault::CodeDeliveryFailure => "CodeDeliveryFailureException",
+        }
+    }
 }

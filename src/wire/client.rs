@@ -139,7 +139,7 @@ impl HttpClient {
         self.sent.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// `POST` the request to `url` and read the whole response within the limits.
+    /// Send the request to the target at base URL `url` (its method, at its path) and read the whole response within the limits.
     pub async fn send(&self, url: &str, request: &Request) -> Result<Response, WireError> {
         self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let timeout = self.settings.request_timeout;
@@ -154,7 +154,10 @@ impl HttpClient {
 
     async fn exchange(&self, url: &str, request: &Request) -> Result<Response, WireError> {
         let start = Instant::now();
-        let mut builder = self.inner.post(url);
+        let method = http::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| WireError::InvalidRequest(format!("method {:?}: {e}", request.method)))?;
+        let url = &request.url(url);
+        let mut builder = self.inner.request(method, url);
         for (name, value) in &request.headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| WireError::InvalidRequest(format!("header name {name:?}: {e}")))?;

@@ -7,12 +7,19 @@ use super::request::Request;
 /// `$ACCESS_TOKEN`; the body is single-quoted for POSIX shells, with the token spliced in
 /// outside the quotes so the variable expands.
 pub fn reproduction(url: &str, request: &Request, token: Option<&str>) -> String {
-    let mut out = format!("curl -sS -i -X POST {}", quote(url));
+    let mut out = format!(
+        "curl -sS -i -X {} {}",
+        request.method,
+        quote(&request.url(url))
+    );
     for (name, value) in &request.headers {
         out.push_str(&format!(
             " \\\n  -H {}",
             with_token(&format!("{name}: {value}"), token)
         ));
+    }
+    if request.body.is_empty() && request.method != super::request::POST {
+        return out;
     }
     let body = String::from_utf8_lossy(&request.body);
     out.push_str(&format!(
@@ -87,6 +94,19 @@ mod tests {
             .output()
             .unwrap();
         assert_eq!(String::from_utf8_lossy(&out.stdout), body);
+    }
+
+    #[test]
+    fn another_method_and_path_are_reproduced() {
+        let mut req = Request::raw("DeleteUser", vec![]);
+        req.method = "GET".into();
+        req.path = "/?Action=DeleteUser".into();
+        let cmd = reproduction("http://x/", &req, None);
+        assert!(
+            cmd.starts_with("curl -sS -i -X GET 'http://x/?Action=DeleteUser'"),
+            "{cmd}"
+        );
+        assert!(!cmd.contains("--data-binary"), "{cmd}");
     }
 
     #[test]

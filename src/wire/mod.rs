@@ -12,4 +12,4 @@ pub mod sigv4;
 pub use attributes::attributes_of;
 pub use client::{HttpClient, Response, WireError, WireSettings};
 pub use error_type::resolve_error_type;
-pub use request::{CONTENT_TYPE, Request};
+pub use request::{CONTENT_TYPE, POST, Request};

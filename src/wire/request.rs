@@ -5,11 +5,19 @@ use crate::contract::Model;
 /// The AWS JSON 1.1 media type.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
-/// A request to `POST /` of a target. Headers keep their order and spelling.
+/// The method every Cognito operation is called with.
+pub const POST: &str = "POST";
+
+/// A request to a target: `POST /` unless a case asks for another method or path (an
+/// unroutable `GET /?Action=...`). Headers keep their order and spelling.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// `X-Amz-Target` operation name this request was built for (for reports), if any.
     pub operation: String,
+    /// HTTP method (`POST`).
+    pub method: String,
+    /// Path and query, starting with `/` (`/`).
+    pub path: String,
     /// Header name/value pairs.
     pub headers: Vec<(String, String)>,
     /// Raw body bytes.
@@ -26,11 +34,22 @@ impl Request {
     pub fn raw(operation: &str, body: Vec<u8>) -> Request {
         Request {
             operation: operation.to_string(),
+            method: POST.to_string(),
+            path: "/".to_string(),
             headers: vec![
                 ("Content-Type".into(), CONTENT_TYPE.into()),
                 ("X-Amz-Target".into(), Model::get().target_header(operation)),
             ],
             body,
+        }
+    }
+
+    /// The URL this request goes to on a target whose base URL is `base`.
+    pub fn url(&self, base: &str) -> String {
+        if self.path == "/" {
+            base.to_string()
+        } else {
+            format!("{}{}", base.trim_end_matches('/'), self.path)
         }
     }
 
@@ -67,6 +86,21 @@ mod tests {
         );
         assert_eq!(r.header("content-type"), Some(CONTENT_TYPE));
         assert_eq!(r.body, br#"{"AccessToken":"x"}"#);
+    }
+
+    #[test]
+    fn the_url_joins_base_and_path() {
+        let mut r = Request::raw("DeleteUser", vec![]);
+        assert_eq!(r.url("http://127.0.0.1:9/"), "http://127.0.0.1:9/");
+        r.path = "/?Action=DeleteUser".into();
+        assert_eq!(
+            r.url("http://127.0.0.1:9/"),
+            "http://127.0.0.1:9/?Action=DeleteUser"
+        );
+        assert_eq!(
+            r.url("http://127.0.0.1:9"),
+            "http://127.0.0.1:9/?Action=DeleteUser"
+        );
     }
 
     #[test]

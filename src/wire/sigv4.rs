@@ -61,6 +61,7 @@ pub fn sign_request(
     region: &str,
     time: SystemTime,
 ) -> Result<(), SignError> {
+    let url = &request.url(url);
     let parsed = url::Url::parse(url).map_err(|e| SignError(format!("url {url}: {e}")))?;
     let host = match parsed.port() {
         Some(p) => format!("{}:{p}", parsed.host_str().unwrap_or_default()),
@@ -90,7 +91,7 @@ pub fn sign_request(
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
     let signable = SignableRequest::new(
-        "POST",
+        &request.method,
         url,
         headers.into_iter(),
         SignableBody::Bytes(&request.body),

@@ -78,6 +78,9 @@ pub fn call(app: &App, store: &mut Store, op: &str, input: Input<'_>) -> Result<
             let error = match input.str("Error")? {
                 "TooManyRequestsException" | "throttling" => "TooManyRequestsException",
                 "InternalErrorException" | "internal-error" => "InternalErrorException",
+                "CodeDeliveryFailureException" | "code-delivery-failure" => {
+                    "CodeDeliveryFailureException"
+                }
                 other => return Err(ApiError::invalid(format!("Unsupported fault {other}"))),
             };
             store
@@ -158,6 +161,11 @@ fn register_principal(store: &mut Store, input: Input<'_>) -> Result<Value, ApiE
 pub fn fault_error(kind: &str) -> ApiError {
     match kind {
         "InternalErrorException" => ApiError::internal(),
+        // The text seen from Cognito (requirement verification.code-delivery-failure).
+        "CodeDeliveryFailureException" => ApiError::new(
+            "CodeDeliveryFailureException",
+            "Invalid email provided/Unable to send the email",
+        ),
         _ => ApiError::new("TooManyRequestsException", "Too many requests"),
     }
 }

@@ -1,5 +1,6 @@
 //! Administrator user management: AdminCreateUser, AdminSetUserPassword, AdminGetUser,
-//! AdminDeleteUser, AdminConfirmSignUp (attribute writes: `admin_attributes`).
+//! AdminDeleteUser, AdminConfirmSignUp, AdminDisableUser, AdminEnableUser (attribute writes:
+//! `admin_attributes`).
 
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -8,7 +9,7 @@ use super::super::api_error::ApiError;
 use super::super::store::{Store, User, UserStatus};
 use super::ids;
 use super::input::Input;
-use crate::contract::rules::{Actor, plan_create};
+use crate::contract::rules::{Actor, Change, plan_create};
 
 /// `[{Name, Value}]` of a user's attributes (`sub` first, as Cognito lists it).
 pub fn attribute_list(user: &User) -> Value {
@@ -68,8 +69,33 @@ pub fn insert_user(
 /// AdminCreateUser: status FORCE_CHANGE_PASSWORD; immutable attributes may be set.
 pub fn admin_create_user(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
     let pool_id = input.str("UserPoolId")?;
-    let username = input.str("Username")?;
+    let given_name = input.str("Username")?;
     let pool = store.pool(pool_id)?;
+    let mut changes = input.attributes("UserAttributes");
+    // Where users sign in with their e-mail address, `Username` is that address: the user gets
+    // a generated username (its `sub`, as Cognito does) and the address as `email`.
+    let generated;
+    let username = if pool.schema.username_attributes.contains("email") {
+        if !given_name.contains('@') {
+            return Err(ApiError::invalid("Username should be an email."));
+        }
+        if pool.find_for_sign_in(given_name).is_some() {
+            return Err(ApiError::new(
+                "UsernameExistsException",
+                "An account with the given email already exists.",
+            ));
+        }
+        if !changes.iter().any(|c| c.name == "email") {
+            changes.push(Change {
+                name: "email".to_string(),
+                value: Some(given_name.to_string()),
+            });
+        }
+        generated = Uuid::new_v4().to_string();
+        generated.as_str()
+    } else {
+        given_name
+    };
     if pool.users.contains_key(username) {
         return Err(ApiError::new(
             "UsernameExistsException",
@@ -83,7 +109,6 @@ pub fn admin_create_user(store: &mut Store, input: Input<'_>) -> Result<Value, A
         }
         None => format!("Tmp1!{}", ids::session()),
     };
-    let changes = input.attributes("UserAttributes");
     let plan = plan_create(&pool.schema, Actor::Admin, &changes, &|a, v| {
         pool.alias_taken(username, a, v)
     })?;
@@ -134,11 +159,10 @@ pub fn admin_get_user(store: &mut Store, input: Input<'_>) -> Result<Value, ApiE
 /// AdminDeleteUser: the user's sessions die with it.
 pub fn admin_delete_user(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
     let pool = store.pool_mut(input.str("UserPoolId")?)?;
-    let username = input.str("Username")?;
-    pool.user(username)?;
+    let username = pool.user(input.str("Username")?)?.username.clone();
     let sessions = pool
         .users
-        .remove(username)
+        .remove(&username)
         .map(|u| u.sessions)
         .unwrap_or_default();
     store.revoke_sessions(&sessions);
@@ -160,5 +184,30 @@ pub fn admin_confirm_sign_up(store: &mut Store, input: Input<'_>) -> Result<Valu
         ));
     }
     user.status = UserStatus::Confirmed;
+    Ok(json!({}))
+}
+
+/// AdminDisableUser: the user can no longer sign in and every token issued so far is revoked
+/// (API reference: "Deactivates a user profile and revokes all access tokens for the user").
+pub fn admin_disable_user(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let now = store.clock.timestamp();
+    let user = store
+        .pool_mut(input.str("UserPoolId")?)?
+        .user_mut(input.str("Username")?)?;
+    user.enabled = false;
+    user.modified = now;
+    let sessions = user.sessions.clone();
+    store.revoke_sessions(&sessions);
+    Ok(json!({}))
+}
+
+/// AdminEnableUser: sign-in works again; tokens revoked by AdminDisableUser stay revoked.
+pub fn admin_enable_user(store: &mut Store, input: Input<'_>) -> Result<Value, ApiError> {
+    let now = store.clock.timestamp();
+    let user = store
+        .pool_mut(input.str("UserPoolId")?)?
+        .user_mut(input.str("Username")?)?;
+    user.enabled = true;
+    user.modified = now;
     Ok(json!({}))
 }
