@@ -9,6 +9,7 @@ mod layers;
 mod protocol_pin;
 mod secrets;
 mod self_contained;
+mod shrink_class;
 mod signed_tokens;
 mod target_checks;
 mod throttling;
