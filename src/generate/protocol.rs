@@ -84,6 +84,35 @@ pub fn is_client_content_type(ct: &str) -> bool {
     ct == CONTENT_TYPE || CLIENT_CONTENT_TYPES.iter().any(|c| norm(c) == ct)
 }
 
+/// What a request sent with one of [`CLIENT_CONTENT_TYPES`] may get instead of being applied
+/// (`protocol.client-content-types`): a refusal of the whole request, nothing changed. No
+/// strict guess: nobody has seen Cognito's answer. The `*-content-type` fixtures list it as
+/// their second outcome, the oracle adds it to its own (`property::contested`).
+pub fn client_content_type_refusal() -> Accepted {
+    Accepted {
+        statuses: vec![400, 404, 415],
+        errors: vec![
+            "UnknownOperationException",
+            "InvalidAction",
+            "BadRequest",
+            "SerializationException",
+            "UnsupportedMediaTypeException",
+            "InvalidParameterException",
+        ],
+        strict_error: "",
+        requirements: &["protocol.client-content-types"],
+    }
+}
+
+/// Whether `when` is sent with one of [`CLIENT_CONTENT_TYPES`] (not the bare AWS JSON one).
+pub fn sends_client_content_type(when: &When) -> bool {
+    when.headers.iter().any(|(h, v)| {
+        h.eq_ignore_ascii_case("Content-Type")
+            && !v.trim().eq_ignore_ascii_case(CONTENT_TYPE)
+            && is_client_content_type(v)
+    })
+}
+
 impl ProtocolFault {
     /// Kebab-case name, used in saved fixture names.
     pub fn label(&self) -> &'static str {

@@ -185,7 +185,7 @@ fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
             out,
             "| {} | {} | {} | {} |",
             cell(&m.field),
-            labels::tier(m.tier),
+            labels::mismatch_tier(m),
             cell(&m.expected),
             cell(&m.actual)
         );

@@ -391,6 +391,7 @@ async fn run_step(
         sign_in_works,
     };
     let mut mismatches = evaluate(step.when.operation, &then, &observed).mismatches;
+    crate::check::basis::mark_guesses(&mut mismatches, &then, &case.requirements);
     let exchange = (opts.exchange && case.steps.len() == 1).then(|| {
         let exchange = Exchange::capture(&Capture {
             request: &request,
