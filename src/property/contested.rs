@@ -268,6 +268,31 @@ fn orders(lines: &[&str]) -> Vec<String> {
     out
 }
 
+/// Any call sent with a content type real clients send: `e` (the model's answer to the call as
+/// if sent as AWS JSON) or a refusal of the whole request, nothing changed. A fault class of its
+/// own (label `client-content-type`): no generated call is sent that way.
+pub fn client_content_type(mut e: Expectation) -> Expectation {
+    e.label = "client-content-type".to_string();
+    e.title = format!(
+        "{} (sent with a content type real clients send: applied, or refused whole)",
+        e.title
+    );
+    let a = crate::generate::protocol::client_content_type_refusal();
+    let mut refusal = Outcome::of_status(400);
+    refusal.status = OneOrMany::Many(a.statuses);
+    refusal.error = Some(OneOrMany::Many(
+        a.errors.iter().map(|s| s.to_string()).collect(),
+    ));
+    refusal.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
+    if !e.then.outcomes.contains(&refusal) {
+        e.then.outcomes.push(refusal);
+    }
+    for id in a.requirements {
+        cite(&mut e, id);
+    }
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,29 +394,4 @@ mod tests {
         assert!(texts[0].starts_with("user.foo:"), "{texts:?}");
         assert_eq!(orders(&["a\n", "b\n", "c\n"]).len(), 6);
     }
-}
-
-/// Any call sent with a content type real clients send: `e` (the model's answer to the call as
-/// if sent as AWS JSON) or a refusal of the whole request, nothing changed. A fault class of its
-/// own (label `client-content-type`): no generated call is sent that way.
-pub fn client_content_type(mut e: Expectation) -> Expectation {
-    e.label = "client-content-type".to_string();
-    e.title = format!(
-        "{} (sent with a content type real clients send: applied, or refused whole)",
-        e.title
-    );
-    let a = crate::generate::protocol::client_content_type_refusal();
-    let mut refusal = Outcome::of_status(400);
-    refusal.status = OneOrMany::Many(a.statuses);
-    refusal.error = Some(OneOrMany::Many(
-        a.errors.iter().map(|s| s.to_string()).collect(),
-    ));
-    refusal.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
-    if !e.then.outcomes.contains(&refusal) {
-        e.then.outcomes.push(refusal);
-    }
-    for id in a.requirements {
-        cite(&mut e, *id);
-    }
-    e
 }
