@@ -104,6 +104,7 @@ impl TargetArgs {
             max_rps: self.max_rps,
             allow_real_aws: self.allow_real_aws,
             label: launched.map(|l| l.label.clone()),
+            emulator: launched.and(self.launch.clone()),
         }
     }
 

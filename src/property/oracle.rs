@@ -124,6 +124,15 @@ pub struct Expectation {
 
 /// What the contract says `action` does to `user` in `pool`.
 pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectation {
+    let e = expect_routed(pool, user, action);
+    if protocol::sends_client_content_type(&action.when()) {
+        return contested::client_content_type(e);
+    }
+    e
+}
+
+/// [`expect`] for a request the front end routes as AWS JSON.
+fn expect_routed(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectation {
     let op = action.operation();
     let when = action.when();
     if let Some(fault) = protocol::classify(op.name(), &when) {

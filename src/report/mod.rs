@@ -14,6 +14,7 @@ pub mod terminal;
 
 mod collect;
 mod file;
+mod findings;
 mod labels;
 mod mismatch;
 
