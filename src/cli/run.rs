@@ -100,6 +100,18 @@ impl Judge for BaselineJudge {
 }
 
 pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
+    // Before anything runs: a report that cannot be written would fail the run at the end.
+    let update = a.baseline.as_deref().filter(|_| a.update_baseline);
+    crate::fsio::check_outputs(
+        [
+            ("--json", &a.json),
+            ("--junit", &a.junit),
+            ("--markdown", &a.markdown),
+        ]
+        .into_iter()
+        .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
+        .chain(update.map(|p| ("--baseline", p))),
+    )?;
     let selection = a.target.select(Parts {
         fixtures: !a.only_generated,
         generated: !a.no_generated,
@@ -108,10 +120,21 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
         a.snapshots.clone(),
         a.target.fixtures.as_deref(),
     ));
+    // A --snapshots directory must exist; the default one may be absent (fixtures of your
+    // own), and then nothing is compared.
+    let ids = || selection.cases.iter().map(|c| c.id.as_str());
     let goldens = if a.no_snapshots {
         Goldens::none()
+    } else if a.snapshots.is_some() {
+        Goldens::load(&store, ids())?
     } else {
-        Goldens::load(&store, selection.cases.iter().map(|c| c.id.as_str()))?
+        Goldens::load_if_present(&store, ids())?.unwrap_or_else(|| {
+            eprintln!(
+                "note: no golden snapshots at {}: exchanges are not compared (--snapshots DIR)",
+                store.root().display()
+            );
+            Goldens::none()
+        })
     };
     let baseline = match &a.baseline {
         Some(p) if p.exists() || !a.update_baseline => Some(Baseline::load(p)?),
@@ -181,13 +204,15 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
     target.shutdown().await;
     let result = result?;
     if let (true, Some(path), Some(old)) = (a.update_baseline, &a.baseline, &baseline) {
-        let updated = old.updated(&target_name, &result.outcomes, a.strict);
-        updated.save(path)?;
-        eprintln!(
-            "baseline {} updated: {} known gap(s)",
-            path.display(),
-            updated.gaps.len()
-        );
+        // A merge: entries of cases that did not run are kept; an interrupted run writes nothing.
+        let done = old.update_file(
+            path,
+            &target_name,
+            &result.outcomes,
+            &result.summary,
+            a.strict,
+        )?;
+        eprintln!("baseline {} {done}", path.display());
         if !result.summary.interrupted && result.summary.executed() > 0 {
             return Ok(Outcome::Conformant);
         }
@@ -247,7 +272,7 @@ fn reporters(a: &RunArgs) -> Result<Vec<Box<dyn Reporter>>, CliError> {
         strict: a.strict,
     };
     let mut out: Vec<Box<dyn Reporter>> = vec![Box::new(TerminalReporter::new(
-        Box::new(std::io::stdout()),
+        Box::new(crate::stdout::stdout()),
         opts,
     ))];
     if let Some(p) = &a.json {

@@ -228,7 +228,7 @@ pub enum Event {
 #[non_exhaustive]
 pub enum ReportError {
     /// Writing a report file failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         /// The file.
         path: std::path::PathBuf,
@@ -245,7 +245,7 @@ pub enum ReportError {
         reason: String,
     },
     /// Writing to the terminal (standard output) failed, e.g. a closed pipe.
-    #[error("cannot write to the terminal: {source}")]
+    #[error("cannot write to the terminal")]
     Terminal {
         /// Cause.
         #[source]
@@ -258,7 +258,7 @@ pub enum ReportError {
         format: &'static str,
     },
     /// Reading a report file failed.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         /// The file.
         path: std::path::PathBuf,
@@ -267,7 +267,7 @@ pub enum ReportError {
         source: std::io::Error,
     },
     /// A report file is not a valid JSON report.
-    #[error("{path} is not a valid JSON report: {source}")]
+    #[error("{path} is not a valid JSON report")]
     Parse {
         /// The file.
         path: std::path::PathBuf,
