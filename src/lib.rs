@@ -14,6 +14,7 @@ pub(crate) mod contract;
 pub(crate) mod fsio;
 pub(crate) mod generate;
 pub(crate) mod logging;
+pub(crate) mod partition;
 pub(crate) mod property;
 pub(crate) mod reference;
 pub(crate) mod report;

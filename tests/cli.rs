@@ -245,7 +245,7 @@ fn reference_run_is_conformant_and_writes_reports() {
             .lines()
             .last()
             .unwrap()
-            .ends_with("0 failed, 0 skipped"),
+            .ends_with("0 failed, 0 skipped, 0 errors"),
         "{stdout}"
     );
     let report = cognito_conformance::read_report(&json).unwrap();
@@ -632,4 +632,102 @@ fn a_filtered_baseline_update_keeps_the_other_entries() {
     let ids: Vec<&str> = kept.gaps.iter().map(|g| g.id.as_str()).collect();
     assert_eq!(ids, ["update-user-attributes/schema/unrelated"]);
     assert_eq!(kept.gaps[0].reason, "kept, with its reason");
+}
+
+/// `(id, verdict)` of every case of a JSON report.
+fn verdicts(path: &Path) -> Vec<(String, String)> {
+    let report = cognito_conformance::read_report(path).unwrap();
+    report
+        .cases
+        .iter()
+        .map(|c| (c.id.clone(), c.verdict.label().to_string()))
+        .collect()
+}
+
+#[test]
+fn partition_pieces_merged_equal_the_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    // A baseline listing a case that passes: the whole run and the joined pieces both fail it
+    // ("gap closed"), so the comparison covers a failure too.
+    let baseline = p("b.toml");
+    std::fs::write(
+        &baseline,
+        "target = \"reference\"\n\n[[gap]]\nid = \"delete-user/token/expired-token\"\nreason = \"closed since\"\n",
+    )
+    .unwrap();
+    let common = [
+        "run",
+        "--no-progress",
+        "--cases",
+        "2",
+        "--filter",
+        "delete-user/token/*",
+        "--filter",
+        "generated/delete-user/*",
+    ];
+    let whole = run(&[
+        &common[..],
+        &["--json", &p("whole.json"), "--baseline", &baseline],
+    ]
+    .concat());
+    assert_eq!(whole.status.code(), Some(1), "{}", stderr(&whole));
+    let mut pieces = Vec::new();
+    for k in 1..=3 {
+        let json = p(&format!("piece-{k}.json"));
+        let out = run(&[
+            &common[..],
+            &["--partition", &format!("{k}/3"), "--json", &json],
+        ]
+        .concat());
+        let err = stderr(&out);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
+        assert!(err.contains(&format!("partition count:{k}/3")), "{err}");
+        pieces.push(json);
+    }
+    let sizes: Vec<usize> = pieces
+        .iter()
+        .map(|j| verdicts(Path::new(j)).len())
+        .collect();
+    assert!(sizes.iter().all(|n| *n > 0), "{sizes:?}");
+    let merged = p("merged.json");
+    let args: Vec<&str> = ["report", "--merge"]
+        .into_iter()
+        .chain(pieces.iter().map(String::as_str))
+        .chain(["--baseline", &baseline, "--json", &merged])
+        .collect();
+    let out = run(&args);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{}{text}", stderr(&out));
+    assert!(text.contains("gap closed"), "{text}");
+    let whole_v = verdicts(&dir.path().join("whole.json"));
+    assert_eq!(verdicts(&dir.path().join("merged.json")), whole_v);
+    assert_eq!(whole_v.len(), sizes.iter().sum::<usize>());
+    // The same closing line as the whole run's.
+    let last = |s: &str| s.lines().last().unwrap_or("").to_string();
+    assert_eq!(last(&text), last(&String::from_utf8_lossy(&whole.stdout)));
+
+    // Overlapping reports are not pieces of one partition.
+    let out = run(&[
+        "report",
+        "--merge",
+        &pieces[0],
+        &pieces[0],
+        "--json",
+        &p("x.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the reports overlap"),
+        "{}",
+        stderr(&out)
+    );
+    // A partition is K/N with 1 <= K <= N.
+    let out = run(&["run", "--partition", "4/3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("K is not between 1 and N"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -45,6 +45,9 @@ pub enum CliError {
     /// A report.
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// Joining partial reports (`report --merge`).
+    #[error(transparent)]
+    Merge(#[from] crate::report::merge::MergeError),
     /// A report or baseline path given on the command line cannot be written (checked
     /// before the run starts).
     #[error(transparent)]

@@ -31,6 +31,10 @@ pub struct TargetArgs {
     /// that ran.
     #[arg(long, requires = "launch")]
     pub allow_version_mismatch: bool,
+    /// The target's name in every report and the matrix (`my-emulator 1.4.0`); default: the
+    /// launched emulator's name and version, else the endpoint's host:port.
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
     /// Signing region (else AWS_REGION, AWS_DEFAULT_REGION, us-east-1).
     #[arg(long)]
     pub region: Option<String>,
@@ -108,7 +112,10 @@ impl TargetArgs {
             },
             max_rps: self.max_rps,
             allow_real_aws: self.allow_real_aws,
-            label: launched.map(|l| l.label.clone()),
+            label: self
+                .label
+                .clone()
+                .or_else(|| launched.map(|l| l.label.clone())),
         }
     }
 

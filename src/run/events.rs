@@ -209,6 +209,10 @@ pub enum Event {
         planned: usize,
         /// Prefix of everything the run provisions.
         run_prefix: String,
+        /// When the run started, RFC 3339 UTC (`2026-11-29T18:45:20Z`): the matrix dates
+        /// each column with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        started_at: Option<String>,
     },
     /// A case finished.
     CaseFinished(Box<CaseOutcome>),
