@@ -91,6 +91,21 @@ pub enum TokenState {
     UnconfirmedUser,
 }
 
+impl TokenState {
+    /// The capabilities that can each make this token state, the one a fixture declares in
+    /// `needs` first: an expired token by moving the target's clock or by signing an issued
+    /// token's copy with a past `exp`; a token without the admin scope by the target's minting
+    /// or by signing a copy with another `scope`. Empty: the public API makes it.
+    pub fn made_with(self) -> &'static [Capability] {
+        match self {
+            TokenState::Expired => &[Capability::ClockControl, Capability::SigningKey],
+            TokenState::MissingAdminScope => &[Capability::TokenMinting, Capability::SigningKey],
+            TokenState::UnconfirmedUser => &[Capability::TokenMinting],
+            _ => &[],
+        }
+    }
+}
+
 /// A user to create for the case.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

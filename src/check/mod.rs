@@ -4,7 +4,9 @@
 //! failure only under `--strict`). Nothing here is a string comparison of whole reports: each
 //! mismatch names the field, what was expected and what was seen.
 
+pub mod basis;
 pub mod body;
+pub mod envelope;
 pub mod evaluate;
 pub mod observed;
 pub mod state;
@@ -41,6 +43,10 @@ pub struct Mismatch {
     /// A unified diff (golden vs observed) when the difference spans many lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// A strict expectation no capture of real Cognito supports: the suite's best guess, which
+    /// reports say (see [`basis`]). Never set on a contract-tier mismatch.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guess: bool,
 }
 
 impl Mismatch {
@@ -71,6 +77,7 @@ impl Mismatch {
             actual: actual.into(),
             tier: Tier::Contract,
             diff: None,
+            guess: false,
         }
     }
     /// A strict-tier mismatch.
@@ -85,6 +92,7 @@ impl Mismatch {
             actual: actual.into(),
             tier: Tier::Strict,
             diff: None,
+            guess: false,
         }
     }
 }

@@ -116,6 +116,7 @@ impl TargetArgs {
                 .label
                 .clone()
                 .or_else(|| launched.map(|l| l.label.clone())),
+            emulator: launched.and(self.launch.clone()),
         }
     }
 

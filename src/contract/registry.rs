@@ -48,6 +48,11 @@ pub struct Requirement {
     /// Every message text real Cognito was seen to answer for it (several where captures
     /// differ); none when no text was ever captured.
     pub strict_texts: Vec<String>,
+    /// Texts derived from a captured format or from the documented service model but never
+    /// captured verbatim (Coral's validation text at another member path, the model's newer
+    /// pattern): the strict tier may assert them, and `docs/contract.md` lists them apart.
+    #[serde(default)]
+    pub derived_texts: Vec<String>,
     /// Why the suite believes it.
     pub evidence: Vec<Evidence>,
     /// Why no case checks it, when none does.
@@ -218,6 +223,18 @@ impl Registry {
             .flat_map(|r| r.strict_texts.iter())
             .any(|pattern| matches_text(pattern, text))
     }
+
+    /// Whether `text` is seen ([`Registry::seen`]) or derived from a captured format or the
+    /// documented model (`derived_texts`) for one of the requirements `ids`: the texts a
+    /// fixture's strict tier may assert.
+    pub fn supported<S: AsRef<str>>(&self, ids: &[S], text: &str) -> bool {
+        self.seen(ids, text)
+            || ids
+                .iter()
+                .filter_map(|id| self.requirement(id.as_ref()))
+                .flat_map(|r| r.derived_texts.iter())
+                .any(|pattern| matches_text(pattern, text))
+    }
 }
 
 /// `text` against a captured text in which `<...>` stands for any non-empty value.
@@ -287,6 +304,18 @@ pub fn render_requirement(r: &Requirement, registry: &Registry) -> String {
             .map(|t| format!("`{}`", t.replace('\n', "\\n")))
             .collect();
         let _ = writeln!(out, "- texts seen: {}", texts.join(" · "));
+    }
+    if !r.derived_texts.is_empty() {
+        let texts: Vec<String> = r
+            .derived_texts
+            .iter()
+            .map(|t| format!("`{}`", t.replace('\n', "\\n")))
+            .collect();
+        let _ = writeln!(
+            out,
+            "- texts derived from a captured format or the documented model (never captured verbatim): {}",
+            texts.join(" · ")
+        );
     }
     if let Some(why) = &r.uncovered_reason {
         let _ = writeln!(out, "- no case: {why}");

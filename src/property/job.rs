@@ -93,7 +93,7 @@ impl Job for PropertyJob {
 /// Why generation stopped before proptest finished on its own.
 enum Stop {
     /// A case the harness or the target's set-up could not run (verdict error or skip).
-    NotRunnable(Execution, String),
+    NotRunnable(Box<Execution>, String),
     /// The run was interrupted.
     Interrupted,
 }
@@ -144,6 +144,8 @@ pub fn run_property(
     let stop: RefCell<Option<Stop>> = RefCell::new(None);
     let failures: RefCell<HashMap<String, (Planned, Execution)>> = RefCell::new(HashMap::new());
     let last_failure: RefCell<Option<String>> = RefCell::new(None);
+    // The fault class of the first failure: shrinking stays in it.
+    let class: RefCell<Option<String>> = RefCell::new(None);
     let first_strict: RefCell<Option<(String, Planned, Execution)>> = RefCell::new(None);
     let result = proptest.run(&strategy, |g: Generated| {
         if stop.borrow().is_some() {
@@ -191,13 +193,20 @@ pub fn run_property(
                 // Never shrunk: while shrinking, such a case is simply not the failure being
                 // minimised; before any failure, it ends the property (at once, as above).
                 if passed_before_failure.get().is_none() {
-                    *stop.borrow_mut() = Some(Stop::NotRunnable(e, key));
+                    *stop.borrow_mut() = Some(Stop::NotRunnable(Box::new(e), key));
                     return Err(TestCaseError::fail("not runnable"));
                 }
                 return Ok(());
             }
             Verdict::NonStrict | Verdict::Fail | Verdict::KnownGap => {}
         }
+        let this_class = planned.fault_class(e.step.unwrap_or(0));
+        if class.borrow().as_ref().is_some_and(|c| *c != this_class) {
+            // A simpler case that fails in another fault class (an unknown service prefix
+            // shrunk into a missing X-Amz-Target): not the failure being minimised.
+            return Ok(());
+        }
+        class.borrow_mut().get_or_insert(this_class);
         if passed_before_failure.get().is_none() {
             passed_before_failure.set(Some(n));
         }
@@ -234,7 +243,7 @@ pub fn run_property(
         }
         (Some(Stop::NotRunnable(e, case)), _) => {
             let what = e.reason.clone().unwrap_or_default();
-            o = outcome(o, e);
+            o = outcome(o, *e);
             o.reason = Some(format!(
                 "{what}\n(generated case {} of {}, not judged and not shrunk:\n{case})",
                 cases_run.get(),
@@ -291,8 +300,10 @@ pub fn run_property(
                 None => format!("shrunk in {} steps", s.steps),
             };
             let head = format!(
-                "falsified after {passed} passing case(s) (seed {}, {} case(s) asked); {shrunk}; minimal case:\n{key}",
-                settings.seed, settings.cases
+                "falsified after {passed} passing case(s) (seed {}, {} case(s) asked); {shrunk} within its fault class, {}; minimal case:\n{key}",
+                settings.seed,
+                settings.cases,
+                class.borrow().clone().unwrap_or_default()
             );
             match found {
                 Some((planned, e)) => {

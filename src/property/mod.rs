@@ -12,6 +12,7 @@
 
 pub mod action;
 pub mod case;
+pub mod contested;
 pub mod job;
 pub mod machine;
 pub mod oracle;

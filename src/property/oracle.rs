@@ -15,6 +15,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 use super::action::Action;
+use super::contested;
 use super::requirements::{self as req, Ids};
 use crate::case::fixture::{
     AttributeState, CodeDelivery, Given, OneOrMany, Outcome, SimpleState, StateExpectation, Then,
@@ -123,6 +124,15 @@ pub struct Expectation {
 
 /// What the contract says `action` does to `user` in `pool`.
 pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectation {
+    let e = expect_routed(pool, user, action);
+    if protocol::sends_client_content_type(&action.when()) {
+        return contested::client_content_type(e);
+    }
+    e
+}
+
+/// [`expect`] for a request the front end routes as AWS JSON.
+fn expect_routed(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectation {
     let op = action.operation();
     let when = action.when();
     if let Some(fault) = protocol::classify(op.name(), &when) {
@@ -229,48 +239,15 @@ pub fn expect(pool: &PoolModel, user: &UserModel, action: &Action) -> Expectatio
 /// The operation itself, on a well-formed request with a valid token.
 fn operate(pool: &PoolModel, user: &UserModel, op: Operation, body: &Value) -> Expectation {
     let actor = Actor::Client(&pool.scope);
-    let nobody: &dyn Fn(&str, &str) -> bool = &|_, _| false;
     match op {
         Operation::UpdateUserAttributes => {
             let changes = changes_of(body);
-            match plan_update(&pool.schema, actor, &user.attributes, &changes, nobody) {
-                Err(e) => {
-                    let names: Vec<String> = changes.iter().map(|c| c.name.clone()).collect();
-                    rule_refusal(pool, user, op, &names, &e)
-                }
-                Ok(plan) => {
-                    let mut then = success_then(&user.attributes, &plan.attributes);
-                    then.code_delivery = Some(
-                        plan.deliveries
-                            .iter()
-                            .map(|d| CodeDelivery {
-                                attribute_name: d.attribute_name.clone(),
-                                delivery_medium: d.delivery_medium.clone(),
-                            })
-                            .collect(),
-                    );
-                    let (ids, label, title) = if plan.deliveries.is_empty() {
-                        (
-                            req::update_applies(),
-                            "stores-attributes",
-                            format!("{op} stores every attribute it writes"),
-                        )
-                    } else {
-                        (
-                            req::verification(),
-                            "sends-verification-code",
-                            format!(
-                                "{op} stores the attributes it writes and sends a code for the new e-mail address"
-                            ),
-                        )
-                    };
-                    accepted(user, then, ids, label, title, plan.attributes)
-                }
-            }
+            let e = update(pool, user, &changes);
+            contested::update(user, &changes, e, |c| update(pool, user, c))
         }
         Operation::DeleteUserAttributes => {
             let names = strings_of(body, "UserAttributeNames");
-            match plan_delete(&pool.schema, actor, &user.attributes, &names) {
+            let e = match plan_delete(&pool.schema, actor, &user.attributes, &names) {
                 Err(e) => rule_refusal(pool, user, op, &names, &e),
                 Ok(after) => accepted(
                     user,
@@ -280,7 +257,8 @@ fn operate(pool: &PoolModel, user: &UserModel, op: Operation, body: &Value) -> E
                     format!("{op} removes exactly the attributes it names"),
                     after,
                 ),
-            }
+            };
+            contested::delete(&names, e)
         }
         Operation::DeleteUser => {
             let mut then = Outcome::of_status(200);
@@ -320,6 +298,48 @@ fn operate(pool: &PoolModel, user: &UserModel, op: Operation, body: &Value) -> E
             title: format!("{op} returns the user's stored attributes"),
             after: user.clone(),
         },
+    }
+}
+
+/// UpdateUserAttributes with `changes` on a well-formed request with a valid token: the
+/// model's one answer ([`contested::update`] adds the others the evidence allows).
+fn update(pool: &PoolModel, user: &UserModel, changes: &[Change]) -> Expectation {
+    let op = Operation::UpdateUserAttributes;
+    let actor = Actor::Client(&pool.scope);
+    let nobody: &dyn Fn(&str, &str) -> bool = &|_, _| false;
+    match plan_update(&pool.schema, actor, &user.attributes, changes, nobody) {
+        Err(e) => {
+            let names: Vec<String> = changes.iter().map(|c| c.name.clone()).collect();
+            rule_refusal(pool, user, op, &names, &e)
+        }
+        Ok(plan) => {
+            let mut then = success_then(&user.attributes, &plan.attributes);
+            then.code_delivery = Some(
+                plan.deliveries
+                    .iter()
+                    .map(|d| CodeDelivery {
+                        attribute_name: d.attribute_name.clone(),
+                        delivery_medium: d.delivery_medium.clone(),
+                    })
+                    .collect(),
+            );
+            let (ids, label, title) = if plan.deliveries.is_empty() {
+                (
+                    req::update_applies(),
+                    "stores-attributes",
+                    format!("{op} stores every attribute it writes"),
+                )
+            } else {
+                (
+                    req::verification(),
+                    "sends-verification-code",
+                    format!(
+                        "{op} stores the attributes it writes and sends a code for the new e-mail address"
+                    ),
+                )
+            };
+            accepted(user, then, ids, label, title, plan.attributes)
+        }
     }
 }
 

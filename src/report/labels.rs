@@ -17,6 +17,15 @@ pub(crate) fn tier(tier: Tier) -> &'static str {
     }
 }
 
+/// The tier of one mismatch as reports show it: `strict, a guess` where no capture of real
+/// Cognito supports the strict expectation.
+pub(crate) fn mismatch_tier(m: &crate::check::Mismatch) -> &'static str {
+    match (m.tier, m.guess) {
+        (Tier::Strict, true) => "strict, a guess",
+        (t, _) => tier(t),
+    }
+}
+
 /// The verdict in capitals, for status lines that must stand out (`NON-STRICT`).
 pub(crate) fn verdict_upper(verdict: Verdict) -> &'static str {
     match verdict {

@@ -46,7 +46,7 @@ pub(crate) fn inline(m: &Mismatch) -> String {
         m.field,
         m.expected,
         m.actual,
-        labels::tier(m.tier)
+        labels::mismatch_tier(m)
     )
 }
 
@@ -56,7 +56,7 @@ pub(crate) fn diff_heading(m: &Mismatch) -> String {
         return format!(
             "{} [{}]: {}; {} (-) vs observed (+):",
             m.field,
-            labels::tier(m.tier),
+            labels::mismatch_tier(m),
             m.actual,
             m.expected
         );
@@ -64,7 +64,7 @@ pub(crate) fn diff_heading(m: &Mismatch) -> String {
     format!(
         "{} [{}]: expected (-) and got (+) differ:",
         m.field,
-        labels::tier(m.tier)
+        labels::mismatch_tier(m)
     )
 }
 

@@ -15,6 +15,7 @@ pub mod terminal;
 
 mod collect;
 mod file;
+mod findings;
 mod labels;
 mod mismatch;
 

@@ -132,6 +132,20 @@ pub enum FindingKind {
     /// The target does not implement an operation the set-up of some cases needs; those cases
     /// are skipped.
     MissingOperation,
+    /// Security: the target sent back a secret it was sent (an access token inside an error
+    /// message, a header or the body), so every log and error tracker on the way gets it. The
+    /// subject is the operation, the detail names the secret by kind and where it came back.
+    SecretEcho,
+}
+
+impl FindingKind {
+    /// The category reports file the finding under: `security` or `finding`.
+    pub fn category(self) -> &'static str {
+        match self {
+            FindingKind::SecretEcho => "security",
+            FindingKind::MissingOperation => "finding",
+        }
+    }
 }
 
 /// Totals of a finished run.

@@ -11,9 +11,11 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::RunContext;
+use super::echo::{Echo, echoed};
 use super::setup::{Prepared, SetupError, Unsupported, prepare, why_missing_operation};
 use crate::case::Case;
 use crate::case::fixture::{Outcome, Then};
+use crate::check::envelope::message_shown;
 use crate::check::{Mismatch, Observed, Probe, Tier, Verdict, evaluate};
 use crate::run::events::ObservedSummary;
 use crate::secrets::Redactor;
@@ -61,6 +63,8 @@ pub struct Execution {
     pub exchange: Option<String>,
     /// The set-up needed an operation the target does not implement.
     pub unsupported: Option<Unsupported>,
+    /// Secrets the target sent back, in any step (a security finding, not a verdict).
+    pub echoes: Vec<Echo>,
     /// Wall time, set-up and read-backs included.
     pub duration: Duration,
 }
@@ -77,6 +81,7 @@ impl Execution {
             reproduction: None,
             exchange: None,
             unsupported: None,
+            echoes: vec![],
             duration: Duration::ZERO,
         }
     }
@@ -114,6 +119,16 @@ pub struct Runner {
     /// Longest one case may take.
     pub case_timeout: Duration,
     missing: Mutex<BTreeMap<String, (String, Vec<String>)>>,
+    echoed: Mutex<BTreeMap<(String, &'static str), Echoed>>,
+}
+
+/// Where a target echoed one kind of secret for one operation, and in which cases.
+#[derive(Debug, Clone, Default)]
+pub struct Echoed {
+    /// Where the responses carried it.
+    pub places: std::collections::BTreeSet<String>,
+    /// The cases (property ids for generated cases), each once.
+    pub cases: Vec<String>,
 }
 
 impl Runner {
@@ -128,6 +143,7 @@ impl Runner {
             cancel,
             case_timeout,
             missing: Mutex::new(BTreeMap::new()),
+            echoed: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -156,7 +172,25 @@ impl Runner {
                 .1
                 .push(case.id.clone());
         }
+        if !e.echoes.is_empty()
+            && let Ok(mut m) = self.echoed.lock()
+        {
+            for echo in &e.echoes {
+                let entry = m
+                    .entry((case.operation().name().to_string(), echo.secret))
+                    .or_default();
+                entry.places.extend(echo.places.iter().cloned());
+                if !entry.cases.contains(&case.id) {
+                    entry.cases.push(case.id.clone());
+                }
+            }
+        }
         e
+    }
+
+    /// Secrets the target echoed: (operation, secret) -> where and in which cases.
+    pub fn echoed_secrets(&self) -> BTreeMap<(String, &'static str), Echoed> {
+        self.echoed.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
     /// The operations set-ups needed and the target lacked: operation -> (answer, case ids).
@@ -214,6 +248,12 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize, opts: ExecOpti
             }
         };
         run.steps_run = i + 1;
+        for echo in done.echoes {
+            match run.echoes.iter_mut().find(|e| e.secret == echo.secret) {
+                Some(e) => e.places.extend(echo.places),
+                None => run.echoes.push(echo),
+            }
+        }
         let contract = done.mismatches.iter().any(|m| m.tier == Tier::Contract);
         let strict = !contract && !done.mismatches.is_empty();
         // The details shown: the failing step, else the first strict difference, else the last.
@@ -248,6 +288,7 @@ struct StepDone {
     reproduction: String,
     exchange: Option<String>,
     note: Option<String>,
+    echoes: Vec<Echo>,
 }
 
 /// Which read-backs the outcomes of a step need.
@@ -315,6 +356,12 @@ async fn run_step(
     if let Some(reason) = sent.still_throttled {
         return Err(reason);
     }
+    // Looked for on the raw answer, before anything is redacted.
+    let echoes = sent
+        .response
+        .as_ref()
+        .map(|resp| echoed(&request, resp, r))
+        .unwrap_or_default();
     let after = if need.state {
         read_user(ctx, p, &p.user.username).await
     } else {
@@ -344,6 +391,7 @@ async fn run_step(
         sign_in_works,
     };
     let mut mismatches = evaluate(step.when.operation, &then, &observed).mismatches;
+    crate::check::basis::mark_guesses(&mut mismatches, &then, &case.requirements);
     let exchange = (opts.exchange && case.steps.len() == 1).then(|| {
         let exchange = Exchange::capture(&Capture {
             request: &request,
@@ -383,6 +431,7 @@ async fn run_step(
         reproduction,
         exchange,
         note,
+        echoes,
     })
 }
 
@@ -481,7 +530,8 @@ pub fn summarize(resp: &Response, r: &Redactor) -> ObservedSummary {
     ObservedSummary {
         status: resp.status,
         error_type: resp.error_type().map(|t| visible(&r.redact(&t))),
-        message: resp.error_message().map(|m| clip(&r.redact(&m))),
+        // As sent: a number stays `42`.
+        message: message_shown(resp).map(|m| clip(&r.redact(&m))),
         body: visible(&r.redact(&body)),
     }
 }

@@ -8,6 +8,7 @@
 //! ends with every case `error` and no request wasted on judging or shrinking.
 
 pub mod context;
+pub mod echo;
 pub mod events;
 pub mod execute;
 pub mod job;
@@ -158,6 +159,17 @@ pub async fn run(
                 subject: operation,
                 detail: answer,
                 cases,
+            });
+        }
+        for ((operation, secret), echoed) in runner.echoed_secrets() {
+            out.summary.findings.push(Finding {
+                kind: FindingKind::SecretEcho,
+                subject: operation,
+                detail: format!(
+                    "the [{secret}] the request carried came back in {}",
+                    echo::places_shown(&echoed.places)
+                ),
+                cases: echoed.cases,
             });
         }
     }

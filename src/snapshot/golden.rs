@@ -212,6 +212,9 @@ impl Golden {
             format!("{changed} line(s) differ"),
         );
         m.diff = Some(unified);
+        // A golden written from the reference is the suite's model: its details are guesses
+        // wherever the registry has no capture (the report says which requirements it models).
+        m.guess = matches!(self.info.provenance, Provenance::Model { .. });
         Some(m)
     }
 }

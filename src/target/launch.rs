@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use tokio::process::{Child, Command};
 
-const PINS: &str = include_str!("../../emulators.toml");
+/// `emulators.toml`, also read by `target::signing` (its `signing-key` entries).
+pub(crate) const PINS: &str = include_str!("../../emulators.toml");
 
 /// One pinned emulator.
 #[derive(Debug, Clone, Deserialize)]
@@ -260,7 +261,8 @@ fn recipe(name: &str, root: &Path) -> Option<Recipe> {
     })
 }
 
-fn emulator_root() -> PathBuf {
+/// Where emulators are installed: `$COGNITO_CONFORMANCE_EMULATORS`, else `.emulators`.
+pub(crate) fn emulator_root() -> PathBuf {
     std::env::var_os("COGNITO_CONFORMANCE_EMULATORS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(".emulators"))

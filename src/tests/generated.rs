@@ -141,6 +141,11 @@ fn every_property_holds_against_the_reference_with_its_seed() {
         .block_on(session.run(selection, &opts, settings, &mut []))
         .unwrap();
     assert!(!result.summary.interrupted);
+    assert!(
+        result.summary.findings.is_empty(),
+        "the reference echoes no secret and lacks no operation: {:?}",
+        result.summary.findings
+    );
     assert_eq!(result.outcomes.len(), n);
     for o in &result.outcomes {
         assert_eq!(o.verdict, Verdict::Pass, "{} {:?}", o.id, o.reason);

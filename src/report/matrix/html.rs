@@ -446,7 +446,7 @@ fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
             "<tr><td><code>{}</code></td><td class=\"tier {}\">{}</td><td class=\"exp\">{}</td><td class=\"act\">{}</td></tr>",
             esc(&m.field),
             labels::tier(m.tier),
-            labels::tier(m.tier),
+            labels::mismatch_tier(m),
             esc(&m.expected),
             esc(&m.actual)
         );

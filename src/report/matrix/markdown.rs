@@ -294,7 +294,7 @@ fn mismatch_table(out: &mut String, mismatches: &[Mismatch]) {
             out,
             "| {} | {} | {} | {} |",
             cell_text(&m.field),
-            labels::tier(m.tier),
+            labels::mismatch_tier(m),
             cell_text(&m.expected),
             cell_text(&m.actual)
         );

@@ -52,19 +52,19 @@ pub(crate) fn status_line(o: &CaseOutcome, strict: bool, paint: &Paint) -> Strin
     line
 }
 
-/// `FINDING    the target does not implement GlobalSignOut: 3 cases skipped (HTTP 500 …)`.
+/// `FINDING    the target does not implement GlobalSignOut: 3 cases skipped (HTTP 500 …)`;
+/// `SECURITY   DeleteUser echoes a secret it was sent in 4 cases (the [ACCESS_TOKEN] …)`.
 pub(crate) fn finding(f: &crate::run::events::Finding, paint: &Paint) -> String {
-    let label = format!("{:<LABEL_WIDTH$}", "FINDING");
-    let what = match f.kind {
-        crate::run::events::FindingKind::MissingOperation => format!(
-            "the target does not implement {}: {} skipped",
-            f.subject,
-            labels::count(f.cases.len(), "case", "cases")
-        ),
+    use crate::run::events::FindingKind;
+    let label = format!("{:<LABEL_WIDTH$}", f.kind.category().to_ascii_uppercase());
+    let looks = match f.kind {
+        FindingKind::MissingOperation => Verdict::Skip,
+        FindingKind::SecretEcho => Verdict::Fail,
     };
+    let what = super::super::findings::what(f);
     format!(
         "{} {what} {}\n",
-        paint.verdict(Verdict::Skip, false, &label),
+        paint.verdict(looks, false, &label),
         paint.dim(&format!("({})", first_line(&f.detail)))
     )
 }
