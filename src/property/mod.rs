@@ -18,6 +18,7 @@ pub mod machine;
 pub mod oracle;
 pub mod requirements;
 pub mod save;
+pub mod shrink;
 pub mod strategies;
 
 use std::fmt;
@@ -299,6 +300,11 @@ pub struct Settings {
     pub save_failures: Option<PathBuf>,
     /// Most shrinking steps per failing property (each one a case against the target).
     pub max_shrink_iters: u32,
+    /// Most shrinking time per failing property, from its first failure.
+    pub max_shrink_time: std::time::Duration,
+    /// The run's shrinking time, summed over its properties (shared by the clones of these
+    /// settings, so by every property of a run).
+    pub shrink_budget: Arc<shrink::RunClock>,
     /// The target options to repeat in a rerun command (`--endpoint URL`), for reports.
     pub target_flags: String,
     /// Properties not to shrink: known gaps of the target's baseline, whose verdict does not
@@ -314,6 +320,8 @@ impl Default for Settings {
             strict: false,
             save_failures: None,
             max_shrink_iters: 512,
+            max_shrink_time: shrink::DEFAULT_PROPERTY_TIME,
+            shrink_budget: Arc::new(shrink::RunClock::new(shrink::DEFAULT_RUN_TIME)),
             target_flags: String::new(),
             no_shrink: Default::default(),
         }

@@ -50,7 +50,7 @@ fn render(log: &RunLog, summary: &RunSummary) -> Result<String, ReportError> {
         out,
         "**{}**: {}\n",
         inline(&Overall::of(summary, strict, Some(start.total)).line()),
-        Tally::of(summary, strict).line()
+        Tally::of(summary).line()
     );
     let _ = writeln!(
         out,

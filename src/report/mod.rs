@@ -9,6 +9,7 @@ pub mod junit;
 pub mod markdown;
 pub mod matrix;
 mod md_escape;
+pub mod merge;
 pub mod tally;
 pub mod terminal;
 

@@ -223,6 +223,10 @@ pub enum Event {
         planned: usize,
         /// Prefix of everything the run provisions.
         run_prefix: String,
+        /// When the run started, RFC 3339 UTC (`2026-11-29T18:45:20Z`): the matrix dates
+        /// each column with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        started_at: Option<String>,
     },
     /// A case finished.
     CaseFinished(Box<CaseOutcome>),
@@ -242,7 +246,7 @@ pub enum Event {
 #[non_exhaustive]
 pub enum ReportError {
     /// Writing a report file failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         /// The file.
         path: std::path::PathBuf,
@@ -259,7 +263,7 @@ pub enum ReportError {
         reason: String,
     },
     /// Writing to the terminal (standard output) failed, e.g. a closed pipe.
-    #[error("cannot write to the terminal: {source}")]
+    #[error("cannot write to the terminal")]
     Terminal {
         /// Cause.
         #[source]
@@ -272,7 +276,7 @@ pub enum ReportError {
         format: &'static str,
     },
     /// Reading a report file failed.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         /// The file.
         path: std::path::PathBuf,
@@ -281,7 +285,7 @@ pub enum ReportError {
         source: std::io::Error,
     },
     /// A report file is not a valid JSON report.
-    #[error("{path} is not a valid JSON report: {source}")]
+    #[error("{path} is not a valid JSON report")]
     Parse {
         /// The file.
         path: std::path::PathBuf,

@@ -412,7 +412,7 @@ async fn run_step(
         exchange.render(&normalizer)
     });
     if let Some(rendered) = &exchange
-        && let Some(m) = ctx.goldens.get(&case.id).and_then(|g| g.compare(rendered))
+        && let Some(m) = ctx.goldens.compare_or_missing(&case.id, rendered)
     {
         mismatches.push(m);
     }

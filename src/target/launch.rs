@@ -3,7 +3,10 @@
 //!
 //! Versions are pinned in `emulators.toml` (the same file `.ci/run` installs from).
 //! Executables are looked up in `$COGNITO_CONFORMANCE_EMULATORS` (default `.emulators/`),
-//! then on `PATH`.
+//! then on `PATH`, and the version found is checked against the pin before anything starts
+//! ([`detect_version`]): a baseline describes one version, so another one is refused unless
+//! the caller allows it ([`LaunchOptions::allow_version_mismatch`]), and then the run is
+//! labelled with the version that actually ran.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,8 +58,40 @@ pub enum LaunchError {
         /// Install command.
         install: String,
     },
+    /// The installed version is not the pinned one.
+    #[error(
+        "{name} {found} found at {exe}, but emulators.toml pins {name} {pinned}; install the pinned version with:\n    {install}\nor pass --allow-version-mismatch to run {name} {found} anyway (the report is then labelled `{name} {found}`)"
+    )]
+    VersionMismatch {
+        /// Emulator.
+        name: String,
+        /// The version installed.
+        found: String,
+        /// The pinned version.
+        pinned: String,
+        /// The executable found.
+        exe: PathBuf,
+        /// Install command.
+        install: String,
+    },
+    /// The installed version could not be determined: treated like a mismatch.
+    #[error(
+        "cannot tell which version of {name} is installed at {exe} ({reason}); emulators.toml pins {name} {pinned}; install the pinned version with:\n    {install}\nor pass --allow-version-mismatch to run it anyway"
+    )]
+    VersionUnknown {
+        /// Emulator.
+        name: String,
+        /// Why the version is unknown.
+        reason: String,
+        /// The pinned version.
+        pinned: String,
+        /// The executable found.
+        exe: PathBuf,
+        /// Install command.
+        install: String,
+    },
     /// Starting the process failed.
-    #[error("cannot start {name}: {source}")]
+    #[error("cannot start {name}")]
     Spawn {
         /// Emulator.
         name: String,
@@ -80,13 +115,42 @@ pub enum LaunchError {
     },
 }
 
+/// How to launch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LaunchOptions {
+    /// Run an installed version other than the pinned one (or one whose version cannot be
+    /// determined) instead of refusing; the label then carries the version found.
+    pub allow_version_mismatch: bool,
+}
+
+/// The version of an installed emulator, as [`detect_version`] found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FoundVersion {
+    /// The version, and where it was read.
+    Known {
+        /// `5.2.5`.
+        version: String,
+        /// The file or command it came from.
+        source: String,
+    },
+    /// It could not be determined.
+    Unknown {
+        /// Why (every place looked at).
+        reason: String,
+    },
+}
+
 /// A running emulator; killed when dropped.
 #[derive(Debug)]
 pub struct Launched {
     /// Endpoint URL.
     pub url: String,
-    /// `name version`.
+    /// `name version`, the version being the one found (`moto 5.2.1`), or `name (version
+    /// unknown)`.
     pub label: String,
+    /// Set when the version found is not the pinned one and the mismatch was allowed: a
+    /// warning to show (the run may not match the baseline).
+    pub version_warning: Option<String>,
     child: Child,
     // Declared after `child`: the working directory (its log, cognito-local's config,
     // ministack's pid file) outlives the process and is removed once it is gone.
@@ -117,6 +181,8 @@ struct Recipe {
     /// Its name on `PATH`.
     on_path: &'static str,
     ready: Ready,
+    /// Where its version is written down.
+    version: VersionProbe,
     /// Fills in the command for `port`, with `dir` as its private working directory.
     configure: fn(&mut Command, u16, &Path) -> std::io::Result<()>,
 }
@@ -127,6 +193,8 @@ fn recipe(name: &str, root: &Path) -> Option<Recipe> {
             candidates: vec![root.join("moto/bin/moto_server")],
             on_path: "moto_server",
             ready: Ready::Listening,
+            // `moto_server` has no --version: the venv's package metadata.
+            version: VersionProbe::Python { dist: "moto" },
             configure: |cmd, port, _| {
                 cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
                 Ok(())
@@ -136,6 +204,9 @@ fn recipe(name: &str, root: &Path) -> Option<Recipe> {
             candidates: vec![root.join("cognito-local/node_modules/.bin/cognito-local")],
             on_path: "cognito-local",
             ready: Ready::Listening,
+            version: VersionProbe::Npm {
+                package: "cognito-local",
+            },
             configure: |cmd, port, dir| {
                 // Its default config forces e-mail usernames; the suite uses plain ones.
                 let cfg = dir.join(".cognito");
@@ -158,6 +229,9 @@ fn recipe(name: &str, root: &Path) -> Option<Recipe> {
             candidates: vec![root.join("ministack/bin/ministack")],
             on_path: "ministack",
             ready: Ready::Http("/_ministack/ready"),
+            // No --version either (argparse: -h, -d, --stop); it reports
+            // importlib.metadata's version, so the package metadata is the same answer.
+            version: VersionProbe::Python { dist: "ministack" },
             configure: |cmd, port, dir| {
                 cmd.current_dir(dir)
                     .env("BIND_HOST", "127.0.0.1")
@@ -174,6 +248,8 @@ fn recipe(name: &str, root: &Path) -> Option<Recipe> {
             candidates: vec![root.join("fakecloud/bin/fakecloud")],
             on_path: "fakecloud",
             ready: Ready::Http("/_fakecloud/health"),
+            // clap's `--version` (`fakecloud 0.51.0`), after `cargo install`'s own record.
+            version: VersionProbe::Cargo { krate: "fakecloud" },
             configure: |cmd, port, dir| {
                 cmd.current_dir(dir)
                     .args(["--addr", &format!("127.0.0.1:{port}")])
@@ -206,9 +282,16 @@ fn find(candidates: &[PathBuf], on_path: &str, path: Option<&std::ffi::OsStr>) -
         })
 }
 
-/// Start the named emulator on a free loopback port and wait until it answers HTTP.
-pub async fn launch(name: &str) -> Result<Launched, LaunchError> {
-    launch_from(name, &emulator_root(), std::env::var_os("PATH").as_deref()).await
+/// Start the named emulator on a free loopback port and wait until it answers HTTP. Its
+/// version is checked against `emulators.toml` first (see [`LaunchOptions`]).
+pub async fn launch(name: &str, opts: LaunchOptions) -> Result<Launched, LaunchError> {
+    launch_from(
+        name,
+        &emulator_root(),
+        std::env::var_os("PATH").as_deref(),
+        opts,
+    )
+    .await
 }
 
 /// As [`launch`], looking in `root` and then in the directories of `path`.
@@ -216,6 +299,7 @@ pub async fn launch_from(
     name: &str,
     root: &Path,
     path: Option<&std::ffi::OsStr>,
+    opts: LaunchOptions,
 ) -> Result<Launched, LaunchError> {
     let pins = pins();
     let known = || pins.keys().cloned().collect::<Vec<_>>().join(", ");
@@ -240,6 +324,13 @@ pub async fn launch_from(
             install: pin.install.clone(),
         });
     };
+    let (label, version_warning) = check_version(
+        name,
+        pin,
+        &exe,
+        detect_version(&recipe.version, &exe).await,
+        opts,
+    )?;
     let spawn_err = |source| LaunchError::Spawn {
         name: name.into(),
         source,
@@ -260,14 +351,347 @@ pub async fn launch_from(
     let child = cmd.spawn().map_err(spawn_err)?;
     let mut launched = Launched {
         url,
-        label: format!("{name} {}", pin.version),
+        label,
+        version_warning,
         child,
         workdir,
     };
-    tracing::info!(emulator = name, version = %pin.version, url = %launched.url, "starting emulator");
+    tracing::info!(emulator = %launched.label, url = %launched.url, "starting emulator");
     wait_ready(&mut launched, name, recipe.ready, Duration::from_secs(60)).await?;
     tracing::info!(emulator = name, url = %launched.url, "emulator answers");
     Ok(launched)
+}
+
+/// The label of a run and, for an allowed mismatch, the warning to show; or the refusal.
+fn check_version(
+    name: &str,
+    pin: &Pin,
+    exe: &Path,
+    found: FoundVersion,
+    opts: LaunchOptions,
+) -> Result<(String, Option<String>), LaunchError> {
+    match found {
+        FoundVersion::Known { version, source } => {
+            tracing::info!(emulator = name, %version, %source, "installed version");
+            if version == pin.version {
+                return Ok((format!("{name} {version}"), None));
+            }
+            if !opts.allow_version_mismatch {
+                return Err(LaunchError::VersionMismatch {
+                    name: name.into(),
+                    found: version,
+                    pinned: pin.version.clone(),
+                    exe: exe.into(),
+                    install: pin.install.clone(),
+                });
+            }
+            let warning = format!(
+                "running {name} {version} (found at {exe}), not the pinned {name} {pinned} (--allow-version-mismatch); its baseline describes {pinned}",
+                exe = exe.display(),
+                pinned = pin.version
+            );
+            Ok((format!("{name} {version}"), Some(warning)))
+        }
+        FoundVersion::Unknown { reason } => {
+            if !opts.allow_version_mismatch {
+                return Err(LaunchError::VersionUnknown {
+                    name: name.into(),
+                    reason,
+                    pinned: pin.version.clone(),
+                    exe: exe.into(),
+                    install: pin.install.clone(),
+                });
+            }
+            let warning = format!(
+                "running {name} at {exe}, whose version is unknown ({reason}), not the pinned {name} {pinned} (--allow-version-mismatch)",
+                exe = exe.display(),
+                pinned = pin.version
+            );
+            Ok((format!("{name} (version unknown)"), Some(warning)))
+        }
+    }
+}
+
+/// Where an emulator's version is written down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VersionProbe {
+    /// A Python distribution installed in a virtual environment (`VENV/bin/EXE`): its
+    /// `*.dist-info/METADATA`, else `importlib.metadata` run by the script's own interpreter.
+    Python {
+        /// Distribution name.
+        dist: &'static str,
+    },
+    /// An npm package whose `bin` the executable is (`node_modules/.bin/EXE`, a symlink into
+    /// the package): the nearest `package.json` naming it.
+    Npm {
+        /// Package name.
+        package: &'static str,
+    },
+    /// A binary installed with `cargo install --root ROOT` (`ROOT/bin/EXE`): cargo's
+    /// `ROOT/.crates.toml`, else `EXE --version`.
+    Cargo {
+        /// Crate name.
+        krate: &'static str,
+    },
+}
+
+/// How long a version command may take (a Python interpreter importing metadata).
+const VERSION_COMMAND_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The version of the emulator installed at `exe`, from its package metadata where that is
+/// on disk (fast, and the only source for moto and ministack, which have no `--version`),
+/// else from a command. `Unknown` says every place that was tried.
+async fn detect_version(probe: &VersionProbe, exe: &Path) -> FoundVersion {
+    let mut tried = Vec::new();
+    let found = match *probe {
+        VersionProbe::Python { dist } => match python_dist_info(exe, dist, &mut tried) {
+            Some(found) => Some(found),
+            None => python_importlib(exe, dist, &mut tried).await,
+        },
+        VersionProbe::Npm { package } => npm_package_json(exe, package, &mut tried),
+        VersionProbe::Cargo { krate } => match cargo_crates_toml(exe, krate, &mut tried) {
+            Some(found) => Some(found),
+            None => version_flag(exe, krate, &mut tried).await,
+        },
+    };
+    found.unwrap_or_else(|| FoundVersion::Unknown {
+        reason: tried.join("; "),
+    })
+}
+
+/// `VENV/lib/python3.X/site-packages/DIST-VERSION.dist-info/METADATA` beside `VENV/bin/EXE`.
+fn python_dist_info(exe: &Path, dist: &str, tried: &mut Vec<String>) -> Option<FoundVersion> {
+    let venv = exe.parent()?.parent()?;
+    let lib = venv.join("lib");
+    let normalized = dist.replace('-', "_").to_ascii_lowercase();
+    let mut site_dirs: Vec<PathBuf> = std::fs::read_dir(&lib)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("site-packages"))
+        .filter(|p| p.is_dir())
+        .collect();
+    site_dirs.sort();
+    for site in &site_dirs {
+        let mut infos: Vec<PathBuf> = std::fs::read_dir(site)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.strip_suffix(".dist-info"))
+                    .and_then(|n| n.rsplit_once('-'))
+                    .is_some_and(|(name, _)| {
+                        name.replace('-', "_").to_ascii_lowercase() == normalized
+                    })
+            })
+            .collect();
+        infos.sort();
+        for info in infos {
+            let metadata = info.join("METADATA");
+            match std::fs::read_to_string(&metadata) {
+                Ok(text) => {
+                    if let Some(v) = text
+                        .lines()
+                        .take_while(|l| !l.is_empty())
+                        .find_map(|l| l.strip_prefix("Version:"))
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                    {
+                        return Some(FoundVersion::Known {
+                            version: v.to_string(),
+                            source: metadata.display().to_string(),
+                        });
+                    }
+                    tried.push(format!("{} has no Version", metadata.display()));
+                }
+                Err(e) => tried.push(format!("cannot read {}: {e}", metadata.display())),
+            }
+        }
+    }
+    tried.push(format!(
+        "no {dist}-*.dist-info under {}",
+        lib.join("python*/site-packages").display()
+    ));
+    None
+}
+
+/// `INTERPRETER -c 'importlib.metadata.version(DIST)'`, the interpreter being the one on the
+/// script's `#!` line (the venv's python, or wherever pip installed it).
+async fn python_importlib(exe: &Path, dist: &str, tried: &mut Vec<String>) -> Option<FoundVersion> {
+    let first = std::fs::read(exe)
+        .ok()
+        .and_then(|b| b.split(|c| *c == b'\n').next().map(<[u8]>::to_vec))
+        .and_then(|l| String::from_utf8(l).ok());
+    let Some(interpreter) = first
+        .as_deref()
+        .and_then(|l| l.strip_prefix("#!"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    else {
+        tried.push(format!(
+            "{} has no #! line naming its Python",
+            exe.display()
+        ));
+        return None;
+    };
+    if !interpreter.contains("python") {
+        tried.push(format!(
+            "{} is not a Python script (#!{interpreter})",
+            exe.display()
+        ));
+        return None;
+    }
+    let mut words = interpreter.split_whitespace();
+    let program = words.next()?;
+    let mut cmd = Command::new(program);
+    cmd.args(words).args([
+        "-c",
+        "import sys, importlib.metadata as m; print(m.version(sys.argv[1]))",
+        dist,
+    ]);
+    let shown = format!("{interpreter} -c 'importlib.metadata.version(\"{dist}\")'");
+    let out = run_for_version(cmd, &shown, tried).await?;
+    let version = out.trim();
+    if version.is_empty() || version.contains(char::is_whitespace) {
+        tried.push(format!("{shown} printed {version:?}"));
+        return None;
+    }
+    Some(FoundVersion::Known {
+        version: version.to_string(),
+        source: shown,
+    })
+}
+
+/// The `package.json` of `package` that the executable belongs to: the nearest one above
+/// the executable's real path (`.bin/` links into the package) naming the package.
+fn npm_package_json(exe: &Path, package: &str, tried: &mut Vec<String>) -> Option<FoundVersion> {
+    let real = std::fs::canonicalize(exe).unwrap_or_else(|_| exe.to_path_buf());
+    let mut candidates: Vec<PathBuf> = real
+        .ancestors()
+        .skip(1)
+        .map(|d| d.join("package.json"))
+        .collect();
+    // An install prefix (`npm install --prefix DIR`) whose `.bin` entry is not a symlink.
+    if let Some(modules) = exe.parent().and_then(Path::parent) {
+        candidates.push(modules.join(package).join("package.json"));
+    }
+    for pj in candidates {
+        let Ok(text) = std::fs::read_to_string(&pj) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            tried.push(format!("{} is not JSON", pj.display()));
+            continue;
+        };
+        if json.get("name").and_then(|n| n.as_str()) != Some(package) {
+            continue;
+        }
+        return match json.get("version").and_then(|v| v.as_str()) {
+            Some(v) if !v.is_empty() => Some(FoundVersion::Known {
+                version: v.to_string(),
+                source: pj.display().to_string(),
+            }),
+            _ => {
+                tried.push(format!("{} has no version", pj.display()));
+                None
+            }
+        };
+    }
+    tried.push(format!(
+        "no package.json of {package} above {}",
+        real.display()
+    ));
+    None
+}
+
+/// `cargo install --root ROOT` records `"NAME VERSION (SOURCE)" = ["BIN"]` in
+/// `ROOT/.crates.toml`.
+fn cargo_crates_toml(exe: &Path, krate: &str, tried: &mut Vec<String>) -> Option<FoundVersion> {
+    let file = exe.parent()?.parent()?.join(".crates.toml");
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        tried.push(format!("no {}", file.display()));
+        return None;
+    };
+    let Ok(doc) = toml::from_str::<toml::Table>(&text) else {
+        tried.push(format!("{} is not TOML", file.display()));
+        return None;
+    };
+    let version = doc
+        .get("v1")
+        .and_then(|v| v.as_table())
+        .into_iter()
+        .flat_map(|t| t.keys())
+        .find_map(|k| {
+            let mut parts = k.split_whitespace();
+            (parts.next() == Some(krate))
+                .then(|| parts.next())
+                .flatten()
+                .map(str::to_string)
+        });
+    match version {
+        Some(version) => Some(FoundVersion::Known {
+            version,
+            source: file.display().to_string(),
+        }),
+        None => {
+            tried.push(format!("{} does not list {krate}", file.display()));
+            None
+        }
+    }
+}
+
+/// `EXE --version`, printing `NAME VERSION` (clap's format).
+async fn version_flag(exe: &Path, name: &str, tried: &mut Vec<String>) -> Option<FoundVersion> {
+    let mut cmd = Command::new(exe);
+    cmd.arg("--version");
+    let shown = format!("{} --version", exe.display());
+    let out = run_for_version(cmd, &shown, tried).await?;
+    let line = out.lines().next().unwrap_or("").trim();
+    let version = line
+        .strip_prefix(name)
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && !v.contains(char::is_whitespace))
+        .map(|v| v.trim_start_matches('v').to_string());
+    match version {
+        Some(version) => Some(FoundVersion::Known {
+            version,
+            source: shown,
+        }),
+        None => {
+            tried.push(format!("{shown} printed {line:?}, not `{name} VERSION`"));
+            None
+        }
+    }
+}
+
+/// Run a version command (no input, bounded time); its standard output if it succeeded.
+async fn run_for_version(mut cmd: Command, shown: &str, tried: &mut Vec<String>) -> Option<String> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    match tokio::time::timeout(VERSION_COMMAND_TIMEOUT, cmd.output()).await {
+        Ok(Ok(out)) if out.status.success() => {
+            Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+        Ok(Ok(out)) => {
+            tried.push(format!("{shown} failed ({})", out.status));
+            None
+        }
+        Ok(Err(e)) => {
+            tried.push(format!("cannot run {shown}: {e}"));
+            None
+        }
+        Err(_) => {
+            tried.push(format!(
+                "{shown} did not finish within {VERSION_COMMAND_TIMEOUT:?}"
+            ));
+            None
+        }
+    }
 }
 
 fn free_port() -> std::io::Result<u16> {
@@ -382,7 +806,7 @@ mod tests {
     #[tokio::test]
     async fn unknown_and_missing_emulators_say_what_to_do() {
         assert!(matches!(
-            launch("localstack").await,
+            launch("localstack", LaunchOptions::default()).await,
             Err(LaunchError::Unknown(..))
         ));
         let dir = tempfile::tempdir().unwrap();
@@ -397,15 +821,203 @@ mod tests {
                 "cargo install fakecloud --version 0.51.0 --locked --root .emulators/fakecloud",
             ),
         ] {
-            let e = launch_from(name, dir.path(), Some(dir.path().as_os_str()))
-                .await
-                .unwrap_err()
-                .to_string();
+            let e = launch_from(
+                name,
+                dir.path(),
+                Some(dir.path().as_os_str()),
+                LaunchOptions::default(),
+            )
+            .await
+            .unwrap_err()
+            .to_string();
             assert!(e.contains("not installed") && e.contains(install), "{e}");
             assert!(
                 e.contains(&format!("{name}/bin/")),
                 "says where it looked: {e}"
             );
+        }
+    }
+
+    /// A Python package's metadata in the virtual environment `root/venv`, as pip writes it.
+    fn dist_info(root: &Path, venv: &str, dist: &str, version: &str) {
+        let info = root.join(format!(
+            "{venv}/lib/python3.11/site-packages/{dist}-{version}.dist-info"
+        ));
+        std::fs::create_dir_all(&info).unwrap();
+        std::fs::write(
+            info.join("METADATA"),
+            format!("Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\nSummary: x\n\nVersion: 0.0.0 in the description\n"),
+        )
+        .unwrap();
+    }
+
+    /// A fake moto 5.2.5 install whose server is python's http.server (it listens on the
+    /// port given, which is all `Ready::Listening` asks), and which leaves a mark when run.
+    fn fake_moto(root: &Path, version: Option<&str>) -> PathBuf {
+        let mark = root.join("moto-ran");
+        script(
+            root,
+            "moto/bin/moto_server",
+            &format!(
+                "touch '{}'\nexec python3 -m http.server --bind \"$2\" \"$4\"",
+                mark.display()
+            ),
+        );
+        if let Some(v) = version {
+            dist_info(root, "moto", "moto", v);
+        }
+        mark
+    }
+
+    const ALLOW: LaunchOptions = LaunchOptions {
+        allow_version_mismatch: true,
+    };
+
+    #[tokio::test]
+    async fn another_moto_version_is_refused_with_both_versions_and_the_install_command() {
+        let root = tempfile::tempdir().unwrap();
+        let mark = fake_moto(root.path(), Some("5.2.1"));
+        let e = launch_from("moto", root.path(), None, LaunchOptions::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, LaunchError::VersionMismatch { .. }), "{e}");
+        let text = e.to_string();
+        assert!(text.contains("moto 5.2.1 found at"), "{text}");
+        assert!(text.contains("pins moto 5.2.5"), "{text}");
+        assert!(text.contains(&pins()["moto"].install), "{text}");
+        assert!(text.contains("--allow-version-mismatch"), "{text}");
+        assert!(!mark.exists(), "a refused emulator must not be started");
+    }
+
+    #[tokio::test]
+    async fn an_allowed_mismatch_runs_and_is_labelled_with_the_version_found() {
+        let root = tempfile::tempdir().unwrap();
+        let mark = fake_moto(root.path(), Some("5.2.1"));
+        let l = launch_from("moto", root.path(), None, ALLOW).await.unwrap();
+        assert_eq!(l.label, "moto 5.2.1");
+        let warning = l.version_warning.clone().unwrap();
+        assert!(
+            warning.contains("moto 5.2.1") && warning.contains("5.2.5"),
+            "{warning}"
+        );
+        assert!(mark.exists());
+        l.stop().await;
+        // The pinned version needs no flag and carries no warning.
+        let root = tempfile::tempdir().unwrap();
+        fake_moto(root.path(), Some("5.2.5"));
+        let l = launch_from("moto", root.path(), None, LaunchOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            (l.label.as_str(), l.version_warning.as_deref()),
+            ("moto 5.2.5", None)
+        );
+        l.stop().await;
+    }
+
+    #[tokio::test]
+    async fn an_unknown_version_is_refused_with_the_reason_unless_allowed() {
+        let root = tempfile::tempdir().unwrap();
+        let mark = fake_moto(root.path(), None);
+        let e = launch_from("moto", root.path(), None, LaunchOptions::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, LaunchError::VersionUnknown { .. }), "{e}");
+        let text = e.to_string();
+        assert!(text.contains("cannot tell which version of moto"), "{text}");
+        assert!(text.contains("no moto-*.dist-info"), "{text}");
+        assert!(text.contains("pins moto 5.2.5"), "{text}");
+        assert!(text.contains(&pins()["moto"].install), "{text}");
+        assert!(!mark.exists());
+        let l = launch_from("moto", root.path(), None, ALLOW).await.unwrap();
+        assert_eq!(l.label, "moto (version unknown)");
+        assert!(l.version_warning.is_some());
+        l.stop().await;
+    }
+
+    #[tokio::test]
+    async fn versions_are_read_where_each_emulator_keeps_them() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        let probe = |name| recipe(name, r).unwrap().version;
+        let known = |v: &str, f: &FoundVersion| matches!(f, FoundVersion::Known { version, .. } if version == v);
+
+        // moto / ministack: pip's METADATA in the venv (`Version:` of the header only).
+        script(r, "ministack/bin/ministack", "exit 0");
+        dist_info(r, "ministack", "ministack", "1.5.30");
+        let f = detect_version(&probe("ministack"), &r.join("ministack/bin/ministack")).await;
+        assert!(known("1.5.30", &f), "{f:?}");
+
+        // ... else importlib.metadata through the script's own interpreter.
+        script(r, "elsewhere/moto_server", "exit 0");
+        let interp = r.join("elsewhere/python3");
+        script(
+            r,
+            "elsewhere/python3",
+            r#"[ "$1" = -c ] && [ "$3" = moto ] && echo 5.1.0"#,
+        );
+        std::fs::write(
+            r.join("elsewhere/moto_server"),
+            format!("#!{}\nimport moto\n", interp.display()),
+        )
+        .unwrap();
+        let f = detect_version(&probe("moto"), &r.join("elsewhere/moto_server")).await;
+        assert!(known("5.1.0", &f), "{f:?}");
+
+        // cognito-local: package.json of the package its .bin link points into.
+        let pkg = r.join("cognito-local/node_modules/cognito-local");
+        script(
+            r,
+            "cognito-local/node_modules/cognito-local/lib/bin/start.js",
+            "exit 0",
+        );
+        std::fs::write(
+            pkg.join("package.json"),
+            r#"{"name": "cognito-local", "version": "5.2.0"}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            r.join("cognito-local/package.json"),
+            r#"{"dependencies": {"cognito-local": "^5.3.0"}}"#,
+        )
+        .unwrap();
+        let bin = r.join("cognito-local/node_modules/.bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink(
+            "../cognito-local/lib/bin/start.js",
+            bin.join("cognito-local"),
+        )
+        .unwrap();
+        let f = detect_version(&probe("cognito-local"), &bin.join("cognito-local")).await;
+        assert!(known("5.2.0", &f), "{f:?}");
+
+        // fakecloud: cargo install's .crates.toml, else --version.
+        script(
+            r,
+            "fakecloud/bin/fakecloud",
+            r#"[ "$1" = --version ] && echo "fakecloud 0.50.1""#,
+        );
+        let exe = r.join("fakecloud/bin/fakecloud");
+        let f = detect_version(&probe("fakecloud"), &exe).await;
+        assert!(known("0.50.1", &f), "{f:?}");
+        std::fs::write(
+            r.join("fakecloud/.crates.toml"),
+            "[v1]\n\"fakecloud 0.51.0 (registry+https://github.com/rust-lang/crates.io-index)\" = [\"fakecloud\"]\n",
+        )
+        .unwrap();
+        let f = detect_version(&probe("fakecloud"), &exe).await;
+        assert!(known("0.51.0", &f), "{f:?}");
+
+        // Nothing to go by: unknown, saying where it looked.
+        script(r, "bare/bin/fakecloud", "echo 'usage: nope'; exit 2");
+        match detect_version(&probe("fakecloud"), &r.join("bare/bin/fakecloud")).await {
+            FoundVersion::Unknown { reason } => {
+                assert!(
+                    reason.contains(".crates.toml") && reason.contains("--version"),
+                    "{reason}"
+                )
+            }
+            other => panic!("{other:?}"),
         }
     }
 
@@ -429,9 +1041,13 @@ mod tests {
 mkdir -p _ministack && echo '{}' > _ministack/ready
 exec python3 -m http.server --bind "$BIND_HOST" "$GATEWAY_PORT""#,
         );
-        let l = launch_from("ministack", root.path(), None).await.unwrap();
+        dist_info(root.path(), "ministack", "ministack", "1.5.33");
+        let l = launch_from("ministack", root.path(), None, LaunchOptions::default())
+            .await
+            .unwrap();
         assert!(l.url.starts_with("http://127.0.0.1:"), "{}", l.url);
         assert_eq!(l.label, "ministack 1.5.33");
+        assert_eq!(l.version_warning, None);
         let addr = l
             .url
             .trim_start_matches("http://")
@@ -461,6 +1077,7 @@ exec python3 -m http.server --bind "$BIND_HOST" "$GATEWAY_PORT""#,
         let mut l = Launched {
             url: format!("http://127.0.0.1:{port}/"),
             label: "fakecloud".into(),
+            version_warning: None,
             child: cmd
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -490,7 +1107,8 @@ exec python3 -m http.server --bind "$BIND_HOST" "$GATEWAY_PORT""#,
             "moto/bin/moto_server",
             "echo 'ImportError: no module named werkzeug' >&2; exit 7",
         );
-        let e = launch_from("moto", root.path(), None)
+        dist_info(root.path(), "moto", "moto", "5.2.5");
+        let e = launch_from("moto", root.path(), None, LaunchOptions::default())
             .await
             .unwrap_err()
             .to_string();
