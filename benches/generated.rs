@@ -18,7 +18,9 @@
 
 use std::time::{Duration, Instant};
 
-use cognito_conformance::{Catalogue, Parts, RunOptions, Session, Settings, TargetSpec, launch};
+use cognito_conformance::{
+    Catalogue, LaunchOptions, Parts, RunOptions, Session, Settings, TargetSpec, launch,
+};
 
 /// Properties in flight at once (`run`'s default concurrency).
 const CONCURRENCY: usize = 4;
@@ -55,7 +57,7 @@ fn main() {
         Ok(url) if !url.is_empty() => {
             results.push(measure(&runtime, "moto (external)", &url, cases))
         }
-        _ => match runtime.block_on(launch("moto")) {
+        _ => match runtime.block_on(launch("moto", LaunchOptions::default())) {
             Ok(m) => {
                 let label = format!("{} (launched)", m.label);
                 results.push(measure(&runtime, &label, &m.url, cases));

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::case::{Case, LoadError, load_dir};
+use crate::partition::Partition;
 use crate::property::{self, Property};
 
 /// Which parts of the catalogue to take.
@@ -124,6 +125,34 @@ impl Catalogue {
         Ok(picked)
     }
 
+    /// Piece `p` of this selection (`run --partition`): fixtures and properties are dealt
+    /// together, by id, so each piece gets its share of both.
+    pub fn partition(self, p: Partition) -> Catalogue {
+        let ids = self
+            .cases
+            .iter()
+            .map(|c| c.id.as_str())
+            .chain(self.properties.iter().map(|p| p.id.as_str()));
+        let keep: std::collections::HashSet<usize> = p.keep(ids).into_iter().collect();
+        let n = self.cases.len();
+        Catalogue {
+            cases: self
+                .cases
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| keep.contains(i))
+                .map(|(_, c)| c)
+                .collect(),
+            properties: self
+                .properties
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| keep.contains(&(n + i)))
+                .map(|(_, p)| p)
+                .collect(),
+        }
+    }
+
     /// Whether nothing is selected.
     pub fn is_empty(&self) -> bool {
         self.cases.is_empty() && self.properties.is_empty()
@@ -162,5 +191,27 @@ mod tests {
             all.select(&["[".into()]),
             Err(SelectError::Glob { .. })
         ));
+    }
+
+    #[test]
+    fn partitions_deal_fixtures_and_properties_into_disjoint_pieces() {
+        let all = Catalogue::load(&Catalogue::builtin_fixtures(), Parts::default()).unwrap();
+        let ids = |c: &Catalogue| -> Vec<String> {
+            c.cases
+                .iter()
+                .map(|c| c.id.clone())
+                .chain(c.properties.iter().map(|p| p.id.clone()))
+                .collect()
+        };
+        let mut union: Vec<String> = Vec::new();
+        for k in 1..=3 {
+            let piece = all.clone().partition(format!("{k}/3").parse().unwrap());
+            assert!(!piece.cases.is_empty() && !piece.properties.is_empty());
+            union.extend(ids(&piece));
+        }
+        let mut whole = ids(&all);
+        whole.sort();
+        union.sort();
+        assert_eq!(union, whole, "the pieces are the whole, each case once");
     }
 }

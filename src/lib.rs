@@ -11,8 +11,10 @@ pub mod catalogue;
 pub(crate) mod check;
 pub mod cli;
 pub(crate) mod contract;
+pub(crate) mod fsio;
 pub(crate) mod generate;
 pub(crate) mod logging;
+pub(crate) mod partition;
 pub(crate) mod property;
 pub(crate) mod reference;
 pub(crate) mod report;
@@ -20,6 +22,7 @@ pub(crate) mod run;
 pub(crate) mod secrets;
 pub mod session;
 pub(crate) mod snapshot;
+pub mod stdout;
 pub(crate) mod target;
 pub(crate) mod text;
 pub(crate) mod vocab;
@@ -46,7 +49,7 @@ pub use run::{
 };
 pub use session::Session;
 pub use snapshot::{GoldenError, GoldenStore, Goldens, Info, Provenance};
-pub use target::launch::{LaunchError, Launched, launch};
+pub use target::launch::{LaunchError, LaunchOptions, Launched, launch};
 pub use vocab::{Capability, EvidenceLevel, Operation, TargetKind};
 
 /// The README's Rust examples compile (`cargo test --doc`).

@@ -33,6 +33,9 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(cli::dispatch(args)) {
         Ok(outcome) => ExitCode::from(outcome.code()),
+        // A closed stdout ends output quietly (commands write through
+        // `cognito_conformance::stdout`; this catches any write that did not).
+        Err(e) if cognito_conformance::stdout::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", causes(&e));
             ExitCode::from(2)

@@ -245,7 +245,7 @@ fn reference_run_is_conformant_and_writes_reports() {
             .lines()
             .last()
             .unwrap()
-            .ends_with("0 failed, 0 skipped"),
+            .ends_with("0 failed, 0 skipped, 0 errors"),
         "{stdout}"
     );
     let report = cognito_conformance::read_report(&json).unwrap();
@@ -473,4 +473,261 @@ fn each_cause_is_printed_once() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("/nonexistent-dir/b.toml"), "{err}");
     assert_eq!(err.matches("(os error 2)").count(), 1, "{err}");
+}
+
+/// An executable script at `path`.
+fn script(path: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn launch_checks_the_installed_version_against_the_pin() {
+    // A "moto 5.2.1" under .emulators: pip's metadata says 5.2.1, and its server is the
+    // embedded reference (moto is started as `moto_server -H 127.0.0.1 -p PORT`).
+    let root = tempfile::tempdir().unwrap();
+    script(
+        &root.path().join("moto/bin/moto_server"),
+        &format!("exec '{BIN}' serve --host \"$2\" --port \"$4\""),
+    );
+    let info = root
+        .path()
+        .join("moto/lib/python3.12/site-packages/moto-5.2.1.dist-info");
+    std::fs::create_dir_all(&info).unwrap();
+    std::fs::write(info.join("METADATA"), "Name: moto\nVersion: 5.2.1\n").unwrap();
+    let launch = |extra: &[&str]| {
+        Command::new(BIN)
+            .args([
+                "run",
+                "--launch",
+                "moto",
+                "--no-progress",
+                "--filter",
+                "delete-user/token/*",
+            ])
+            .args(extra)
+            .env("COGNITO_CONFORMANCE_EMULATORS", root.path())
+            .env("PATH", root.path())
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+            .output()
+            .unwrap()
+    };
+
+    let out = launch(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("moto 5.2.1 found at"), "{err}");
+    assert!(err.contains("emulators.toml pins moto 5.2.5"), "{err}");
+    assert!(
+        err.contains("pip install 'moto[server]==5.2.5'"),
+        "the install command: {err}"
+    );
+    assert!(err.contains("--allow-version-mismatch"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing ran");
+
+    let json = root.path().join("r.json");
+    let out = launch(&["--allow-version-mismatch", "--json", json.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: running moto 5.2.1"), "{err}");
+    let report = cognito_conformance::read_report(&json).unwrap();
+    assert_eq!(report.target.name, "moto 5.2.1");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("moto 5.2.1"));
+
+    let out = run(&["run", "--allow-version-mismatch"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "needs --launch: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unwritable_report_paths_stop_the_run_before_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, path, says) in [
+        (
+            "--json",
+            "/proc/nope/x.json".to_string(),
+            "cannot create a file in /proc",
+        ),
+        (
+            "--junit",
+            dir.path().display().to_string(),
+            "is a directory",
+        ),
+        (
+            "--markdown",
+            "/dev/null/r.md".to_string(),
+            "/dev/null is not a directory",
+        ),
+    ] {
+        let start = std::time::Instant::now();
+        let out = run(&["run", "--no-progress", flag, &path]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("error: {flag} {path}: {says}")),
+            "{err}"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "no case ran: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "checked first"
+        );
+    }
+    let b = dir.path().join("sub");
+    std::fs::create_dir(&b).unwrap();
+    let out = run(&[
+        "run",
+        "--baseline",
+        b.to_str().unwrap(),
+        "--update-baseline",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--baseline"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_missing_snapshots_directory_stops_the_run_before_any_case() {
+    let out = run(&["run", "--no-progress", "--snapshots", "/no/such/dir"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("golden snapshots directory /no/such/dir does not exist"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "no case ran");
+}
+
+#[test]
+fn a_filtered_baseline_update_keeps_the_other_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("b.toml");
+    std::fs::write(
+        &b,
+        "target = \"reference\"\n\n[[gap]]\nid = \"update-user-attributes/schema/unrelated\"\nreason = \"kept, with its reason\"\n\n[[gap]]\nid = \"delete-user/token/expired-token\"\nreason = \"passes now\"\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "run",
+        "--no-progress",
+        "--filter",
+        "delete-user/token/*",
+        "--baseline",
+        b.to_str().unwrap(),
+        "--update-baseline",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 removed"), "{}", stderr(&out));
+    let kept = cognito_conformance::Baseline::load(&b).unwrap();
+    let ids: Vec<&str> = kept.gaps.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(ids, ["update-user-attributes/schema/unrelated"]);
+    assert_eq!(kept.gaps[0].reason, "kept, with its reason");
+}
+
+/// `(id, verdict)` of every case of a JSON report.
+fn verdicts(path: &Path) -> Vec<(String, String)> {
+    let report = cognito_conformance::read_report(path).unwrap();
+    report
+        .cases
+        .iter()
+        .map(|c| (c.id.clone(), c.verdict.label().to_string()))
+        .collect()
+}
+
+#[test]
+fn partition_pieces_merged_equal_the_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    // A baseline listing a case that passes: the whole run and the joined pieces both fail it
+    // ("gap closed"), so the comparison covers a failure too.
+    let baseline = p("b.toml");
+    std::fs::write(
+        &baseline,
+        "target = \"reference\"\n\n[[gap]]\nid = \"delete-user/token/expired-token\"\nreason = \"closed since\"\n",
+    )
+    .unwrap();
+    let common = [
+        "run",
+        "--no-progress",
+        "--cases",
+        "2",
+        "--filter",
+        "delete-user/token/*",
+        "--filter",
+        "generated/delete-user/*",
+    ];
+    let whole = run(&[
+        &common[..],
+        &["--json", &p("whole.json"), "--baseline", &baseline],
+    ]
+    .concat());
+    assert_eq!(whole.status.code(), Some(1), "{}", stderr(&whole));
+    let mut pieces = Vec::new();
+    for k in 1..=3 {
+        let json = p(&format!("piece-{k}.json"));
+        let out = run(&[
+            &common[..],
+            &["--partition", &format!("{k}/3"), "--json", &json],
+        ]
+        .concat());
+        let err = stderr(&out);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
+        assert!(err.contains(&format!("partition count:{k}/3")), "{err}");
+        pieces.push(json);
+    }
+    let sizes: Vec<usize> = pieces
+        .iter()
+        .map(|j| verdicts(Path::new(j)).len())
+        .collect();
+    assert!(sizes.iter().all(|n| *n > 0), "{sizes:?}");
+    let merged = p("merged.json");
+    let args: Vec<&str> = ["report", "--merge"]
+        .into_iter()
+        .chain(pieces.iter().map(String::as_str))
+        .chain(["--baseline", &baseline, "--json", &merged])
+        .collect();
+    let out = run(&args);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{}{text}", stderr(&out));
+    assert!(text.contains("gap closed"), "{text}");
+    let whole_v = verdicts(&dir.path().join("whole.json"));
+    assert_eq!(verdicts(&dir.path().join("merged.json")), whole_v);
+    assert_eq!(whole_v.len(), sizes.iter().sum::<usize>());
+    // The same closing line as the whole run's.
+    let last = |s: &str| s.lines().last().unwrap_or("").to_string();
+    assert_eq!(last(&text), last(&String::from_utf8_lossy(&whole.stdout)));
+
+    // Overlapping reports are not pieces of one partition.
+    let out = run(&[
+        "report",
+        "--merge",
+        &pieces[0],
+        &pieces[0],
+        "--json",
+        &p("x.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the reports overlap"),
+        "{}",
+        stderr(&out)
+    );
+    // A partition is K/N with 1 <= K <= N.
+    let out = run(&["run", "--partition", "4/3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("K is not between 1 and N"),
+        "{}",
+        stderr(&out)
+    );
 }

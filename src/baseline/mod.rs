@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Mismatch, Verdict};
-use crate::run::CaseOutcome;
+use crate::run::{CaseOutcome, RunSummary};
 
 /// The baseline file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -43,9 +43,18 @@ pub struct Gap {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BaselineError {
-    /// Reading or writing failed.
-    #[error("cannot access baseline {path}: {source}")]
+    /// Reading failed.
+    #[error("cannot read baseline {path}")]
     Io {
+        /// The file.
+        path: PathBuf,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing failed (the old file is left as it was).
+    #[error("cannot write baseline {path}")]
+    Write {
         /// The file.
         path: PathBuf,
         /// Cause.
@@ -98,7 +107,8 @@ impl Baseline {
         Ok(b)
     }
 
-    /// Write the baseline (gaps sorted by id).
+    /// Write the baseline (gaps sorted by id), whole or not at all: a failed write leaves the
+    /// old file byte-identical.
     pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
         let mut sorted = self.clone();
         sorted.gaps.sort_by(|a, b| a.id.cmp(&b.id));
@@ -111,7 +121,7 @@ impl Baseline {
             "# Known gaps of {}: cases this target fails, with the reason. Written by\n# `cognito-conformance run --update-baseline`; edit the reasons, keep the ids.\n\n{body}",
             sorted.target
         );
-        std::fs::write(path, text).map_err(|source| BaselineError::Io {
+        crate::fsio::write_atomic(path, text).map_err(|source| BaselineError::Write {
             path: path.into(),
             source,
         })
@@ -147,35 +157,124 @@ impl Baseline {
         }
     }
 
-    /// The baseline that matches a run: every gap (fail, or non-strict under `strict`) with
-    /// the old reason kept where there was one, else the first mismatch.
+    /// The baseline after a run of some of the catalogue: `outcomes` are the cases that ran
+    /// (a `--filter`ed run holds a few). It is a merge, so a filtered run never loses data:
+    ///
+    /// - an entry of a case that did not run (absent from `outcomes`, or skipped: a skip
+    ///   judges nothing) is kept unchanged;
+    /// - a case that ran and is a gap (fail, harness error, known gap, or non-strict under
+    ///   `strict`) is listed, with its old reason and issue if it was listed, else its first
+    ///   mismatch as the reason;
+    /// - a case that ran and is no gap (pass, or non-strict without `strict`) is removed.
+    ///
+    /// The target name is kept, or `target` if the baseline had none.
     pub fn updated(&self, target: &str, outcomes: &[CaseOutcome], strict: bool) -> Baseline {
-        let old: BTreeMap<&str, &Gap> = self.gaps.iter().map(|g| (g.id.as_str(), g)).collect();
-        let mut gaps: Vec<Gap> = outcomes
+        let ran: BTreeMap<&str, &CaseOutcome> = outcomes
             .iter()
-            .filter(|o| {
-                o.verdict == Verdict::KnownGap
-                    || o.verdict == Verdict::Error
-                    || (o.verdict.is_gap(strict)
-                        && !o.mismatches.iter().any(|m| m.field == "baseline"))
-            })
-            .map(|o| match old.get(o.id.as_str()) {
-                Some(g) => (*g).clone(),
-                None => Gap {
-                    id: o.id.clone(),
-                    reason: first_mismatch(o),
-                    issue: None,
-                },
-            })
+            .filter(|o| o.verdict != Verdict::Skip)
+            .map(|o| (o.id.as_str(), o))
             .collect();
-        gaps.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut gaps: BTreeMap<&str, Gap> = self
+            .gaps
+            .iter()
+            .filter(|g| !ran.contains_key(g.id.as_str()))
+            .map(|g| (g.id.as_str(), g.clone()))
+            .collect();
+        for (id, o) in &ran {
+            let gap = o.verdict == Verdict::KnownGap
+                || o.verdict == Verdict::Error
+                || (o.verdict.is_gap(strict)
+                    && !o.mismatches.iter().any(|m| m.field == "baseline"));
+            if !gap {
+                continue;
+            }
+            let entry = self.find(id).cloned().unwrap_or_else(|| Gap {
+                id: o.id.clone(),
+                reason: first_mismatch(o),
+                issue: None,
+            });
+            gaps.insert(id, entry);
+        }
         Baseline {
             target: if self.target.is_empty() {
                 target.to_string()
             } else {
                 self.target.clone()
             },
-            gaps,
+            gaps: gaps.into_values().collect(),
+        }
+    }
+
+    /// `run --update-baseline`: merge a run into the baseline file at `path` ([`updated`],
+    /// with `self` the baseline as loaded before the run) and write it atomically. An
+    /// interrupted run (`summary.interrupted`) writes nothing and returns
+    /// [`BaselineUpdate::NotWritten`]: its outcomes are a partial picture of the cases it was
+    /// asked to run, and the file stays byte-identical.
+    ///
+    /// [`updated`]: Baseline::updated
+    pub fn update_file(
+        &self,
+        path: &Path,
+        target: &str,
+        outcomes: &[CaseOutcome],
+        summary: &RunSummary,
+        strict: bool,
+    ) -> Result<BaselineUpdate, BaselineError> {
+        if summary.interrupted {
+            return Ok(BaselineUpdate::NotWritten {
+                reason: "the run was interrupted",
+            });
+        }
+        let new = self.updated(target, outcomes, strict);
+        let ids = |b: &Baseline| -> std::collections::BTreeSet<String> {
+            b.gaps.iter().map(|g| g.id.clone()).collect()
+        };
+        let (before, after) = (ids(self), ids(&new));
+        new.save(path)?;
+        Ok(BaselineUpdate::Written {
+            added: after.difference(&before).count(),
+            removed: before.difference(&after).count(),
+            baseline: new,
+        })
+    }
+}
+
+/// What [`Baseline::update_file`] did.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum BaselineUpdate {
+    /// The file was written.
+    Written {
+        /// The baseline now in the file.
+        baseline: Baseline,
+        /// Gaps listed that were not before.
+        added: usize,
+        /// Gaps no longer listed.
+        removed: usize,
+    },
+    /// Nothing was written, and why.
+    NotWritten {
+        /// `the run was interrupted`.
+        reason: &'static str,
+    },
+}
+
+impl std::fmt::Display for BaselineUpdate {
+    /// One line for the terminal, after `baseline FILE `.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BaselineUpdate::Written {
+                baseline,
+                added,
+                removed,
+            } => write!(
+                f,
+                "updated: {} known gap(s), {added} added, {removed} removed",
+                baseline.gaps.len()
+            ),
+            BaselineUpdate::NotWritten { reason } => {
+                write!(f, "not updated: {reason}; the file is unchanged")
+            }
         }
     }
 }
@@ -295,5 +394,176 @@ mod tests {
         std::fs::write(&p, "target = \"x\"\n[[gap]]\nid = \"a\"\nreasn = \"r\"\n").unwrap();
         let e = Baseline::load(&p).unwrap_err().to_string();
         assert!(e.contains(":4:") && e.contains("unknown field"), "{e}");
+    }
+
+    fn gap(id: &str, reason: &str) -> Gap {
+        Gap {
+            id: id.into(),
+            reason: reason.into(),
+            issue: None,
+        }
+    }
+
+    /// A baseline like moto's: many gaps, three of them under `delete-user/success/`.
+    fn big() -> Baseline {
+        let mut gaps: Vec<Gap> = (0..185)
+            .map(|i| gap(&format!("update-user-attributes/schema/case-{i:03}"), "why"))
+            .collect();
+        gaps.push(Gap {
+            id: "delete-user/success/a".into(),
+            reason: "returns 500".into(),
+            issue: Some("getmoto/moto#1".into()),
+        });
+        gaps.push(gap("delete-user/success/b", "keeps the user"));
+        gaps.push(gap("delete-user/success/c", "no such operation"));
+        Baseline {
+            target: "moto 5.2.5".into(),
+            gaps,
+        }
+    }
+
+    #[test]
+    fn a_filtered_update_keeps_every_entry_of_cases_that_did_not_run() {
+        let old = big();
+        assert_eq!(old.gaps.len(), 188);
+        // `--filter 'delete-user/success/*'`: three cases ran, one of them now passes, and a
+        // fourth, new one fails.
+        let ran = vec![
+            outcome("delete-user/success/a", Verdict::Fail),
+            outcome("delete-user/success/b", Verdict::Pass),
+            outcome("delete-user/success/c", Verdict::Error),
+            outcome("delete-user/success/d", Verdict::Fail),
+        ];
+        let new = old.updated("moto 5.2.5", &ran, false);
+        assert_eq!(
+            new.gaps.len(),
+            188,
+            "185 untouched + a, c kept + d added - b removed"
+        );
+        for g in old
+            .gaps
+            .iter()
+            .filter(|g| !g.id.starts_with("delete-user/"))
+        {
+            assert!(new.gaps.contains(g), "{} lost or changed", g.id);
+        }
+        let by_id = |id: &str| new.gaps.iter().find(|g| g.id == id).cloned();
+        assert_eq!(
+            by_id("delete-user/success/a"),
+            Some(old.gaps[185].clone()),
+            "reason and issue kept"
+        );
+        assert_eq!(
+            by_id("delete-user/success/b"),
+            None,
+            "a gap that now passes is removed"
+        );
+        assert_eq!(
+            by_id("delete-user/success/c").unwrap().reason,
+            "no such operation"
+        );
+        assert_eq!(
+            by_id("delete-user/success/d").unwrap().reason,
+            "status: expected 400, got 500"
+        );
+        assert_eq!(new.target, "moto 5.2.5");
+        let mut sorted = new.gaps.clone();
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(sorted, new.gaps);
+    }
+
+    #[test]
+    fn a_skipped_case_keeps_its_entry() {
+        let old = baseline();
+        let new = old.updated("moto", &[outcome("a", Verdict::Skip)], false);
+        assert_eq!(new, old);
+    }
+
+    #[test]
+    fn update_file_merges_writes_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("moto.toml");
+        let old = big();
+        old.save(&p).unwrap();
+        let ran = vec![
+            outcome("delete-user/success/b", Verdict::Pass),
+            outcome("delete-user/success/d", Verdict::Fail),
+        ];
+        let done = old
+            .update_file(&p, "moto 5.2.5", &ran, &RunSummary::default(), false)
+            .unwrap();
+        match &done {
+            BaselineUpdate::Written {
+                baseline,
+                added,
+                removed,
+            } => {
+                assert_eq!((*added, *removed, baseline.gaps.len()), (1, 1, 188));
+                assert_eq!(&Baseline::load(&p).unwrap(), baseline);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            done.to_string(),
+            "updated: 188 known gap(s), 1 added, 1 removed"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_update_leaves_the_file_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("moto.toml");
+        // Hand-edited: comments and layout a rewrite would lose.
+        let text = "# known gaps of moto, edited by hand\ntarget = \"moto 5.2.5\"\n\n[[gap]]\nid = \"a\"\nreason = \"not implemented\"  # see issue\n";
+        std::fs::write(&p, text).unwrap();
+        let old = Baseline::load(&p).unwrap();
+        let summary = RunSummary {
+            interrupted: true,
+            ..RunSummary::default()
+        };
+        let done = old
+            .update_file(&p, "moto", &[outcome("a", Verdict::Pass)], &summary, false)
+            .unwrap();
+        assert_eq!(
+            done,
+            BaselineUpdate::NotWritten {
+                reason: "the run was interrupted"
+            }
+        );
+        assert!(done.to_string().contains("not updated"), "{done}");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+    }
+
+    #[test]
+    fn a_failed_save_leaves_the_old_file_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        // The baseline path is a directory holding a file: the atomic rename fails.
+        let p = dir.path().join("b.toml");
+        std::fs::create_dir(&p).unwrap();
+        std::fs::write(p.join("inside"), "old").unwrap();
+        let e = baseline().save(&p).unwrap_err();
+        assert!(matches!(e, BaselineError::Write { .. }), "{e}");
+        assert_eq!(
+            e.to_string(),
+            format!("cannot write baseline {}", p.display())
+        );
+        assert_eq!(std::fs::read(p.join("inside")).unwrap(), b"old");
+    }
+
+    #[test]
+    fn save_replaces_the_file_and_never_writes_into_the_old_one() {
+        // A hard link to the old file sees every in-place write; an atomic replacement leaves
+        // it alone, so a write that failed halfway could not have damaged the old baseline.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("b.toml");
+        std::fs::write(&p, "# by hand\ntarget = \"moto\"\n").unwrap();
+        let witness = dir.path().join("witness");
+        std::fs::hard_link(&p, &witness).unwrap();
+        big().save(&p).unwrap();
+        assert_eq!(Baseline::load(&p).unwrap().gaps.len(), 188);
+        assert_eq!(
+            std::fs::read_to_string(&witness).unwrap(),
+            "# by hand\ntarget = \"moto\"\n"
+        );
     }
 }

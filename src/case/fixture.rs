@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::vocab::{Capability, ClientKind, InjectedFault, Operation, PoolKind};
+use crate::vocab::{
+    Capability, ClientKind, InjectedFault, Operation, PoolKind, PoolScope, Signing,
+};
 
 /// One contract case.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -41,6 +43,15 @@ pub struct Given {
     /// Which pool configuration the user lives in.
     #[serde(default)]
     pub pool: PoolKind,
+    /// The run's shared pool of that kind, or a pool of the case's own (for changes to the
+    /// pool itself, such as AddCustomAttributes), deleted when the case ends.
+    #[serde(default, skip_serializing_if = "PoolScope::is_shared")]
+    pub pool_scope: PoolScope,
+    /// How the request under test is SigV4-signed; by default signed with the target's
+    /// administrator credentials when the model marks the operation `authtype: v4`, unsigned
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing: Option<Signing>,
     /// Which app client issued the token.
     #[serde(default)]
     pub client: ClientKind,
@@ -89,6 +100,21 @@ pub enum TokenState {
     MissingAdminScope,
     /// An access token of a user that is not confirmed (needs `token-minting`).
     UnconfirmedUser,
+}
+
+impl TokenState {
+    /// The capabilities that can each make this token state, the one a fixture declares in
+    /// `needs` first: an expired token by moving the target's clock or by signing an issued
+    /// token's copy with a past `exp`; a token without the admin scope by the target's minting
+    /// or by signing a copy with another `scope`. Empty: the public API makes it.
+    pub fn made_with(self) -> &'static [Capability] {
+        match self {
+            TokenState::Expired => &[Capability::ClockControl, Capability::SigningKey],
+            TokenState::MissingAdminScope => &[Capability::TokenMinting, Capability::SigningKey],
+            TokenState::UnconfirmedUser => &[Capability::TokenMinting],
+            _ => &[],
+        }
+    }
 }
 
 /// A user to create for the case.

@@ -224,13 +224,7 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
     }
     // Capabilities the given state requires.
     let needs = |c: Capability| f.needs.contains(&c);
-    let token_need = match f.given.token {
-        TokenState::Expired => Some(Capability::ClockControl),
-        TokenState::MissingAdminScope | TokenState::UnconfirmedUser => {
-            Some(Capability::TokenMinting)
-        }
-        _ => None,
-    };
+    let token_need = f.given.token.made_with().first().copied();
     if let Some(c) = token_need.filter(|c| !needs(*c)) {
         err(
             "given.token",

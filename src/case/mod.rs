@@ -68,14 +68,17 @@ impl Case {
         }
     }
 
-    /// The capabilities the case needs that `have` lacks.
+    /// The capabilities the case needs that `have` lacks. A need that makes the case's token
+    /// state is met by any capability that makes it (`TokenState::made_with`).
     pub fn missing_capabilities(
         &self,
         have: &std::collections::BTreeSet<Capability>,
     ) -> Vec<Capability> {
+        let ways = self.given.token.made_with();
         self.needs
             .iter()
             .filter(|c| !have.contains(c))
+            .filter(|c| !(ways.contains(c) && ways.iter().any(|w| have.contains(w))))
             .copied()
             .collect()
     }

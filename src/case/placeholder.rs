@@ -28,6 +28,8 @@ pub enum Placeholder {
     UniqueEmail,
     /// `{{pool_id}}`.
     PoolId,
+    /// `{{sub}}`: the user's `sub`.
+    Sub,
     /// `{{repeat:TEXT:N}}`.
     Repeat(String, usize),
 }
@@ -42,6 +44,7 @@ impl Placeholder {
             "other_username" => Placeholder::OtherUsername,
             "unique_email" => Placeholder::UniqueEmail,
             "pool_id" => Placeholder::PoolId,
+            "sub" => Placeholder::Sub,
             _ if s.starts_with("user.") && s.len() > 5 => Placeholder::User(s[5..].to_string()),
             _ if s.starts_with("other_user.") && s.len() > 11 => {
                 Placeholder::OtherUser(s[11..].to_string())
@@ -63,7 +66,7 @@ impl Placeholder {
             }
             _ => {
                 return Err(format!(
-                    "unknown placeholder `{{{{{s}}}}}` (known: access_token, username, other_username, user.NAME, other_user.NAME, unique_email, pool_id, repeat:TEXT:N)"
+                    "unknown placeholder `{{{{{s}}}}}` (known: access_token, username, other_username, user.NAME, other_user.NAME, unique_email, pool_id, sub, repeat:TEXT:N)"
                 ));
             }
         })
@@ -95,6 +98,8 @@ pub struct Bindings {
     pub unique_email: String,
     /// The case's pool.
     pub pool_id: String,
+    /// The user's `sub`, when the target returned it at creation.
+    pub sub: Option<String>,
 }
 
 impl std::fmt::Debug for Bindings {
@@ -134,6 +139,9 @@ pub fn expand(text: &str, b: &Bindings) -> Result<String, ExpandError> {
             })?,
             Placeholder::UniqueEmail => b.unique_email.clone(),
             Placeholder::PoolId => b.pool_id.clone(),
+            Placeholder::Sub => b.sub.clone().ok_or_else(|| {
+                ExpandError("{{sub}}: the target returned no sub when it created the user".into())
+            })?,
             Placeholder::Repeat(t, n) => t.repeat(*n),
         };
         out.push_str(&value);

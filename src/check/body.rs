@@ -63,14 +63,18 @@ pub fn check_success_body(
 }
 
 /// Contract: `CodeDeliveryDetailsList` holds exactly the expected (attribute, medium) pairs,
-/// each with a masked destination.
+/// each with a masked destination. An output with one `CodeDeliveryDetails` member
+/// (GetUserAttributeVerificationCode) counts as a list of that one entry.
 pub fn check_code_delivery(body: &[u8], expected: &[CodeDelivery], out: &mut Vec<Mismatch>) {
     let doc: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let list = doc
-        .get("CodeDeliveryDetailsList")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let list = match doc.get("CodeDeliveryDetails") {
+        Some(one @ Value::Object(_)) => vec![one.clone()],
+        _ => doc
+            .get("CodeDeliveryDetailsList")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+    };
     let mut seen: Vec<(String, String)> = list
         .iter()
         .map(|d| {
@@ -156,6 +160,18 @@ mod tests {
     fn undeclared_members_are_strict_mismatches() {
         assert!(run("UpdateUserAttributes", r#"{"CodeDeliveryDetailsList":[]}"#).is_empty());
         assert!(run("DeleteUserAttributes", "{}").is_empty());
+        let one = |body: &str| {
+            let mut out = vec![];
+            let want = [CodeDelivery {
+                attribute_name: "email".into(),
+                delivery_medium: "EMAIL".into(),
+            }];
+            check_code_delivery(body.as_bytes(), &want, &mut out);
+            out
+        };
+        assert!(one(r#"{"CodeDeliveryDetails":{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":"a***@e***"}}"#).is_empty());
+        assert_eq!(one(r#"{"CodeDeliveryDetails":{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":"ada@example.com"}}"#).len(), 1);
+        assert_eq!(one("{}").len(), 1);
         let m = run("DeleteUserAttributes", r#"{"ok":true}"#);
         assert_eq!(m[0].field, "body.ok");
         assert_eq!(

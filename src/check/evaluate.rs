@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::body::{check_code_delivery, check_success_body, describe};
+use super::envelope::{check_message_type, message_shown};
 use super::state::check_state;
 use super::{Mismatch, Observed, Probe, Tier};
 use crate::case::fixture::{
@@ -157,10 +158,12 @@ pub fn evaluate_outcome(
                 } else {
                     expected
                 };
-                match resp.error_message() {
-                    Some(actual) if m.accepts(&actual) => {}
-                    Some(actual) => out.push(Mismatch::strict("message", expected, actual)),
-                    None => out.push(Mismatch::strict(
+                match (resp.error_message(), message_shown(resp)) {
+                    (Some(actual), _) if m.accepts(&actual) => {}
+                    (Some(actual), _) => out.push(Mismatch::strict("message", expected, actual)),
+                    // Not a string: the contract mismatch below shows it as sent.
+                    (None, Some(_)) => {}
+                    (None, None) => out.push(Mismatch::strict(
                         "message",
                         expected,
                         "no message or Message member",
@@ -184,6 +187,7 @@ pub fn evaluate_outcome(
         }
         _ => {} // Status already reported as a contract mismatch.
     }
+    check_message_type(resp, &mut out);
     match resp.header("content-type") {
         None => out.push(Mismatch::contract(
             "content-type",

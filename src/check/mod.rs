@@ -6,6 +6,7 @@
 
 pub mod basis;
 pub mod body;
+pub mod envelope;
 pub mod evaluate;
 pub mod observed;
 pub mod state;

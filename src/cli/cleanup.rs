@@ -2,6 +2,7 @@
 //! a lost network), and nothing else.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
@@ -52,14 +53,17 @@ pub async fn cleanup(a: CleanupArgs) -> Result<Outcome, CliError> {
         Some(5.0),
     );
     let found = cleanup::find(&admin, Duration::from_secs(a.older_than * 60)).await?;
+    let mut out = crate::stdout::stdout();
     for p in &found {
-        println!(
+        writeln!(
+            out,
             "{}  {}  ({} min old){}",
             p.id,
             p.name,
             p.age.as_secs() / 60,
             if a.dry_run { "  [dry run: kept]" } else { "" }
-        );
+        )
+        .map_err(CliError::Stdout)?;
     }
     if a.dry_run || found.is_empty() {
         eprintln!(

@@ -35,7 +35,7 @@ pub enum CliError {
     Baseline(#[from] BaselineError),
     /// Launching an emulator.
     #[error(transparent)]
-    Launch(#[from] LaunchError),
+    Launch(Box<LaunchError>),
     /// Connecting to the target.
     #[error("connecting to the target")]
     Connect(#[from] ConnectError),
@@ -45,6 +45,13 @@ pub enum CliError {
     /// A report.
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// Joining partial reports (`report --merge`).
+    #[error(transparent)]
+    Merge(#[from] crate::report::merge::MergeError),
+    /// A report or baseline path given on the command line cannot be written (checked
+    /// before the run starts).
+    #[error(transparent)]
+    Output(Box<crate::fsio::OutputPathError>),
     /// The endpoint or region.
     #[error(transparent)]
     Endpoint(#[from] EndpointError),
@@ -78,4 +85,16 @@ pub enum CliError {
     /// Writing JSON.
     #[error("cannot write JSON")]
     Json(#[from] serde_json::Error),
+}
+
+impl From<crate::fsio::OutputPathError> for CliError {
+    fn from(e: crate::fsio::OutputPathError) -> CliError {
+        CliError::Output(Box::new(e))
+    }
+}
+
+impl From<LaunchError> for CliError {
+    fn from(e: LaunchError) -> CliError {
+        CliError::Launch(Box::new(e))
+    }
 }

@@ -1,5 +1,6 @@
 //! `list`: the catalogue (fixtures and generated properties), filtered like `run`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -50,14 +51,22 @@ pub fn list(a: ListArgs) -> Result<Outcome, CliError> {
         cases.retain(|c| c.requirements.iter().any(|r| wanted(r)));
         properties.retain(|p| p.requirements.iter().any(|r| wanted(r)));
     }
+    let mut out = crate::stdout::stdout().lock();
     for c in &cases {
         if a.json {
             let line = serde_json::json!({"id": c.id, "operation": c.operation(), "group": c.group(),
                 "title": c.title, "requirements": c.requirements, "evidence": c.evidence().0,
                 "needs": c.needs});
-            println!("{line}");
+            writeln!(out, "{line}").map_err(CliError::Stdout)?;
         } else {
-            println!("{:<70} {}  [{}]", c.id, c.title, c.requirements.join(", "));
+            writeln!(
+                out,
+                "{:<70} {}  [{}]",
+                c.id,
+                c.title,
+                c.requirements.join(", ")
+            )
+            .map_err(CliError::Stdout)?;
         }
     }
     for p in &properties {
@@ -66,14 +75,16 @@ pub fn list(a: ListArgs) -> Result<Outcome, CliError> {
             let line = serde_json::json!({"id": p.id, "operation": p.operation, "group": "generated",
                 "title": p.title, "requirements": ids, "evidence": crate::case::evidence_of(&ids).0,
                 "needs": [], "property": true});
-            println!("{line}");
+            writeln!(out, "{line}").map_err(CliError::Stdout)?;
         } else {
-            println!(
+            writeln!(
+                out,
                 "{:<70} {}  [property; {}]",
                 p.id,
                 p.title,
                 p.requirements.join(", ")
-            );
+            )
+            .map_err(CliError::Stdout)?;
         }
     }
     eprintln!(

@@ -131,10 +131,12 @@ pub async fn dispatch(cli: Cli) -> Result<Outcome, CliError> {
         Command::Serve(a) => serve::serve(a).await,
         Command::Report(a) => report::report(a),
         Command::Cleanup(a) => cleanup::cleanup(a).await,
-        Command::Explain(a) => explain::explain(a, &mut std::io::stdout().lock()),
+        Command::Explain(a) => explain::explain(a, &mut crate::stdout::stdout().lock()),
         Command::Schema => {
             let schema = crate::case::fixture::json_schema();
-            println!("{}", serde_json::to_string_pretty(&schema)?);
+            let text = serde_json::to_string_pretty(&schema)?;
+            std::io::Write::write_all(&mut crate::stdout::stdout(), format!("{text}\n").as_bytes())
+                .map_err(CliError::Stdout)?;
             Ok(Outcome::Conformant)
         }
     }

@@ -7,6 +7,7 @@
 //! `cargo insta review` unless `--accept` is given; an unchanged one is left alone (its
 //! provenance too).
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -109,6 +110,7 @@ pub fn write(
     result: &RunResult,
 ) -> Result<Outcome, CliError> {
     let (mut new, mut changed, mut same, mut refused) = (0, 0, 0, Vec::new());
+    let mut out = crate::stdout::stdout();
     let mut outcomes: Vec<_> = result.outcomes.iter().collect();
     outcomes.sort_by(|a, b| a.id.cmp(&b.id));
     for o in outcomes {
@@ -140,12 +142,12 @@ pub fn write(
             Some(_) => {
                 changed += 1;
                 let path = store.write(&golden, rec.accept, WRITER)?;
-                println!("changed: {}", path.display());
+                writeln!(out, "changed: {}", path.display()).map_err(CliError::Stdout)?;
             }
             None => {
                 new += 1;
                 let path = store.write(&golden, rec.accept, WRITER)?;
-                println!("new:     {}", path.display());
+                writeln!(out, "new:     {}", path.display()).map_err(CliError::Stdout)?;
             }
         }
     }

@@ -11,6 +11,7 @@ use super::{CliError, Outcome};
 use crate::baseline::Baseline;
 use crate::catalogue::Parts;
 use crate::check::Verdict;
+use crate::property::shrink::{DEFAULT_PROPERTY_TIME, DEFAULT_RUN_TIME, RunClock};
 use crate::property::{self, DEFAULT_CASES, DEFAULT_SEED, Plan, Settings};
 use crate::report::{
     JsonReporter, JunitReporter, MarkdownReporter, TerminalOptions, TerminalReporter,
@@ -78,6 +79,19 @@ pub struct RunArgs {
     /// Most shrinking steps per failing property (each step is a case against the target).
     #[arg(long, default_value_t = 512, value_name = "N")]
     pub max_shrink_iters: u32,
+    /// Most seconds of shrinking per failing property (a property stopped by a budget is
+    /// reported "not fully shrunk"). Default 5, or no limit with --save-failures (saved
+    /// fixtures should be minimal).
+    #[arg(long, value_name = "SECS", value_parser = seconds)]
+    pub max_shrink_time: Option<f64>,
+    /// Most seconds of shrinking for the whole run, summed over the properties. Default 30,
+    /// or no limit with --save-failures.
+    #[arg(long, value_name = "SECS", value_parser = seconds)]
+    pub shrink_budget: Option<f64>,
+    /// Run piece K of N of the selection (`K/N`, `count:K/N` or `hash:K/N`, as cargo-nextest);
+    /// `report --merge` joins the pieces' JSON reports (docs/ci.md).
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<crate::partition::Partition>,
 }
 
 impl Default for RunArgs {
@@ -100,18 +114,54 @@ impl Judge for BaselineJudge {
 }
 
 pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
-    let selection = a.target.select(Parts {
+    // Before anything runs: a report that cannot be written would fail the run at the end.
+    let update = a.baseline.as_deref().filter(|_| a.update_baseline);
+    crate::fsio::check_outputs(
+        [
+            ("--json", &a.json),
+            ("--junit", &a.junit),
+            ("--markdown", &a.markdown),
+        ]
+        .into_iter()
+        .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
+        .chain(update.map(|p| ("--baseline", p))),
+    )?;
+    let mut selection = a.target.select(Parts {
         fixtures: !a.only_generated,
         generated: !a.no_generated,
     })?;
+    if let Some(p) = a.partition {
+        selection = selection.partition(p);
+        eprintln!(
+            "partition {p}: {} of this selection's fixtures and {} of its properties",
+            selection.cases.len(),
+            selection.properties.len()
+        );
+        if selection.is_empty() {
+            return Err(CliError::NoVerdict(format!(
+                "partition {p} holds no case: the selection has fewer cases than pieces"
+            )));
+        }
+    }
     let store = GoldenStore::new(super::snapshots_dir(
         a.snapshots.clone(),
         a.target.fixtures.as_deref(),
     ));
+    // A --snapshots directory must exist; the default one may be absent (fixtures of your
+    // own), and then nothing is compared.
+    let ids = || selection.cases.iter().map(|c| c.id.as_str());
     let goldens = if a.no_snapshots {
         Goldens::none()
+    } else if a.snapshots.is_some() {
+        Goldens::load(&store, ids())?
     } else {
-        Goldens::load(&store, selection.cases.iter().map(|c| c.id.as_str()))?
+        Goldens::load_if_present(&store, ids())?.unwrap_or_else(|| {
+            eprintln!(
+                "note: no golden snapshots at {}: exchanges are not compared (--snapshots DIR)",
+                store.root().display()
+            );
+            Goldens::none()
+        })
     };
     let baseline = match &a.baseline {
         Some(p) if p.exists() || !a.update_baseline => Some(Baseline::load(p)?),
@@ -149,6 +199,14 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
                 super::fixtures_dir(a.target.fixtures.clone()).join(crate::case::GENERATED_DIR)
             })
         });
+        // Saved fixtures should be minimal: no time limit unless one is asked for.
+        let unlimited = std::time::Duration::from_secs(86_400);
+        let saving = save_failures.is_some();
+        let shrink_time = |flag: Option<f64>, default| match flag {
+            Some(secs) => std::time::Duration::from_secs_f64(secs),
+            None if saving => unlimited,
+            None => default,
+        };
         let plan = Plan {
             properties: selection.properties,
             settings: Settings {
@@ -157,6 +215,11 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
                 strict: a.strict,
                 save_failures,
                 max_shrink_iters: a.max_shrink_iters,
+                max_shrink_time: shrink_time(a.max_shrink_time, DEFAULT_PROPERTY_TIME),
+                shrink_budget: Arc::new(RunClock::new(shrink_time(
+                    a.shrink_budget,
+                    DEFAULT_RUN_TIME,
+                ))),
                 target_flags: a
                     .target
                     .rerun_flags(ctx.target.kind == TargetKind::Reference, &ctx.target.url),
@@ -181,13 +244,15 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
     target.shutdown().await;
     let result = result?;
     if let (true, Some(path), Some(old)) = (a.update_baseline, &a.baseline, &baseline) {
-        let updated = old.updated(&target_name, &result.outcomes, a.strict);
-        updated.save(path)?;
-        eprintln!(
-            "baseline {} updated: {} known gap(s)",
-            path.display(),
-            updated.gaps.len()
-        );
+        // A merge: entries of cases that did not run are kept; an interrupted run writes nothing.
+        let done = old.update_file(
+            path,
+            &target_name,
+            &result.outcomes,
+            &result.summary,
+            a.strict,
+        )?;
+        eprintln!("baseline {} {done}", path.display());
         if !result.summary.interrupted && result.summary.executed() > 0 {
             return Ok(Outcome::Conformant);
         }
@@ -247,7 +312,7 @@ fn reporters(a: &RunArgs) -> Result<Vec<Box<dyn Reporter>>, CliError> {
         strict: a.strict,
     };
     let mut out: Vec<Box<dyn Reporter>> = vec![Box::new(TerminalReporter::new(
-        Box::new(std::io::stdout()),
+        Box::new(crate::stdout::stdout()),
         opts,
     ))];
     if let Some(p) = &a.json {
@@ -260,4 +325,15 @@ fn reporters(a: &RunArgs) -> Result<Vec<Box<dyn Reporter>>, CliError> {
         out.push(Box::new(MarkdownReporter::new(p.clone())));
     }
     Ok(out)
+}
+
+/// A number of seconds: finite, not negative, at most a day.
+fn seconds(text: &str) -> Result<f64, String> {
+    let v: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(0.0..=86_400.0).contains(&v) {
+        return Err(format!("{text} is not between 0 and 86400 seconds"));
+    }
+    Ok(v)
 }

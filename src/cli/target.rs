@@ -26,6 +26,15 @@ pub struct TargetArgs {
     /// port, run against it, and stop it.
     #[arg(long, value_name = "NAME", conflicts_with = "endpoint")]
     pub launch: Option<String>,
+    /// With --launch: run an installed version other than the one emulators.toml pins (or
+    /// one whose version cannot be told) instead of refusing; the report names the version
+    /// that ran.
+    #[arg(long, requires = "launch")]
+    pub allow_version_mismatch: bool,
+    /// The target's name in every report and the matrix (`my-emulator 1.4.0`); default: the
+    /// launched emulator's name and version, else the endpoint's host:port.
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
     /// Signing region (else AWS_REGION, AWS_DEFAULT_REGION, us-east-1).
     #[arg(long)]
     pub region: Option<String>,
@@ -103,7 +112,11 @@ impl TargetArgs {
             },
             max_rps: self.max_rps,
             allow_real_aws: self.allow_real_aws,
-            label: launched.map(|l| l.label.clone()),
+            label: self
+                .label
+                .clone()
+                .or_else(|| launched.map(|l| l.label.clone())),
+            emulator: launched.and(self.launch.clone()),
             ..TargetSpec::default()
         }
     }
@@ -111,7 +124,16 @@ impl TargetArgs {
     /// Launch the emulator if asked, and connect.
     pub async fn connect(&self, goldens: Goldens) -> Result<Target, CliError> {
         let launched = match &self.launch {
-            Some(name) => Some(launch::launch(name).await?),
+            Some(name) => {
+                let opts = launch::LaunchOptions {
+                    allow_version_mismatch: self.allow_version_mismatch,
+                };
+                let l = launch::launch(name, opts).await?;
+                if let Some(w) = &l.version_warning {
+                    eprintln!("warning: {w}");
+                }
+                Some(l)
+            }
             None => None,
         };
         let spec = self.spec(launched.as_ref());
@@ -132,6 +154,9 @@ impl TargetArgs {
     /// The options a rerun command repeats to reach the same target.
     pub fn rerun_flags(&self, kind_is_reference: bool, url: &str) -> String {
         match (&self.launch, kind_is_reference) {
+            (Some(name), _) if self.allow_version_mismatch => {
+                format!(" --launch {name} --allow-version-mismatch")
+            }
             (Some(name), _) => format!(" --launch {name}"),
             (None, true) => String::new(),
             (None, false) => format!(" --endpoint {url}"),

@@ -143,6 +143,12 @@ pub enum Member {
     UserPoolId,
     /// `username` (sensitive).
     Username,
+    /// The `customAttributes` list of AddCustomAttributes.
+    CustomAttributes,
+    /// The name of a new custom attribute (`customAttributes.N.member.name`).
+    CustomAttributeName,
+    /// The type of a new custom attribute (`customAttributes.N.member.attributeDataType`).
+    CustomAttributeType,
     /// Any other member.
     Other,
 }
@@ -158,6 +164,12 @@ impl Member {
             Member::Username
         } else if path.starts_with("clientMetadata") {
             Member::ClientMetadata
+        } else if path == "customAttributes" {
+            Member::CustomAttributes
+        } else if path.starts_with("customAttributes") && path.ends_with(".name") {
+            Member::CustomAttributeName
+        } else if path.starts_with("customAttributes") && path.ends_with(".attributeDataType") {
+            Member::CustomAttributeType
         } else if path.starts_with("userAttributeNames")
             || path.ends_with(".name")
             || path == "attributeName"
@@ -181,6 +193,9 @@ impl Member {
             (false, Member::ClientMetadata) => "validation.client-metadata-length",
             (false, Member::UserPoolId) => "validation.user-pool-id",
             (false, Member::Username) => "validation.username",
+            (false, Member::CustomAttributes) => "custom-attribute.list-bounds",
+            (false, Member::CustomAttributeName) => "custom-attribute.name-length",
+            (false, Member::CustomAttributeType) => "custom-attribute.invalid-data-type",
             (false, Member::Other) => "validation.required-member-missing",
         }
     }

@@ -55,6 +55,16 @@ pub fn plan(prop: &Property, g: &GenCase) -> Planned {
 }
 
 impl Planned {
+    /// The fault class of call `step`: what the contract says it does (its label) and the
+    /// requirements that says so. Shrinking keeps a failure in its class: a simpler case that
+    /// fails for another reason is another failure, not a smaller one.
+    pub fn fault_class(&self, step: usize) -> String {
+        match self.expectations.get(step) {
+            Some(e) => format!("{} ({})", e.label, e.requirements.join(", ")),
+            None => String::new(),
+        }
+    }
+
     /// Call `step` as a regression fixture: the user's state just before it as `given`, the
     /// call as `when`, the contract's answer as `then`.
     pub fn fixture(&self, step: usize, actions: &[Action]) -> Option<Fixture> {

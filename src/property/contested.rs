@@ -19,6 +19,10 @@
 //! - **`email`/`phone_number` changed without a code** (`verification.no-code-without-auto-verify`,
 //!   with the developer guide: the new value is "active and unverified"): the flag is left as
 //!   it was or becomes `"false"`; never `"true"` for a value nobody verified.
+//! - **a content type real clients send** (`protocol.client-content-types`, inferred:
+//!   `application/json`, or a charset parameter): applied as the model says, or the whole
+//!   request refused with nothing changed (the statuses and errors of
+//!   [`crate::generate::protocol::client_content_type_refusal`]).
 //! - **several names the schema lacks** (`attribute.several-schema-errors`): the lines of the
 //!   message are observed, their order is not, so every order is accepted (up to
 //!   [`MAX_ORDERED_LINES`] lines; beyond that no text is asserted rather than hundreds).
@@ -40,6 +44,10 @@ pub const VERIFIED_FLAGS: &str = "attribute.verified-flags-self-service";
 pub const UNVERIFIED_AFTER_CHANGE: &str = "verification.no-code-without-auto-verify";
 /// Several unknown names in one message.
 pub const SEVERAL_SCHEMA_ERRORS: &str = "attribute.several-schema-errors";
+
+/// The label of a call naming an attribute twice: a fault class of its own, since it accepts
+/// answers a call naming each once does not (generated calls never name one twice).
+const DUPLICATE_LABEL: &str = "duplicate-names";
 
 /// The most message lines whose every order is listed (4! = 24 texts).
 pub const MAX_ORDERED_LINES: usize = 4;
@@ -69,6 +77,7 @@ pub fn update(
             }
         }
         widen_with_refusal(&mut e, &["InvalidParameterException"], DUPLICATE_NAMES);
+        e.label = DUPLICATE_LABEL.to_string();
     }
     flags_written(changes, &mut e);
     unverified_after_change(user, changes, &mut e);
@@ -81,6 +90,7 @@ pub fn delete(names: &[String], mut e: Expectation) -> Expectation {
     any_line_order(&mut e);
     if accepts(&e) && has_duplicates(names.iter().map(String::as_str)) {
         widen_with_refusal(&mut e, &["InvalidParameterException"], DUPLICATE_NAMES);
+        e.label = DUPLICATE_LABEL.to_string();
     }
     e
 }
@@ -256,6 +266,31 @@ fn orders(lines: &[&str]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Any call sent with a content type real clients send: `e` (the model's answer to the call as
+/// if sent as AWS JSON) or a refusal of the whole request, nothing changed. A fault class of its
+/// own (label `client-content-type`): no generated call is sent that way.
+pub fn client_content_type(mut e: Expectation) -> Expectation {
+    e.label = "client-content-type".to_string();
+    e.title = format!(
+        "{} (sent with a content type real clients send: applied, or refused whole)",
+        e.title
+    );
+    let a = crate::generate::protocol::client_content_type_refusal();
+    let mut refusal = Outcome::of_status(400);
+    refusal.status = OneOrMany::Many(a.statuses);
+    refusal.error = Some(OneOrMany::Many(
+        a.errors.iter().map(|s| s.to_string()).collect(),
+    ));
+    refusal.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
+    if !e.then.outcomes.contains(&refusal) {
+        e.then.outcomes.push(refusal);
+    }
+    for id in a.requirements {
+        cite(&mut e, id);
+    }
+    e
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use std::time::Instant;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
 use super::case::{Planned, plan};
+use super::shrink::{ShrinkBudget, Shrinking};
 use super::{Generated, Property, Settings, save};
 use crate::check::Verdict;
 use crate::run::job::outcome;
@@ -92,7 +93,7 @@ impl Job for PropertyJob {
 /// Why generation stopped before proptest finished on its own.
 enum Stop {
     /// A case the harness or the target's set-up could not run (verdict error or skip).
-    NotRunnable(Execution, String),
+    NotRunnable(Box<Execution>, String),
     /// The run was interrupted.
     Interrupted,
 }
@@ -108,9 +109,10 @@ pub fn run_property(
     let start = Instant::now();
     let config = Config {
         cases: settings.cases,
-        // The real budget is `max_shrink_iters` cases run against the target, enforced below;
+        // The real budgets (steps, time, a stall) are enforced below with `Shrinking`;
         // proptest's own count also includes the free steps back to the last failure.
         max_shrink_iters: settings.max_shrink_iters.saturating_mul(16).max(4096),
+        // A backstop only: past the budget every candidate passes at once without a call.
         max_shrink_time: 0,
         max_local_rejects: 65_536,
         max_global_rejects: 1_024,
@@ -124,11 +126,14 @@ pub fn run_property(
     };
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(settings.seed, &prop.id));
     let mut proptest = TestRunner::new_with_rng(config, rng);
-    let shrink_budget = if settings.no_shrink.contains(&prop.id) {
-        0
-    } else {
-        settings.max_shrink_iters
-    };
+    let shrinking = RefCell::new(Shrinking::new(
+        ShrinkBudget {
+            steps: settings.max_shrink_iters,
+            property_time: settings.max_shrink_time,
+            run: settings.shrink_budget.clone(),
+        },
+        !settings.no_shrink.contains(&prop.id),
+    ));
     let strategy = prop.strategy();
     let opts = ExecOptions {
         stop_on_strict: settings.strict,
@@ -136,11 +141,11 @@ pub fn run_property(
     };
     let cases_run = Cell::new(0usize);
     let passed_before_failure = Cell::new(None::<usize>);
-    let shrink_steps = Cell::new(0u32);
-    let budget_hit = Cell::new(false);
     let stop: RefCell<Option<Stop>> = RefCell::new(None);
     let failures: RefCell<HashMap<String, (Planned, Execution)>> = RefCell::new(HashMap::new());
     let last_failure: RefCell<Option<String>> = RefCell::new(None);
+    // The fault class of the first failure: shrinking stays in it.
+    let class: RefCell<Option<String>> = RefCell::new(None);
     let first_strict: RefCell<Option<(String, Planned, Execution)>> = RefCell::new(None);
     let result = proptest.run(&strategy, |g: Generated| {
         if stop.borrow().is_some() {
@@ -148,17 +153,22 @@ pub fn run_property(
             // out of a shrink quickly; a fresh case never gets here (see below).
             return Ok(());
         }
-        if passed_before_failure.get().is_some() {
-            if shrink_steps.get() >= shrink_budget {
-                // Budget spent: every further candidate "passes" without being run, so
-                // proptest walks back to the last failing case and stops.
-                budget_hit.set(true);
-                return Ok(());
-            }
-            shrink_steps.set(shrink_steps.get() + 1);
+        let shrinking_step = passed_before_failure.get().is_some();
+        if shrinking_step && !shrinking.borrow_mut().may_step() {
+            // A budget is spent or the minimal case stopped changing: every further candidate
+            // "passes" without being run, so proptest walks back to the last failing case.
+            return Ok(());
         }
         let planned = plan(prop, &g.case);
+        let step_start = Instant::now();
         let e = handle.block_on(runner.execute(&planned.case, opts));
+        let found_failure = matches!(e.verdict, Verdict::Fail | Verdict::KnownGap)
+            || (e.verdict == Verdict::NonStrict && settings.strict);
+        if shrinking_step {
+            shrinking
+                .borrow_mut()
+                .stepped(step_start.elapsed(), found_failure);
+        }
         let n = cases_run.get();
         cases_run.set(n + 1);
         let _ = progress.send(1);
@@ -183,13 +193,20 @@ pub fn run_property(
                 // Never shrunk: while shrinking, such a case is simply not the failure being
                 // minimised; before any failure, it ends the property (at once, as above).
                 if passed_before_failure.get().is_none() {
-                    *stop.borrow_mut() = Some(Stop::NotRunnable(e, key));
+                    *stop.borrow_mut() = Some(Stop::NotRunnable(Box::new(e), key));
                     return Err(TestCaseError::fail("not runnable"));
                 }
                 return Ok(());
             }
             Verdict::NonStrict | Verdict::Fail | Verdict::KnownGap => {}
         }
+        let this_class = planned.fault_class(e.step.unwrap_or(0));
+        if class.borrow().as_ref().is_some_and(|c| *c != this_class) {
+            // A simpler case that fails in another fault class (an unknown service prefix
+            // shrunk into a missing X-Amz-Target): not the failure being minimised.
+            return Ok(());
+        }
+        class.borrow_mut().get_or_insert(this_class);
         if passed_before_failure.get().is_none() {
             passed_before_failure.set(Some(n));
         }
@@ -226,7 +243,7 @@ pub fn run_property(
         }
         (Some(Stop::NotRunnable(e, case)), _) => {
             let what = e.reason.clone().unwrap_or_default();
-            o = outcome(o, e);
+            o = outcome(o, *e);
             o.reason = Some(format!(
                 "{what}\n(generated case {} of {}, not judged and not shrunk:\n{case})",
                 cases_run.get(),
@@ -271,18 +288,22 @@ pub fn run_property(
             }
             let found = failures.remove(&key);
             let passed = passed_before_failure.get().unwrap_or(0);
-            info.fully_shrunk = !budget_hit.get();
-            let shrunk = if info.fully_shrunk {
-                format!("shrunk in {} steps", shrink_steps.get())
-            } else {
-                format!(
-                    "not fully shrunk: shrinking stopped after {} steps (--max-shrink-iters)",
-                    shrink_steps.get()
-                )
+            let s = shrinking.borrow();
+            info.fully_shrunk = s.fully_shrunk();
+            let shrunk = match s.stopped {
+                Some(why) if why.is_budget() => format!(
+                    "not fully shrunk: shrinking stopped after {} steps at {}",
+                    s.steps,
+                    why.describe()
+                ),
+                Some(why) => format!("shrunk in {} steps ({})", s.steps, why.describe()),
+                None => format!("shrunk in {} steps", s.steps),
             };
             let head = format!(
-                "falsified after {passed} passing case(s) (seed {}, {} case(s) asked); {shrunk}; minimal case:\n{key}",
-                settings.seed, settings.cases
+                "falsified after {passed} passing case(s) (seed {}, {} case(s) asked); {shrunk} within its fault class, {}; minimal case:\n{key}",
+                settings.seed,
+                settings.cases,
+                class.borrow().clone().unwrap_or_default()
             );
             match found {
                 Some((planned, e)) => {
@@ -314,7 +335,7 @@ pub fn run_property(
         }
     }
     info.cases_run = cases_run.get();
-    info.shrink_steps = shrink_steps.get();
+    info.shrink_steps = shrinking.borrow().steps;
     if let Some(r) = &o.reason {
         o.reason = Some(runner.ctx.redactor.redact(r));
     }

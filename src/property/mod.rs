@@ -18,6 +18,7 @@ pub mod machine;
 pub mod oracle;
 pub mod requirements;
 pub mod save;
+pub mod shrink;
 pub mod strategies;
 
 use std::fmt;
@@ -148,7 +149,7 @@ impl Property {
 /// sequences.
 pub fn catalogue() -> Vec<Property> {
     let mut out = Vec::new();
-    for operation in Operation::COVERED {
+    for operation in GENERATED_OPERATIONS {
         let op = operation.name();
         for c in constraints(op) {
             let ids = requirements::constraint(&c);
@@ -203,6 +204,14 @@ fn constraint_title(op: &str, c: &Constraint) -> String {
         Fault::Pattern => format!("{op} refuses {at} outside its pattern"),
     }
 }
+
+/// The operations the properties generate cases for (the sequences send the self-service
+/// ones).
+pub const GENERATED_OPERATIONS: [Operation; 3] = [
+    Operation::DeleteUser,
+    Operation::DeleteUserAttributes,
+    Operation::UpdateUserAttributes,
+];
 
 /// The operation label of the stateful sequences.
 pub const SEQUENCE: &str = "Sequence";
@@ -291,6 +300,11 @@ pub struct Settings {
     pub save_failures: Option<PathBuf>,
     /// Most shrinking steps per failing property (each one a case against the target).
     pub max_shrink_iters: u32,
+    /// Most shrinking time per failing property, from its first failure.
+    pub max_shrink_time: std::time::Duration,
+    /// The run's shrinking time, summed over its properties (shared by the clones of these
+    /// settings, so by every property of a run).
+    pub shrink_budget: Arc<shrink::RunClock>,
     /// The target options to repeat in a rerun command (`--endpoint URL`), for reports.
     pub target_flags: String,
     /// Properties not to shrink: known gaps of the target's baseline, whose verdict does not
@@ -306,6 +320,8 @@ impl Default for Settings {
             strict: false,
             save_failures: None,
             max_shrink_iters: 512,
+            max_shrink_time: shrink::DEFAULT_PROPERTY_TIME,
+            shrink_budget: Arc::new(shrink::RunClock::new(shrink::DEFAULT_RUN_TIME)),
             target_flags: String::new(),
             no_shrink: Default::default(),
         }

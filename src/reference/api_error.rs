@@ -105,6 +105,20 @@ impl ApiError {
         Value::Object(m)
     }
 
+    /// [`ApiError::body`] with the message member a list of texts, `["..."]`: what an emulator
+    /// that collects validation errors sends (`breaks::Break::MessageAsList`).
+    pub fn listed_message_body(&self) -> Value {
+        let mut body = self.body();
+        if let Some(m) = body.as_object_mut() {
+            for key in ["message", "Message"] {
+                if let Some(text) = m.remove(key) {
+                    m.insert(key.into(), Value::Array(vec![text]));
+                }
+            }
+        }
+        body
+    }
+
     /// The body as the query protocol names an error, `{"Error":{"Code","Message"}}`: what an
     /// emulator sharing one error writer across protocols sends (the wire-format break,
     /// `breaks::Break::QueryStyleErrors`).

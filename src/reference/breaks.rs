@@ -175,6 +175,40 @@ pub enum Break {
     SameValueSendsCode,
     /// verification.code-delivery-failure
     DeliveryFailureAsInternal,
+    /// protocol.client-content-types
+    ClientContentTypeCrashes,
+    /// protocol.error-message-string
+    MessageAsList,
+    /// verification.admin-sets-verified
+    AdminVerifiedFlagIgnored,
+    /// custom-attribute.duplicate-name
+    DuplicateCustomIgnored,
+    /// custom-attribute.name-length
+    CustomNameLengthUnchecked,
+    /// custom-attribute.list-bounds
+    CustomListBoundsUnchecked,
+    /// custom-attribute.required-unsupported
+    RequiredCustomAccepted,
+    /// custom-attribute.invalid-data-type
+    DataTypeDefaultsToString,
+    /// verification-code.attribute-name
+    AnyAttributeGetsCode,
+    /// verification-code.sends-code
+    CodeRequestAnswersEmpty,
+    /// verification-code.attribute-without-value
+    MissingValueCrashesMailer,
+    /// verification-code.already-verified
+    CodeRequestUnverifies,
+    /// admin.unknown-pool
+    UnknownPoolAsNoUser,
+    /// admin.unknown-user
+    UnknownUserNoOp,
+    /// admin.username-forms
+    UsernameOnly,
+    /// admin.no-client-permissions
+    AdminHeldToClientScope,
+    /// admin.user-status
+    InactiveUserHidden,
 }
 
 /// Which tier of a case a break shows in: the contract (status, error type, body shape, state)
@@ -681,6 +715,108 @@ pub const TABLE: &[Entry] = &[
         Contract,
         "a verification message that cannot be sent surfaces as 500 InternalErrorException, the mailer's failure unwrapped (ops::fault_error)",
     ),
+    row(
+        B::ClientContentTypeCrashes,
+        "protocol.client-content-types",
+        Contract,
+        "a Content-Type other than exactly application/x-amz-json-1.1 (application/json, a charset) breaks the router: 500 InternalErrorException (protocol::process)",
+    ),
+    row(
+        B::MessageAsList,
+        "protocol.error-message-string",
+        Contract,
+        "an error's message member is sent as a list of texts, `[\"...\"]` (protocol::respond)",
+    ),
+    row(
+        B::AdminVerifiedFlagIgnored,
+        "verification.admin-sets-verified",
+        Contract,
+        "AdminUpdateUserAttributes ignores email_verified / phone_number_verified = true sent with a new value: the value is stored unverified (ops::broken::bend_admin_update)",
+    ),
+    row(
+        B::DuplicateCustomIgnored,
+        "custom-attribute.duplicate-name",
+        Contract,
+        "a custom attribute whose name exists is skipped silently: 200, the schema unchanged (ops::custom_attributes)",
+    ),
+    row(
+        B::CustomNameLengthUnchecked,
+        "custom-attribute.name-length",
+        Contract,
+        "the Name of a new custom attribute is not validated against the model: an over-long or empty name goes to the schema rules (protocol::process)",
+    ),
+    row(
+        B::CustomListBoundsUnchecked,
+        "custom-attribute.list-bounds",
+        Contract,
+        "the CustomAttributes list's length is not validated: an empty list or more than 25 entries goes to the schema rules (protocol::process)",
+    ),
+    row(
+        B::RequiredCustomAccepted,
+        "custom-attribute.required-unsupported",
+        Contract,
+        "Required = true on a new custom attribute is ignored: the attribute is added, optional (ops::custom_attributes)",
+    ),
+    row(
+        B::DataTypeDefaultsToString,
+        "custom-attribute.invalid-data-type",
+        Contract,
+        "AttributeDataType is not validated (neither the model's enum nor the schema rule): a missing or unknown type defaults to String and the attribute is added (protocol::process, ops::custom_attributes)",
+    ),
+    row(
+        B::AnyAttributeGetsCode,
+        "verification-code.attribute-name",
+        Contract,
+        "a code is sent for any attribute name, by e-mail to the user's email (ops::verification)",
+    ),
+    row(
+        B::CodeRequestAnswersEmpty,
+        "verification-code.sends-code",
+        Contract,
+        "GetUserAttributeVerificationCode answers {} and sends nothing (ops::verification)",
+    ),
+    row(
+        B::MissingValueCrashesMailer,
+        "verification-code.attribute-without-value",
+        Contract,
+        "a code for an attribute the user has no value for crashes the mailer: 500 InternalErrorException (ops::verification)",
+    ),
+    row(
+        B::CodeRequestUnverifies,
+        "verification-code.already-verified",
+        Contract,
+        "requesting a code marks the attribute unverified until the code is used (ops::verification)",
+    ),
+    row(
+        B::UnknownPoolAsNoUser,
+        "admin.unknown-pool",
+        Contract,
+        "an unknown pool answers UserNotFoundException, as if the user were missing (ops::broken::bend_admin_error)",
+    ),
+    row(
+        B::UnknownUserNoOp,
+        "admin.unknown-user",
+        Contract,
+        "an unknown user answers 200 and nothing happens (ops::broken::bend_admin_error)",
+    ),
+    row(
+        B::UsernameOnly,
+        "admin.username-forms",
+        Contract,
+        "the admin operations find the user by its username only: an alias or a sub answers UserNotFoundException (ops::admin_attributes::username)",
+    ),
+    row(
+        B::AdminHeldToClientScope,
+        "admin.no-client-permissions",
+        Contract,
+        "AdminDeleteUserAttributes is held to the WriteAttributes of one of the pool's restricted app clients: an attribute it may not write is refused (ops::admin_attributes)",
+    ),
+    row(
+        B::InactiveUserHidden,
+        "admin.user-status",
+        Contract,
+        "the admin attribute operations do not find a user who cannot sign in (unconfirmed or disabled): UserNotFoundException (ops::admin_attributes::username)",
+    ),
 ];
 
 impl Break {
@@ -770,6 +906,9 @@ impl Break {
                 | B::MetadataLengthUnchecked
                 | B::PoolIdUnchecked
                 | B::UsernameUnchecked
+                | B::CustomNameLengthUnchecked
+                | B::CustomListBoundsUnchecked
+                | B::DataTypeDefaultsToString
         )
     }
 }

@@ -156,6 +156,13 @@ fn router(
 }
 
 impl Reference {
+    /// Bind `addr` (e.g. `127.0.0.1:0`) and serve in a background tokio task, with the
+    /// default [`ReferenceConfig`] (tests; the suite starts it through [`Reference::start_with`]).
+    #[cfg(test)]
+    pub async fn start(addr: SocketAddr) -> Result<Reference, ReferenceError> {
+        Reference::start_with(addr, ReferenceConfig::default()).await
+    }
+
     /// Bind `addr` (e.g. `127.0.0.1:0`) and serve in a background tokio task, configured by
     /// `config` (the default, [`ReferenceConfig::strict`], deliberate breaks).
     pub async fn start_with(

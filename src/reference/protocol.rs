@@ -185,6 +185,12 @@ fn process(
     if !content_type_ok(headers) && !app.breaks.has(Break::ContentTypeIgnored) {
         return Err(ApiError::unknown_operation());
     }
+    let exact = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == AMZ_JSON);
+    if !exact && app.breaks.has(Break::ClientContentTypeCrashes) {
+        return Err(ApiError::internal());
+    }
     match target {
         Target::Cognito(op) => {
             let model = Model::get();
@@ -314,6 +320,9 @@ fn respond(request_id: &str, outcome: Result<Output, ApiError>, breaks: &Breaks)
         Ok(Output::Json(v)) => (200, v.to_string(), None),
         Ok(Output::Empty) => (200, String::new(), None),
         Err(e) if query_style => (e.status(), e.query_style_body().to_string(), None),
+        Err(e) if breaks.has(Break::MessageAsList) => {
+            (e.status(), e.listed_message_body().to_string(), Some(e))
+        }
         Err(e) => (e.status(), e.body().to_string(), Some(e)),
     };
     let mut resp = Response::new(Body::from(body));

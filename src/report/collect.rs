@@ -11,6 +11,7 @@ pub(crate) struct RunStart {
     pub target: TargetInfo,
     pub total: usize,
     pub run_prefix: String,
+    pub started_at: Option<String>,
 }
 
 /// Outcomes by operation, then contract group, each list sorted by case id.
@@ -31,12 +32,14 @@ impl RunLog {
                 target,
                 total,
                 run_prefix,
+                started_at,
                 ..
             } => {
                 self.start = Some(RunStart {
                     target: target.clone(),
                     total: *total,
                     run_prefix: run_prefix.clone(),
+                    started_at: started_at.clone(),
                 });
                 None
             }

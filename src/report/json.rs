@@ -45,6 +45,9 @@ pub struct JsonReport {
     pub target: TargetInfo,
     /// Prefix of everything the run provisioned.
     pub run_prefix: String,
+    /// When the run started, RFC 3339 UTC (absent in reports of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
     /// Cases the run selected (more than `cases` when the run was interrupted).
     pub selected: usize,
     /// Totals.
@@ -111,6 +114,7 @@ impl JsonReporter {
             tool: ToolInfo::current(),
             target: start.target.clone(),
             run_prefix: start.run_prefix.clone(),
+            started_at: start.started_at.clone(),
             selected: start.total,
             summary: summary.clone(),
             cases: self.log.sorted().into_iter().cloned().collect(),

@@ -46,6 +46,9 @@ impl JunitReporter {
             }
             report.add_test_suite(suite);
         }
+        if !summary.findings.is_empty() {
+            report.add_test_suite(findings_suite(summary));
+        }
         report
     }
 }
@@ -65,6 +68,41 @@ impl Reporter for JunitReporter {
             })?;
         super::file::write_whole(&self.path, xml.as_bytes())
     }
+}
+
+/// The run's findings as one `<testsuite name="findings">`, a `<testcase>` each (classname
+/// `findings.<category>`): a security finding is a `<failure type="secret-echo">`, so CI shows
+/// it red; any other finding is `<skipped>` with what was found.
+fn findings_suite(summary: &RunSummary) -> TestSuite {
+    let mut suite = TestSuite::new("findings");
+    for f in super::findings::ordered(&summary.findings) {
+        let what = super::findings::what(f);
+        let kind = serde_json::to_value(f.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let mut status = if f.kind.category() == "security" {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_type(kind.as_str());
+            s
+        } else {
+            TestCaseStatus::skipped()
+        };
+        status.set_message(format!("{what} ({})", f.detail));
+        status.set_description(format!(
+            "{}\ncases:\n{}\n",
+            f.detail,
+            f.cases
+                .iter()
+                .map(|c| format!("  {c}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+        let mut case = TestCase::new(format!("{kind}/{}", f.subject), status);
+        case.set_classname(format!("findings.{}", f.kind.category()));
+        suite.add_test_case(case);
+    }
+    suite
 }
 
 fn test_case(case: &CaseOutcome, strict: bool) -> TestCase {

@@ -50,7 +50,7 @@ fn render(log: &RunLog, summary: &RunSummary) -> Result<String, ReportError> {
         out,
         "**{}**: {}\n",
         inline(&Overall::of(summary, strict, Some(start.total)).line()),
-        Tally::of(summary, strict).line()
+        Tally::of(summary).line()
     );
     let _ = writeln!(
         out,
@@ -73,6 +73,7 @@ fn render(log: &RunLog, summary: &RunSummary) -> Result<String, ReportError> {
         return Ok(out);
     }
     summary_table(&mut out, summary);
+    findings(&mut out, summary);
     for (operation, groups) in &grouped {
         let _ = writeln!(out, "\n## {}", inline(operation));
         for (group, cases) in groups {
@@ -97,6 +98,31 @@ fn render(log: &RunLog, summary: &RunSummary) -> Result<String, ReportError> {
         }
     }
     Ok(out)
+}
+
+/// `## Findings`: security findings first, each with its detail and the cases it concerns.
+fn findings(out: &mut String, summary: &RunSummary) {
+    if summary.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## Findings\n");
+    for f in super::findings::ordered(&summary.findings) {
+        let shown: Vec<String> = f.cases.iter().take(10).map(|c| format!("`{c}`")).collect();
+        let more = f.cases.len().saturating_sub(shown.len());
+        let _ = writeln!(
+            out,
+            "- **{}**: {} ({}); cases: {}{}",
+            f.kind.category(),
+            inline(&super::findings::what(f)),
+            inline(&f.detail),
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
 }
 
 fn summary_table(out: &mut String, summary: &RunSummary) {

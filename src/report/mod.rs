@@ -9,11 +9,13 @@ pub mod junit;
 pub mod markdown;
 pub mod matrix;
 mod md_escape;
+pub mod merge;
 pub mod tally;
 pub mod terminal;
 
 mod collect;
 mod file;
+mod findings;
 mod labels;
 mod mismatch;
 

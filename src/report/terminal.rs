@@ -1,7 +1,10 @@
-//! The human view of a run: a progress bar on stderr, a status line per case that needs
-//! attention, and at the end the details, a per-operation table, the verdict and the
-//! `N passed, N failed, N skipped` line CI tooling reads (always the last line).
+//! The human view of a run: a progress bar on stderr (counting case executions, with an
+//! estimate of the time left), and at the end the failing requirements, the worst cases in
+//! full, one line each for known gaps, non-strict differences and skips, a per-operation
+//! table, the verdict and the count line CI tooling reads (always the last line).
+//! `--verbose` adds a status line per case as it finishes and every case in full at the end.
 
+mod digest;
 mod paint;
 mod render;
 
@@ -76,17 +79,17 @@ impl TerminalReporter {
         result.map_err(|source| ReportError::Terminal { source })
     }
 
-    fn start_progress(&mut self, total: usize) {
+    fn start_progress(&mut self, planned: usize) {
         let visible = self.opts.progress
             && std::io::stderr().is_terminal()
             && std::env::var_os("CI").is_none();
         if !visible {
             return;
         }
-        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{spinner} {pos}/{len} [{bar:30}] {elapsed} {wide_msg}")
-        {
+        let bar = ProgressBar::with_draw_target(Some(planned as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {pos}/{len} cases [{bar:30}] {elapsed}, about {eta} left {wide_msg}",
+        ) {
             bar.set_style(style.progress_chars("=> "));
         }
         self.bar = Some(bar);
@@ -97,30 +100,44 @@ impl Reporter for TerminalReporter {
     fn event(&mut self, event: &Event) -> Result<(), ReportError> {
         self.log.observe(event);
         match event {
-            Event::Started { total, .. } => {
+            Event::Started { total, planned, .. } => {
                 let header = self
                     .log
                     .start_seen()
                     .map(render::header)
                     .unwrap_or_default();
                 self.write(&header)?;
-                self.start_progress(*total);
+                // `planned` counts a property's cases (older streams may lack it: 0).
+                self.start_progress(if *planned > 0 { *planned } else { *total });
             }
             Event::CaseFinished(outcome) => {
                 if let Some(bar) = &self.bar {
-                    bar.inc(1);
+                    // A fixture is one execution; a property's cases came as Progress events,
+                    // and the cases it did not run (it stopped early) are done too.
+                    let rest = match &outcome.generated {
+                        None => 1,
+                        Some(g) => (g.cases_asked as usize)
+                            .saturating_sub(g.cases_run.saturating_sub(g.shrink_steps as usize)),
+                    };
+                    advance(bar, rest);
                     bar.set_message(outcome.id.clone());
                 }
-                let repeated = outcome.verdict == Verdict::Error
-                    && !self
+                // By default a case is reported at the end, grouped; only the first harness
+                // error of its kind is shown at once (it may explain a long wait).
+                let first_error = outcome.verdict == Verdict::Error
+                    && self
                         .errors_shown
                         .insert(outcome.reason.clone().unwrap_or_default());
-                if self.opts.verbose || (outcome.verdict != Verdict::Pass && !repeated) {
+                if self.opts.verbose || first_error {
                     let line = render::status_line(outcome, self.opts.strict, &self.paint);
                     self.write(&line)?;
                 }
             }
-            Event::Progress { .. } => {}
+            Event::Progress { cases } => {
+                if let Some(bar) = &self.bar {
+                    advance(bar, *cases);
+                }
+            }
             Event::Finding(f) => {
                 let line = render::finding(f, &self.paint);
                 self.write(&line)?;
@@ -130,10 +147,22 @@ impl Reporter for TerminalReporter {
                     bar.finish_and_clear();
                 }
                 let strict = self.opts.strict || summary.strict;
-                let text = render::end_of_run(&self.log, summary, strict, &self.paint);
+                let text =
+                    render::end_of_run(&self.log, summary, strict, self.opts.verbose, &self.paint);
                 self.write(&text)?;
             }
         }
         Ok(())
+    }
+}
+
+/// Move the bar on by `n` executions; shrinking steps are executions nobody planned, so the
+/// length grows with them rather than the bar running past its end.
+fn advance(bar: &ProgressBar, n: usize) {
+    bar.inc(n as u64);
+    if let Some(len) = bar.length()
+        && bar.position() > len
+    {
+        bar.set_length(bar.position());
     }
 }

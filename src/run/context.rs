@@ -11,9 +11,13 @@ use crate::run::events::TargetInfo;
 use crate::secrets::Redactor;
 use crate::snapshot::Goldens;
 use crate::target::credentials::CredentialsError;
+use crate::target::signing::{KeyError, Signer};
 use crate::target::{
-    Admin, AdminError, EndpointError, Provisioner, budget, control, credentials, endpoint,
+    Admin, AdminError, EndpointError, Provisioner, budget, control, credentials, endpoint, launch,
 };
+
+/// Why a target not launched as a pinned emulator has no signing key.
+const NO_EMULATOR: &str = "the target is not a pinned emulator (`run --launch NAME` loads the signing key its package publishes)";
 use crate::vocab::{Capability, TargetKind};
 use crate::wire::{HttpClient, WireError, WireSettings};
 
@@ -30,6 +34,9 @@ pub struct RunContext {
     pub target: TargetInfo,
     /// Golden snapshots to compare each exchange with (strict tier); empty: none.
     pub goldens: Goldens,
+    /// The key the target signs its tokens with (capability `signing-key`), or why the suite
+    /// has none.
+    pub signer: Result<Arc<Signer>, String>,
     /// The next case's index: every case of the context gets fresh usernames.
     next_index: AtomicUsize,
 }
@@ -57,8 +64,20 @@ impl RunContext {
             redactor,
             target,
             goldens,
+            signer: Err(NO_EMULATOR.to_string()),
             next_index: AtomicUsize::new(0),
         }
+    }
+
+    /// The context with the target's signing key, or why it has none: with a key the target
+    /// gains the `signing-key` capability.
+    pub fn with_signer(mut self, signer: Result<Signer, KeyError>) -> RunContext {
+        self.signer = signer.map(Arc::new).map_err(|e| e.to_string());
+        if self.signer.is_ok() {
+            self.capabilities.insert(Capability::SigningKey);
+        }
+        self.target.capabilities = self.capabilities.iter().copied().collect();
+        self
     }
 
     /// An index no other case of this context has (it names the case's users).
@@ -89,6 +108,9 @@ pub struct TargetSpec {
     /// How the embedded reference is started, when it is the target (its deliberate breaks,
     /// say); ignored for an endpoint.
     pub reference: ReferenceConfig,
+    /// The pinned emulator the endpoint runs (`run --launch NAME` sets it): the signing key its
+    /// installed package publishes (`emulators.toml`) is loaded, giving `signing-key`.
+    pub emulator: Option<String>,
 }
 
 impl TargetSpec {
@@ -247,6 +269,14 @@ pub async fn connect(spec: TargetSpec, goldens: Goldens) -> Result<Connected, Co
         _ => host_port(&url),
     });
     let mut ctx = RunContext::new(admin, &name, kind, capabilities, goldens);
+    if let Some(emulator) = &spec.emulator {
+        let signer = Signer::load(emulator, &launch::emulator_root());
+        match &signer {
+            Ok(s) => tracing::info!(emulator = s.emulator(), "signing key loaded"),
+            Err(e) => tracing::info!(reason = %e, "no signing key"),
+        }
+        ctx = ctx.with_signer(signer);
+    }
     ctx.redactor.add(&secret, "AWS_SECRET_ACCESS_KEY");
     if let Some(t) = &session_token {
         ctx.redactor.add(t, "AWS_SESSION_TOKEN");

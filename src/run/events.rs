@@ -132,6 +132,20 @@ pub enum FindingKind {
     /// The target does not implement an operation the set-up of some cases needs; those cases
     /// are skipped.
     MissingOperation,
+    /// Security: the target sent back a secret it was sent (an access token inside an error
+    /// message, a header or the body), so every log and error tracker on the way gets it. The
+    /// subject is the operation, the detail names the secret by kind and where it came back.
+    SecretEcho,
+}
+
+impl FindingKind {
+    /// The category reports file the finding under: `security` or `finding`.
+    pub fn category(self) -> &'static str {
+        match self {
+            FindingKind::SecretEcho => "security",
+            FindingKind::MissingOperation => "finding",
+        }
+    }
 }
 
 /// Totals of a finished run.
@@ -209,6 +223,10 @@ pub enum Event {
         planned: usize,
         /// Prefix of everything the run provisions.
         run_prefix: String,
+        /// When the run started, RFC 3339 UTC (`2026-11-29T18:45:20Z`): the matrix dates
+        /// each column with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        started_at: Option<String>,
     },
     /// A case finished.
     CaseFinished(Box<CaseOutcome>),
@@ -228,7 +246,7 @@ pub enum Event {
 #[non_exhaustive]
 pub enum ReportError {
     /// Writing a report file failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         /// The file.
         path: std::path::PathBuf,
@@ -245,7 +263,7 @@ pub enum ReportError {
         reason: String,
     },
     /// Writing to the terminal (standard output) failed, e.g. a closed pipe.
-    #[error("cannot write to the terminal: {source}")]
+    #[error("cannot write to the terminal")]
     Terminal {
         /// Cause.
         #[source]
@@ -258,7 +276,7 @@ pub enum ReportError {
         format: &'static str,
     },
     /// Reading a report file failed.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         /// The file.
         path: std::path::PathBuf,
@@ -267,7 +285,7 @@ pub enum ReportError {
         source: std::io::Error,
     },
     /// A report file is not a valid JSON report.
-    #[error("{path} is not a valid JSON report: {source}")]
+    #[error("{path} is not a valid JSON report")]
     Parse {
         /// The file.
         path: std::path::PathBuf,

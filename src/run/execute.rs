@@ -11,16 +11,20 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::RunContext;
+use super::echo::{Echo, echoed};
 use super::setup::{Prepared, SetupError, Unsupported, prepare, why_missing_operation};
 use crate::case::Case;
 use crate::case::fixture::{Outcome, Then};
+use crate::check::envelope::message_shown;
 use crate::check::{Mismatch, Observed, Probe, Tier, Verdict, evaluate};
 use crate::run::events::ObservedSummary;
 use crate::secrets::Redactor;
 use crate::snapshot::{Capture, Exchange, Kind, Normalizer};
-use crate::target::{AdminError, control};
+use crate::target::{Admin, AdminError, control};
 use crate::text::{clip, visible};
-use crate::wire::{Response, curl};
+use crate::vocab::Signing;
+use crate::wire::curl::SignedAs;
+use crate::wire::{Request, Response, curl};
 
 /// Largest body text kept in an outcome.
 const BODY_SHOWN: usize = 2048;
@@ -61,6 +65,8 @@ pub struct Execution {
     pub exchange: Option<String>,
     /// The set-up needed an operation the target does not implement.
     pub unsupported: Option<Unsupported>,
+    /// Secrets the target sent back, in any step (a security finding, not a verdict).
+    pub echoes: Vec<Echo>,
     /// Wall time, set-up and read-backs included.
     pub duration: Duration,
 }
@@ -77,6 +83,7 @@ impl Execution {
             reproduction: None,
             exchange: None,
             unsupported: None,
+            echoes: vec![],
             duration: Duration::ZERO,
         }
     }
@@ -114,6 +121,16 @@ pub struct Runner {
     /// Longest one case may take.
     pub case_timeout: Duration,
     missing: Mutex<BTreeMap<String, (String, Vec<String>)>>,
+    echoed: Mutex<BTreeMap<(String, &'static str), Echoed>>,
+}
+
+/// Where a target echoed one kind of secret for one operation, and in which cases.
+#[derive(Debug, Clone, Default)]
+pub struct Echoed {
+    /// Where the responses carried it.
+    pub places: std::collections::BTreeSet<String>,
+    /// The cases (property ids for generated cases), each once.
+    pub cases: Vec<String>,
 }
 
 impl Runner {
@@ -128,6 +145,7 @@ impl Runner {
             cancel,
             case_timeout,
             missing: Mutex::new(BTreeMap::new()),
+            echoed: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -156,7 +174,25 @@ impl Runner {
                 .1
                 .push(case.id.clone());
         }
+        if !e.echoes.is_empty()
+            && let Ok(mut m) = self.echoed.lock()
+        {
+            for echo in &e.echoes {
+                let entry = m
+                    .entry((case.operation().name().to_string(), echo.secret))
+                    .or_default();
+                entry.places.extend(echo.places.iter().cloned());
+                if !entry.cases.contains(&case.id) {
+                    entry.cases.push(case.id.clone());
+                }
+            }
+        }
         e
+    }
+
+    /// Secrets the target echoed: (operation, secret) -> where and in which cases.
+    pub fn echoed_secrets(&self) -> BTreeMap<(String, &'static str), Echoed> {
+        self.echoed.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
     /// The operations set-ups needed and the target lacked: operation -> (answer, case ids).
@@ -214,6 +250,12 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize, opts: ExecOpti
             }
         };
         run.steps_run = i + 1;
+        for echo in done.echoes {
+            match run.echoes.iter_mut().find(|e| e.secret == echo.secret) {
+                Some(e) => e.places.extend(echo.places),
+                None => run.echoes.push(echo),
+            }
+        }
         let contract = done.mismatches.iter().any(|m| m.tier == Tier::Contract);
         let strict = !contract && !done.mismatches.is_empty();
         // The details shown: the failing step, else the first strict difference, else the last.
@@ -248,6 +290,7 @@ struct StepDone {
     reproduction: String,
     exchange: Option<String>,
     note: Option<String>,
+    echoes: Vec<Echo>,
 }
 
 /// Which read-backs the outcomes of a step need.
@@ -280,10 +323,15 @@ async fn run_step(
 ) -> Result<StepDone, String> {
     let step = &case.steps[i];
     let r = &p.redactor;
-    let request = step
+    let mut request = step
         .when
         .request(&p.bindings)
         .map_err(|e| r.redact(&format!("cannot build the request: {e}")))?;
+    let admin = ctx.provisioner.admin();
+    let signing = signing_of(case, step.when.operation);
+    admin
+        .sign_under_test(&mut request, signing)
+        .map_err(|e| r.redact(&format!("cannot sign the request: {e}")))?;
     let then = step
         .then
         .expanded(&p.bindings)
@@ -315,6 +363,12 @@ async fn run_step(
     if let Some(reason) = sent.still_throttled {
         return Err(reason);
     }
+    // Looked for on the raw answer, before anything is redacted.
+    let echoes = sent
+        .response
+        .as_ref()
+        .map(|resp| echoed(&request, resp, r))
+        .unwrap_or_default();
     let after = if need.state {
         read_user(ctx, p, &p.user.username).await
     } else {
@@ -358,16 +412,17 @@ async fn run_step(
         exchange.render(&normalizer)
     });
     if let Some(rendered) = &exchange
-        && let Some(m) = ctx.goldens.get(&case.id).and_then(|g| g.compare(rendered))
+        && let Some(m) = ctx.goldens.compare_or_missing(&case.id, rendered)
     {
         mismatches.push(m);
     }
     let note = (p.pool_deleted && need.state)
         .then(|| "state not read back: the case deleted its own pool on purpose".to_string());
-    let reproduction = curl::shorten_long_runs(&r.redact(&curl::reproduction(
-        ctx.provisioner.admin().url(),
+    let reproduction = curl::shorten_long_runs(&r.redact(&reproduce(
+        admin,
         &request,
-        Some(&p.token_under_test),
+        &p.token_under_test,
+        signing,
     )));
     let summary = observed
         .response
@@ -384,7 +439,40 @@ async fn run_step(
         reproduction,
         exchange,
         note,
+        echoes,
     })
+}
+
+/// How the request under test is signed: as the case says, else as the model's `authtype`
+/// says (`v4`: with the administrator credentials; anything else: unsigned).
+pub fn signing_of(case: &Case, operation: crate::vocab::Operation) -> Signing {
+    case.given.signing.unwrap_or_else(|| {
+        let v4 = crate::contract::Model::get()
+            .operation(operation.name())
+            .is_some_and(|o| o.authtype == "v4");
+        if v4 {
+            Signing::Signed
+        } else {
+            Signing::Unsigned
+        }
+    })
+}
+
+/// A curl command for the request under test: the token as `$ACCESS_TOKEN`, a signed request
+/// signed again by curl with the environment's credentials (never the run's keys).
+fn reproduce(admin: &Admin, request: &Request, token: &str, signing: Signing) -> String {
+    let region = admin.region().to_string();
+    let signed = match signing {
+        Signing::Unsigned => return curl::reproduction(admin.url(), request, Some(token)),
+        Signing::Signed => SignedAs::Credentials {
+            region,
+            session: admin.has_session_token(),
+        },
+        Signing::UnknownAccessKey => SignedAs::UnknownAccessKey { region },
+        Signing::WrongSecret => SignedAs::WrongSecret { region },
+        Signing::StaleDate | Signing::FutureDate | Signing::TamperedSignature => SignedAs::Replayed,
+    };
+    curl::signed_reproduction(admin.url(), request, Some(token), &signed)
 }
 
 /// Delete the case's users (best effort: the run deletes its pools at the end anyway, but a
@@ -394,6 +482,13 @@ async fn clean_up(ctx: &RunContext, p: &Prepared) {
         return;
     }
     let prov = &ctx.provisioner;
+    if p.own_pool {
+        // Its users go with it; if this fails, the run's clean-up deletes it.
+        if let Err(e) = prov.delete_pool(&p.pool.id).await {
+            tracing::debug!(error = %p.redactor.redact(&e.to_string()), "could not delete a case's own pool");
+        }
+        return;
+    }
     let mut names = vec![p.user.username.clone()];
     names.extend(p.bindings.other_username.clone());
     for name in names {
@@ -482,7 +577,8 @@ pub fn summarize(resp: &Response, r: &Redactor) -> ObservedSummary {
     ObservedSummary {
         status: resp.status,
         error_type: resp.error_type().map(|t| visible(&r.redact(&t))),
-        message: resp.error_message().map(|m| clip(&r.redact(&m))),
+        // As sent: a number stays `42`.
+        message: message_shown(resp).map(|m| clip(&r.redact(&m))),
         body: visible(&r.redact(&body)),
     }
 }

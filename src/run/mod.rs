@@ -8,6 +8,7 @@
 //! ends with every case `error` and no request wasted on judging or shrinking.
 
 pub mod context;
+pub mod echo;
 pub mod events;
 pub mod execute;
 pub mod job;
@@ -107,6 +108,7 @@ pub async fn run(
             total: jobs.len(),
             planned: jobs.iter().map(|j| j.planned()).sum(),
             run_prefix: ctx.provisioner.prefix().to_string(),
+            started_at: now_rfc3339(),
         },
     )?;
     let mut out = Collector {
@@ -157,6 +159,17 @@ pub async fn run(
                 subject: operation,
                 detail: answer,
                 cases,
+            });
+        }
+        for ((operation, secret), echoed) in runner.echoed_secrets() {
+            out.summary.findings.push(Finding {
+                kind: FindingKind::SecretEcho,
+                subject: operation,
+                detail: format!(
+                    "the [{secret}] the request carried came back in {}",
+                    echo::places_shown(&echoed.places)
+                ),
+                cases: echoed.cases,
             });
         }
     }
@@ -231,4 +244,18 @@ fn emit(reporters: &mut [Box<dyn Reporter>], e: &Event) -> Result<(), ReportErro
         }
     }
     first.map_or(Ok(()), Err)
+}
+
+/// Now, as RFC 3339 UTC to the second; `None` if the clock is before 1970 or beyond
+/// what the format can say.
+fn now_rfc3339() -> Option<String> {
+    let now = aws_smithy_types::DateTime::from_secs(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs()
+            .try_into()
+            .ok()?,
+    );
+    now.fmt(aws_smithy_types::date_time::Format::DateTime).ok()
 }

@@ -10,8 +10,9 @@ use crate::case::Case;
 use crate::case::fixture::TokenState;
 use crate::case::placeholder::{Bindings, expand};
 use crate::secrets::Redactor;
+use crate::target::signing::{self, MintError};
 use crate::target::{AdminError, Pool, Tokens, UserHandle, control, token};
-use crate::vocab::{Capability, PoolKind};
+use crate::vocab::{Capability, PoolKind, PoolScope};
 
 /// A token that matches the model's pattern but is no JWT.
 pub const GARBAGE_TOKEN: &str = "ccfGarbageToken.notA.jwt";
@@ -35,6 +36,8 @@ pub struct Prepared {
     pub redactor: Redactor,
     /// The case's pool was deleted on purpose (no state can be read back).
     pub pool_deleted: bool,
+    /// The pool is the case's own: deleted when the case ends.
+    pub own_pool: bool,
 }
 
 /// Why a case could not be prepared.
@@ -192,19 +195,63 @@ pub fn why_missing(c: Capability) -> &'static str {
         Capability::FaultInjection => {
             "fault-injection: throttling and internal errors cannot be provoked safely; only the embedded reference can inject them"
         }
+        Capability::SigningKey => {
+            "signing-key: the suite does not hold the key the target signs its tokens with"
+        }
     }
+}
+
+/// The skip reason of a case whose needs `missing` the target lacks: each capability's, and
+/// for a token state the signing key could also make, why the suite has no key.
+fn why_skipped(ctx: &RunContext, case: &Case, missing: &[Capability]) -> String {
+    let mut reasons: Vec<String> = missing
+        .iter()
+        .map(|c| why_missing(*c).to_string())
+        .collect();
+    if case
+        .given
+        .token
+        .made_with()
+        .contains(&Capability::SigningKey)
+        && let Err(why) = &ctx.signer
+    {
+        reasons.push(format!("signing-key: {why}"));
+    }
+    format!("target lacks {}", reasons.join("; "))
+}
+
+/// A token the target issued, copied with `edit` applied to its claims and signed with the
+/// target's own key. A key that turns out not to be the target's makes the case a skip.
+fn signed_copy(
+    ctx: &RunContext,
+    issued: &str,
+    edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+) -> Result<String, SetupError> {
+    let signer = ctx
+        .signer
+        .as_ref()
+        .map_err(|why| SetupError::Skip(format!("target lacks signing-key: {why}")))?;
+    signer.mint(issued, edit).map_err(|e| match e {
+        MintError::Sign(_) => SetupError::Failed(format!("signing a token copy: {e}")),
+        _ => SetupError::Skip(format!("signing-key: {e}")),
+    })
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Prepare a case: pool, users, token, bindings.
 pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prepared, SetupError> {
     let missing = case.missing_capabilities(&ctx.capabilities);
     if !missing.is_empty() {
-        let reasons: Vec<&str> = missing.iter().map(|c| why_missing(*c)).collect();
-        return Err(SetupError::Skip(format!(
-            "target lacks {}",
-            reasons.join("; ")
-        )));
+        return Err(SetupError::Skip(why_skipped(ctx, case, &missing)));
     }
+    // Which way a token state the target cannot be asked for is made: the target's own
+    // control operations first, else a copy signed with its key.
+    let has = |c: Capability| ctx.capabilities.contains(&c);
     // A call only some cases' set-up makes (GlobalSignOut, AdminDeleteUser, SignUp...) that the
     // target does not implement makes those cases skips; the provisioning every case needs
     // (pools, users, sign-in) failing is an error (and the run's preflight reports it once).
@@ -221,7 +268,8 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
     let given = &case.given;
     let prov = &ctx.provisioner;
     let tag = format!("c{index:03}");
-    let pool = if given.token == TokenState::DeletedPool {
+    let own_pool = given.token == TokenState::DeletedPool || given.pool_scope == PoolScope::Own;
+    let pool = if own_pool {
         prov.private_pool(given.pool, &tag)
             .await
             .map_err(|e| broken("creating the case's own pool", &e))?
@@ -275,12 +323,13 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
             .await
             .map_err(|e| broken("creating the user", &e))?
     };
+    bindings.sub = user.sub.clone();
 
     let mut redactor = ctx.redactor.clone();
-    let needs_sign_in = !matches!(
-        given.token,
-        TokenState::MissingAdminScope | TokenState::UnconfirmedUser
-    );
+    let target_mints = given.token != TokenState::Expired
+        && given.token.made_with().contains(&Capability::TokenMinting)
+        && (has(Capability::TokenMinting) || given.token == TokenState::UnconfirmedUser);
+    let needs_sign_in = !target_mints;
     let tokens = if needs_sign_in {
         let t = prov
             .sign_in(&client_id, &username)
@@ -312,11 +361,15 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
                 .map_err(|e| fail("GlobalSignOut", &e))?;
             access
         }
-        TokenState::Expired => {
+        TokenState::Expired if has(Capability::ClockControl) => {
             control::advance_clock(admin, 3600 + 120)
                 .await
                 .map_err(|e| fail("advancing the clock", &e))?;
             access
+        }
+        TokenState::Expired => signed_copy(ctx, &access, |c| signing::expire(c, unix_now()))?,
+        TokenState::MissingAdminScope if !target_mints => {
+            signed_copy(ctx, &access, |c| signing::rescope(c, "openid email"))?
         }
         TokenState::TamperedSignature => {
             token::tampered_signature(&access).map_err(|e| broken("tampering", &e))?
@@ -376,6 +429,7 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
         bindings,
         redactor,
         pool_deleted,
+        own_pool,
     })
 }
 

@@ -72,20 +72,11 @@ impl Redactor {
     /// Redact a text: every known secret, left to right (the longest where several start
     /// at the same place), then anything shaped like a JWT.
     pub fn redact(&self, text: &str) -> String {
-        let bytes = text.as_bytes();
-        let mut hits: Vec<(usize, usize, &str)> = Vec::new();
-        if self.count > 0 {
-            for end in MIN_SECRET..=bytes.len() {
-                let Some(bucket) = key_ending(bytes, end).and_then(|k| self.index.get(&k)) else {
-                    continue;
-                };
-                for (secret, label) in bucket {
-                    if bytes[..end].ends_with(secret.as_bytes()) {
-                        hits.push((end - secret.len(), end, label));
-                    }
-                }
-            }
-        }
+        let mut hits: Vec<(usize, usize, &str)> = self
+            .hits(text)
+            .into_iter()
+            .map(|(start, end, _, label)| (start, end, label))
+            .collect();
         hits.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
         let mut out = String::with_capacity(text.len());
         let mut copied = 0;
@@ -102,6 +93,40 @@ impl Redactor {
         }
         out.push_str(&text[copied..]);
         JWT.replace_all(&out, "[JWT]").into_owned()
+    }
+}
+
+impl Redactor {
+    /// Every occurrence of a known secret in `text`: start, end, the secret and its label.
+    fn hits<'a>(&'a self, text: &str) -> Vec<(usize, usize, &'a str, &'static str)> {
+        let bytes = text.as_bytes();
+        let mut hits = Vec::new();
+        if self.count == 0 {
+            return hits;
+        }
+        for end in MIN_SECRET..=bytes.len() {
+            let Some(bucket) = key_ending(bytes, end).and_then(|k| self.index.get(&k)) else {
+                continue;
+            };
+            for (secret, label) in bucket {
+                if bytes[..end].ends_with(secret.as_bytes()) {
+                    hits.push((end - secret.len(), end, secret.as_str(), *label));
+                }
+            }
+        }
+        hits
+    }
+
+    /// The known secrets `text` contains, each once, with their labels (for telling whether
+    /// a target echoed a secret it was sent; the values never leave the process).
+    pub fn known_in<'a>(&'a self, text: &str) -> Vec<(&'a str, &'static str)> {
+        let mut found: Vec<(&str, &'static str)> = Vec::new();
+        for (_, _, secret, label) in self.hits(text) {
+            if !found.iter().any(|(s, _)| *s == secret) {
+                found.push((secret, label));
+            }
+        }
+        found
     }
 }
 

@@ -127,7 +127,11 @@ impl Exchange {
                 .request
                 .headers
                 .iter()
-                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                .map(|(k, v)| {
+                    let k = k.to_ascii_lowercase();
+                    let v = signing_header(&k, v).unwrap_or_else(|| v.clone());
+                    (k, v)
+                })
                 .collect(),
             body: body_of(&c.request.body),
         };
@@ -187,6 +191,34 @@ impl Exchange {
         let value = normalize_value(sort_keys(value), n);
         serde_saphyr::to_string(&value)
             .unwrap_or_else(|e| format!("# cannot render the exchange as YAML: {e}\n"))
+    }
+}
+
+/// A SigV4 header as a golden shows it: what differs between runs and targets (access key
+/// id, date, region, signature, session token) as placeholders, what a case chose (the signed
+/// headers, an unknown access key id) as sent. `None` for any other header.
+fn signing_header(name: &str, value: &str) -> Option<String> {
+    match name {
+        "x-amz-date" => Some("[AMZ_DATE]".into()),
+        "x-amz-security-token" => Some("[SESSION_TOKEN]".into()),
+        "authorization" => Some(match crate::wire::sigv4::parse_authorization(value) {
+            Ok(a) => {
+                let key = if a.access_key_id == crate::wire::sigv4::UNKNOWN_ACCESS_KEY_ID {
+                    a.access_key_id.as_str()
+                } else {
+                    "[ACCESS_KEY_ID]"
+                };
+                format!(
+                    "{} Credential={key}/[DATE]/[REGION]/{}/{}, SignedHeaders={}, Signature=[SIGNATURE]",
+                    crate::wire::sigv4::ALGORITHM,
+                    a.service,
+                    a.terminator,
+                    a.signed_headers.join(";")
+                )
+            }
+            Err(_) => "[AUTHORIZATION]".into(),
+        }),
+        _ => None,
     }
 }
 

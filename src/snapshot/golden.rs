@@ -92,14 +92,39 @@ pub struct Golden {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GoldenError {
-    /// I/O.
-    #[error("{path}: {source}")]
+    /// Reading a golden failed.
+    #[error("cannot read golden snapshot {path}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The cause.
         #[source]
         source: std::io::Error,
+    },
+    /// Writing a golden (or its `.snap.new`) failed.
+    #[error("cannot write golden snapshot {path}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The goldens directory does not exist: every comparison would silently find nothing.
+    #[error(
+        "golden snapshots directory {path} does not exist; give an existing one with --snapshots DIR, or --no-snapshots to run without goldens"
+    )]
+    NoDirectory {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// The goldens directory is a file (or something else).
+    #[error(
+        "golden snapshots directory {path} is not a directory; give one with --snapshots DIR, or --no-snapshots to run without goldens"
+    )]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
     },
     /// Not an insta snapshot with our header.
     #[error("{path}: not a golden snapshot: {why}")]
@@ -194,6 +219,9 @@ impl Golden {
     }
 }
 
+/// The `actual` of the mismatch of a case without a golden.
+pub const MISSING_GOLDEN: &str = "no golden snapshot for this case";
+
 /// The golden snapshots of a catalogue.
 #[derive(Debug, Clone)]
 pub struct GoldenStore {
@@ -245,14 +273,15 @@ impl GoldenStore {
         } else {
             self.pending_path(id)
         };
-        let io = |source| GoldenError::Io {
+        let io = |source| GoldenError::Write {
             path: path.clone(),
             source,
         };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        std::fs::write(&path, golden.to_file(source)).map_err(io)?;
+        // Whole or not at all: an interrupted `record` never leaves half a golden.
+        crate::fsio::write_atomic(&path, golden.to_file(source)).map_err(io)?;
         if accept {
             // An accepted golden supersedes anything pending.
             let _ = std::fs::remove_file(self.pending_path(id));
@@ -262,24 +291,52 @@ impl GoldenStore {
 }
 
 /// The goldens of the cases a run executes, loaded (and checked) before it starts.
+///
+/// Loaded for a set of case ids (the fixture cases), they are "in use": a case among those ids
+/// without a golden gets a strict-tier mismatch from [`Goldens::compare_or_missing`], so it
+/// is `non-strict`, never a silent `pass`. Ids outside the set (generated properties, which
+/// have no golden) are never flagged, and [`Goldens::none`] compares nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Goldens {
     by_id: std::collections::BTreeMap<String, Golden>,
+    /// The ids the goldens were loaded for.
+    expected: std::collections::BTreeSet<String>,
+    /// Where they were loaded from (for the missing-golden message).
+    root: Option<PathBuf>,
 }
 
 impl Goldens {
-    /// No goldens: nothing is compared.
+    /// No goldens: nothing is compared, nothing is reported missing.
     pub fn none() -> Goldens {
         Goldens::default()
     }
 
-    /// Load the goldens of `ids` that exist; a malformed one is an error (before any case runs).
+    /// Load the goldens of `ids` (the fixture cases about to run) from `store`, before any
+    /// case runs. The directory must exist ([`GoldenError::NoDirectory`] otherwise); a
+    /// malformed golden, or one filed under another case, is an error. A case without a golden
+    /// is not an error here: [`Goldens::compare_or_missing`] reports it.
     pub fn load<'a>(
         store: &GoldenStore,
         ids: impl IntoIterator<Item = &'a str>,
     ) -> Result<Goldens, GoldenError> {
+        let root = store.root();
+        match std::fs::metadata(root) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(GoldenError::NotADirectory { path: root.into() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(GoldenError::NoDirectory { path: root.into() });
+            }
+            Err(source) => {
+                return Err(GoldenError::Io {
+                    path: root.into(),
+                    source,
+                });
+            }
+        }
         let mut by_id = std::collections::BTreeMap::new();
+        let mut expected = std::collections::BTreeSet::new();
         for id in ids {
+            expected.insert(id.to_string());
             if let Some(g) = store.load(id)? {
                 if g.info.case != id {
                     return Err(GoldenError::Malformed {
@@ -290,12 +347,61 @@ impl Goldens {
                 by_id.insert(id.to_string(), g);
             }
         }
-        Ok(Goldens { by_id })
+        Ok(Goldens {
+            by_id,
+            expected,
+            root: Some(root.into()),
+        })
+    }
+
+    /// [`Goldens::load`] from the default directory (`snapshots/` beside the fixtures), which
+    /// may legitimately be absent (fixtures of your own, with no goldens recorded): `None`
+    /// then, so the caller can say that nothing is compared. Any other error is returned.
+    pub fn load_if_present<'a>(
+        store: &GoldenStore,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Option<Goldens>, GoldenError> {
+        match Goldens::load(store, ids) {
+            Ok(g) => Ok(Some(g)),
+            Err(GoldenError::NoDirectory { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// The golden of a case.
     pub fn get(&self, id: &str) -> Option<&Golden> {
         self.by_id.get(id)
+    }
+
+    /// Whether goldens are in use (loaded from a directory) rather than [`Goldens::none`].
+    pub fn in_use(&self) -> bool {
+        self.root.is_some()
+    }
+
+    /// What the runner compares a case's rendered exchange with: `None` when the golden agrees
+    /// (or the case is not one goldens were loaded for, such as a generated property, or
+    /// goldens are not in use); the diff as a strict-tier `snapshot` mismatch when it differs;
+    /// and a strict-tier mismatch "no golden snapshot for this case" when the case was loaded
+    /// for but has no golden, so it cannot pass unnoticed.
+    pub fn compare_or_missing(&self, id: &str, rendered: &str) -> Option<Mismatch> {
+        match self.by_id.get(id) {
+            Some(g) => g.compare(rendered),
+            None if self.expected.contains(id) => {
+                let path = self
+                    .root
+                    .as_deref()
+                    .map(|r| GoldenStore::new(r).path(id).display().to_string())
+                    .unwrap_or_else(|| format!("{id}.snap"));
+                Some(Mismatch::strict(
+                    "snapshot",
+                    format!(
+                        "a golden snapshot at {path} (record one with `cognito-conformance record --filter {id}`)"
+                    ),
+                    MISSING_GOLDEN,
+                ))
+            }
+            None => None,
+        }
     }
 
     /// How many were loaded.
@@ -425,5 +531,114 @@ mod tests {
         std::fs::write(dir.path().join("x/y/z.snap"), text).unwrap();
         let e = Goldens::load(&s, ["x/y/z"]).unwrap_err();
         assert!(e.to_string().contains("not `x/y/z`"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_goldens_directory_is_an_error_before_any_case_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = GoldenStore::new(dir.path().join("no/such/dir"));
+        let e = Goldens::load(&missing, ["delete-user/token/expired"]).unwrap_err();
+        assert!(matches!(e, GoldenError::NoDirectory { .. }), "{e}");
+        let text = e.to_string();
+        assert!(
+            text.contains("no/such/dir does not exist") && text.contains("--no-snapshots"),
+            "{text}"
+        );
+        // The default directory may be absent: then there is nothing to compare with.
+        assert!(
+            Goldens::load_if_present(&missing, ["a/b/c"])
+                .unwrap()
+                .is_none()
+        );
+
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        let e = Goldens::load(&GoldenStore::new(&file), ["a/b/c"]).unwrap_err();
+        assert!(matches!(e, GoldenError::NotADirectory { .. }), "{e}");
+        assert!(
+            Goldens::load_if_present(&GoldenStore::new(&file), ["a/b/c"]).is_err(),
+            "a file where the directory should be is not absent"
+        );
+    }
+
+    #[test]
+    fn a_case_without_a_golden_is_a_strict_mismatch_never_a_silent_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = GoldenStore::new(dir.path());
+        let g = golden();
+        s.write(&g, true, "t").unwrap();
+        let ids = ["delete-user/token/expired", "delete-user/token/unrecorded"];
+        let goldens = Goldens::load(&s, ids).unwrap();
+        assert!(goldens.in_use());
+
+        // Has a golden: compared as before.
+        assert!(goldens.compare_or_missing(ids[0], &g.content).is_none());
+        let m = goldens.compare_or_missing(ids[0], "other\n").unwrap();
+        assert!(m.diff.is_some());
+
+        // Loaded for, but no golden: a strict-tier mismatch, so the case is non-strict.
+        let m = goldens
+            .compare_or_missing(ids[1], "anything")
+            .expect("a missing golden must be reported");
+        assert_eq!(m.tier, crate::check::Tier::Strict);
+        assert_eq!(m.field, "snapshot");
+        assert_eq!(m.actual, "no golden snapshot for this case");
+        assert!(m.expected.contains("unrecorded.snap"), "{}", m.expected);
+        assert!(m.expected.contains("record --filter"), "{}", m.expected);
+
+        // A generated property (not among the ids) has no golden and is not flagged.
+        assert!(
+            goldens
+                .compare_or_missing("generated/delete-user/access-token-pattern", "x")
+                .is_none()
+        );
+        // No goldens in use: nothing is flagged.
+        assert!(!Goldens::none().in_use());
+        assert!(Goldens::none().compare_or_missing(ids[1], "x").is_none());
+    }
+
+    #[test]
+    fn a_failed_golden_write_leaves_the_old_golden_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = GoldenStore::new(dir.path());
+        let g = golden();
+        let pending = s.pending_path(&g.info.case);
+        std::fs::create_dir_all(&pending).unwrap();
+        std::fs::write(pending.join("keep"), "old").unwrap();
+        // `.snap.new` is a directory: the rename fails, the write reports the path.
+        let e = s.write(&g, false, "t").unwrap_err();
+        assert!(matches!(e, GoldenError::Write { .. }), "{e}");
+        assert_eq!(
+            e.to_string(),
+            format!("cannot write golden snapshot {}", pending.display())
+        );
+        assert!(std::error::Error::source(&e).is_some());
+        assert_eq!(std::fs::read(pending.join("keep")).unwrap(), b"old");
+        let stray: Vec<_> = std::fs::read_dir(pending.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(stray.is_empty(), "{stray:?}");
+    }
+
+    #[test]
+    fn goldens_are_replaced_never_written_into() {
+        // A hard link to the old file sees any in-place write; an atomic replacement leaves it.
+        let dir = tempfile::tempdir().unwrap();
+        let s = GoldenStore::new(dir.path());
+        let mut g = golden();
+        s.write(&g, true, "t").unwrap();
+        let path = s.path(&g.info.case);
+        let old = std::fs::read(&path).unwrap();
+        let witness = dir.path().join("witness");
+        std::fs::hard_link(&path, &witness).unwrap();
+        g.content = "response:\n  status: 200\n".into();
+        s.write(&g, true, "t").unwrap();
+        assert_eq!(
+            s.load(&g.info.case).unwrap().unwrap().content,
+            g.content.trim_end()
+        );
+        assert_eq!(std::fs::read(&witness).unwrap(), old);
     }
 }

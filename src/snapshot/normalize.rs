@@ -76,6 +76,11 @@ static SHAPES: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
                 .expect("timestamp regex"),
             Kind::Timestamp,
         ),
+        (
+            // SigV4's basic form (`X-Amz-Date`), as signature-expired messages quote it.
+            Regex::new(r"\b\d{8}T\d{6}Z\b").expect("basic timestamp regex"),
+            Kind::Timestamp,
+        ),
     ]
 });
 
@@ -183,6 +188,17 @@ mod tests {
         assert_eq!(
             out,
             "user [USERNAME_1] in [POOL_ID_1], mail [EMAIL_1], again [USERNAME_1]"
+        );
+    }
+
+    #[test]
+    fn sigv4_dates_in_messages_are_timestamps() {
+        let out = n().normalize(
+            "Signature expired: 20261129T193008Z is now earlier than 20261129T193508Z (20261129T195008Z - 15 min.)",
+        );
+        assert_eq!(
+            out,
+            "Signature expired: [TIMESTAMP_1] is now earlier than [TIMESTAMP_2] ([TIMESTAMP_3] - 15 min.)"
         );
     }
 

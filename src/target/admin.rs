@@ -16,7 +16,10 @@ use tracing::{debug, info, trace, warn};
 
 use super::budget::{Budget, Rates};
 use crate::secrets;
-use crate::wire::sigv4::{AwsCredentials, SignError, sign_request};
+use crate::vocab::Signing;
+use crate::wire::sigv4::{
+    AwsCredentials, SignError, SigningFault, sign_request, sign_request_with_fault,
+};
 use crate::wire::{HttpClient, Request, Response, WireError};
 
 /// A set-up call failed.
@@ -217,6 +220,40 @@ impl Admin {
                 );
             }
         }
+    }
+
+    /// Whether the credentials carry a session token (a reproduction must send it too).
+    pub fn has_session_token(&self) -> bool {
+        self.credentials.session_token.is_some()
+    }
+
+    /// Sign the request under test as `signing` says, as of now: with the administrator
+    /// credentials, or wrongly on purpose; [`Signing::Unsigned`] leaves it as it is.
+    pub fn sign_under_test(
+        &self,
+        request: &mut Request,
+        signing: Signing,
+    ) -> Result<(), AdminError> {
+        let fault = match signing {
+            Signing::Unsigned => return Ok(()),
+            Signing::Signed => None,
+            Signing::UnknownAccessKey => Some(SigningFault::UnknownAccessKey),
+            Signing::WrongSecret => Some(SigningFault::WrongSecret),
+            Signing::StaleDate => Some(SigningFault::Stale(Signing::STALE_BY)),
+            Signing::FutureDate => Some(SigningFault::Ahead(Signing::STALE_BY)),
+            Signing::TamperedSignature => Some(SigningFault::TamperedSignature),
+        };
+        let now = SystemTime::now();
+        match fault {
+            None => sign_request(request, &self.url, &self.credentials, &self.region, now),
+            Some(f) => {
+                sign_request_with_fault(request, &self.url, &self.credentials, &self.region, now, f)
+            }
+        }
+        .map_err(|source| AdminError::Sign {
+            operation: request.operation.clone(),
+            source,
+        })
     }
 
     /// A SigV4-signed call; returns the output JSON (`{}` for an empty body).

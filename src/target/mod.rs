@@ -10,6 +10,7 @@ pub mod launch;
 pub mod provision;
 #[cfg(feature = "aws-config")]
 pub mod sdk_credentials;
+pub mod signing;
 pub mod token;
 
 pub use admin::{Admin, AdminError};

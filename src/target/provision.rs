@@ -102,6 +102,8 @@ impl std::fmt::Debug for Tokens {
 pub struct UserHandle {
     /// Username (run-prefixed).
     pub username: String,
+    /// The user's `sub`, when the creating call returned it.
+    pub sub: Option<String>,
 }
 
 /// Creates and tracks the run's resources.
@@ -312,6 +314,10 @@ impl Provisioner {
             .and_then(Value::as_str)
             .unwrap_or(username)
             .to_string();
+        let sub = created
+            .get("User")
+            .map(|u| crate::wire::attributes_of(u, "Attributes"))
+            .and_then(|a| a.get("sub").cloned());
         self.admin
             .signed(
                 "AdminSetUserPassword",
@@ -319,7 +325,10 @@ impl Provisioner {
             )
             .await?;
         debug!(pool = %pool.id, username, "created confirmed user");
-        Ok(UserHandle { username: name })
+        Ok(UserHandle {
+            username: name,
+            sub,
+        })
     }
 
     /// Create an unconfirmed user through SignUp.
@@ -334,7 +343,8 @@ impl Provisioner {
             .filter(|(n, _)| !n.ends_with("_verified"))
             .map(|(n, v)| json!({"Name": n, "Value": v}))
             .collect();
-        self.admin
+        let out = self
+            .admin
             .unsigned(
                 "SignUp",
                 &json!({"ClientId": pool.full_client, "Username": username, "Password": self.password, "UserAttributes": attrs}),
@@ -343,6 +353,10 @@ impl Provisioner {
         debug!(pool = %pool.id, username, "signed up unconfirmed user");
         Ok(UserHandle {
             username: username.to_string(),
+            sub: out
+                .get("UserSub")
+                .and_then(Value::as_str)
+                .map(str::to_string),
         })
     }
 

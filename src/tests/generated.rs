@@ -141,11 +141,67 @@ fn every_property_holds_against_the_reference_with_its_seed() {
         .block_on(session.run(selection, &opts, settings, &mut []))
         .unwrap();
     assert!(!result.summary.interrupted);
+    assert!(
+        result.summary.findings.is_empty(),
+        "the reference echoes no secret and lacks no operation: {:?}",
+        result.summary.findings
+    );
     assert_eq!(result.outcomes.len(), n);
     for o in &result.outcomes {
         assert_eq!(o.verdict, Verdict::Pass, "{} {:?}", o.id, o.reason);
         assert_eq!(o.group, "generated");
         assert_eq!(o.generated.as_ref().map(|g| g.cases_run), Some(4));
+    }
+    rt.block_on(session.close());
+}
+
+#[test]
+fn a_spent_shrinking_budget_is_reported_as_not_fully_shrunk() {
+    let rt = runtime();
+    let session = rt
+        .block_on(Session::connect(TargetSpec::reference()))
+        .unwrap();
+    let ctx = session.context().clone();
+    let prop = property::catalogue()
+        .into_iter()
+        .find(|p| p.id == "generated/delete-user/access-token-null")
+        .unwrap();
+    for (settings, budget_flag) in [
+        (
+            Settings {
+                cases: 4,
+                seed: 7,
+                max_shrink_time: std::time::Duration::ZERO,
+                ..Settings::default()
+            },
+            "--max-shrink-time",
+        ),
+        (
+            Settings {
+                cases: 4,
+                seed: 7,
+                shrink_budget: std::sync::Arc::new(crate::property::shrink::RunClock::new(
+                    std::time::Duration::ZERO,
+                )),
+                ..Settings::default()
+            },
+            "--shrink-budget",
+        ),
+    ] {
+        rt.block_on(control::inject_fault(
+            ctx.provisioner.admin(),
+            "DeleteUser",
+            InjectedFault::InternalError,
+        ))
+        .unwrap();
+        let o = rt.block_on(session.run_property(&prop, &settings));
+        assert_eq!(o.verdict, Verdict::Fail, "{o:?}");
+        let g = o.generated.clone().unwrap();
+        assert!(!g.fully_shrunk, "{g:?}");
+        assert_eq!(g.shrink_steps, 0, "{g:?}");
+        let reason = o.reason.unwrap();
+        assert!(reason.contains("not fully shrunk"), "{reason}");
+        assert!(reason.contains(budget_flag), "{reason}");
     }
     rt.block_on(session.close());
 }

@@ -3,7 +3,7 @@
 //! upward import fails this test with the file, the line and the two layers.
 //!
 //! ```text
-//! text, vocab -> secrets -> logging -> contract -> wire -> target | reference -> case
+//! text, vocab, fsio, stdout, partition -> secrets -> logging -> contract -> wire -> target | reference -> case
 //!   -> generate -> check -> snapshot -> run -> property | baseline | report
 //!   -> catalogue -> session (the facade) -> cli
 //! ```
@@ -16,6 +16,9 @@ use std::path::Path;
 const LAYERS: &[(&str, u32)] = &[
     ("text", 0),
     ("vocab", 0),
+    ("fsio", 0),
+    ("stdout", 0),
+    ("partition", 0),
     ("secrets", 1),
     ("logging", 2),
     ("contract", 3),

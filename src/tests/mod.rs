@@ -11,6 +11,8 @@ mod oracle_consistency;
 mod protocol_pin;
 mod secrets;
 mod self_contained;
+mod shrink_class;
+mod signed_tokens;
 mod strict_texts;
 mod target_checks;
 mod throttling;

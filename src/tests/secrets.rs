@@ -173,4 +173,39 @@ async fn no_secret_reaches_any_output() {
         "reproductions use the variable"
     );
     assert_logged_bodies(&log);
+    // Echoing the token it was sent is a security finding of its own, per operation, in every
+    // report (and the value itself still in none, checked above).
+    use crate::run::FindingKind;
+    let echoes: Vec<&crate::run::Finding> = result
+        .summary
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::SecretEcho)
+        .collect();
+    let ops: Vec<&str> = echoes.iter().map(|f| f.subject.as_str()).collect();
+    assert_eq!(
+        ops,
+        ["DeleteUser", "DeleteUserAttributes", "UpdateUserAttributes"],
+        "{echoes:?}"
+    );
+    let delete = echoes[0];
+    assert_eq!(delete.cases.len(), 4, "{delete:?}");
+    assert!(
+        delete.detail.contains("[ACCESS_TOKEN]")
+            && delete.detail.contains("the error message")
+            && delete.detail.contains("header x-echo"),
+        "{delete:?}"
+    );
+    for (name, text) in &outputs[..4] {
+        let says = match name.as_str() {
+            "terminal" => "SECURITY   DeleteUser echoes a secret it was sent, in 4 cases",
+            "r.json" => "\"kind\": \"secret-echo\"",
+            "r.xml" => "type=\"secret-echo\"",
+            _ => "**security**: DeleteUser echoes a secret it was sent, in 4 cases",
+        };
+        assert!(
+            text.contains(says),
+            "{name} lacks the security finding: {text}"
+        );
+    }
 }

@@ -485,3 +485,86 @@ async fn a_refusal_that_changes_state_fails_every_fixture_with_alternatives() {
         assert_eq!(o.verdict, Verdict::Pass, "{id}: {:?}", o.mismatches);
     }
 }
+
+#[tokio::test]
+async fn a_message_that_is_not_a_string_fails_and_is_shown_as_sent() {
+    for (message, shown, reported) in [
+        (json!(42), "a number: 42", "42"),
+        (
+            json!({"text": "Invalid Access Token"}),
+            r#"an object: {"text":"Invalid Access Token"}"#,
+            r#"{"text":"Invalid Access Token"}"#,
+        ),
+    ] {
+        let body = json!({"__type": "NotAuthorizedException", "message": message});
+        let resp = ResponseTemplate::new(400).set_body_raw(body.to_string(), CT);
+        let o = run_case(&mock(under("DeleteUser", resp)).await, GARBAGE).await;
+        assert_eq!(o.verdict, Verdict::Fail, "{o:#?}");
+        let m = o
+            .mismatches
+            .iter()
+            .find(|m| m.field == "message")
+            .expect("a message mismatch");
+        assert_eq!((m.tier, m.actual.as_str()), (Tier::Contract, shown));
+        assert_eq!(
+            o.observed.as_ref().and_then(|s| s.message.as_deref()),
+            Some(reported),
+            "the report shows the value as sent"
+        );
+    }
+}
+
+/// The content types real clients send: applied whole or refused whole passes; a 5xx, an HTML
+/// page, or a refusal after the change was applied fails.
+#[tokio::test]
+async fn client_content_types_are_applied_or_refused_whole() {
+    for ct in ["json-content-type", "charset-content-type"] {
+        for (dir, attr, applied) in [
+            ("update-user-attributes", "name", Some("Grace Hopper")),
+            ("delete-user-attributes", "name", None),
+            ("delete-user", "", None),
+        ] {
+            let id = format!("{dir}/protocol/{ct}");
+            let path = format!("{}/fixtures/{id}.toml", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let case = parse_case(Path::new(&path), &id, &text).expect("fixture");
+            let op = case.operation().name();
+            let deletes = dir == "delete-user";
+            let scenario = |resp: ResponseTemplate, changed: bool| Scenario {
+                op,
+                resp,
+                deletes: deletes && changed,
+                after_call: if changed && !deletes {
+                    vec![(attr, applied)]
+                } else {
+                    vec![]
+                },
+            };
+            let html = ResponseTemplate::new(400)
+                .set_body_raw("<html><body>Bad Request</body></html>", "text/html");
+            let refused = || err(400, "UnknownOperationException", "unknown");
+            for (what, s, verdict) in [
+                (
+                    "applied",
+                    scenario(ResponseTemplate::new(200).set_body_raw("", CT), true),
+                    Verdict::Pass,
+                ),
+                ("refused", scenario(refused(), false), Verdict::Pass),
+                (
+                    "5xx",
+                    scenario(err(500, "InternalErrorException", "boom"), false),
+                    Verdict::Fail,
+                ),
+                ("html page", scenario(html, false), Verdict::Fail),
+                (
+                    "refused after applying",
+                    scenario(refused(), true),
+                    Verdict::Fail,
+                ),
+            ] {
+                let o = run_prepared(&mock(s).await, &case).await;
+                assert_eq!(o.verdict, verdict, "{id} {what}: {:?}", o.mismatches);
+            }
+        }
+    }
+}

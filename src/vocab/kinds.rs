@@ -74,6 +74,12 @@ pub enum Capability {
     /// The target can be told to fail the next call of an operation with a given error
     /// (throttling, internal error). Only the embedded reference can.
     FaultInjection,
+    /// The suite holds the key the target signs its tokens with (an emulator's key published
+    /// in its package, located by `emulators.toml`): it signs changed copies of tokens the
+    /// target issued, so an expired or wrong-scope token carries a valid signature. It makes
+    /// the token states `clock-control` and `token-minting` make where it can
+    /// (`TokenState::made_with`).
+    SigningKey,
 }
 
 /// Pool configurations provisioned per run (see `target::pool` for the exact schema).

@@ -8,7 +8,9 @@
 mod kinds;
 mod operation;
 mod rule;
+mod signing;
 
 pub use kinds::{Capability, ClientKind, EvidenceLevel, InjectedFault, PoolKind, TargetKind};
 pub use operation::{Operation, kebab};
 pub use rule::RuleId;
+pub use signing::{PoolScope, Signing};

@@ -18,6 +18,14 @@ pub enum Operation {
     DeleteUserAttributes,
     /// Updates attributes of the signed-in user.
     UpdateUserAttributes,
+    /// An administrator updates a user's attributes (SigV4-signed).
+    AdminUpdateUserAttributes,
+    /// An administrator deletes a user's attributes (SigV4-signed).
+    AdminDeleteUserAttributes,
+    /// An administrator adds custom attributes to a pool's schema (SigV4-signed).
+    AddCustomAttributes,
+    /// The signed-in user asks for a verification code for an attribute.
+    GetUserAttributeVerificationCode,
     /// Reads the signed-in user (generated sequences only).
     GetUser,
     /// Revokes the signed-in user's tokens (generated sequences only).
@@ -26,19 +34,27 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, in catalogue order.
-    pub const ALL: [Operation; 5] = [
+    pub const ALL: [Operation; 9] = [
         Operation::DeleteUser,
         Operation::DeleteUserAttributes,
         Operation::UpdateUserAttributes,
+        Operation::AdminUpdateUserAttributes,
+        Operation::AdminDeleteUserAttributes,
+        Operation::AddCustomAttributes,
+        Operation::GetUserAttributeVerificationCode,
         Operation::GetUser,
         Operation::GlobalSignOut,
     ];
 
     /// The operations whose behaviour the catalogue covers (fixtures and properties).
-    pub const COVERED: [Operation; 3] = [
+    pub const COVERED: [Operation; 7] = [
         Operation::DeleteUser,
         Operation::DeleteUserAttributes,
         Operation::UpdateUserAttributes,
+        Operation::AdminUpdateUserAttributes,
+        Operation::AdminDeleteUserAttributes,
+        Operation::AddCustomAttributes,
+        Operation::GetUserAttributeVerificationCode,
     ];
 
     /// The API name (`UpdateUserAttributes`).
@@ -47,6 +63,10 @@ impl Operation {
             Operation::DeleteUser => "DeleteUser",
             Operation::DeleteUserAttributes => "DeleteUserAttributes",
             Operation::UpdateUserAttributes => "UpdateUserAttributes",
+            Operation::AdminUpdateUserAttributes => "AdminUpdateUserAttributes",
+            Operation::AdminDeleteUserAttributes => "AdminDeleteUserAttributes",
+            Operation::AddCustomAttributes => "AddCustomAttributes",
+            Operation::GetUserAttributeVerificationCode => "GetUserAttributeVerificationCode",
             Operation::GetUser => "GetUser",
             Operation::GlobalSignOut => "GlobalSignOut",
         }
@@ -116,5 +136,10 @@ mod tests {
         );
         assert!("DeleteUsr".parse::<Operation>().is_err());
         assert!(!Operation::GetUser.is_covered());
+        assert!(Operation::AddCustomAttributes.is_covered());
+        assert_eq!(
+            Operation::GetUserAttributeVerificationCode.dir(),
+            "get-user-attribute-verification-code"
+        );
     }
 }

@@ -10,17 +10,31 @@
 use serde_json::{Value, json};
 
 use super::super::api_error::ApiError;
-use super::super::breaks::Breaks;
-use super::super::store::{Pool, Store};
+use super::super::breaks::{Break, Breaks};
+use super::super::store::{Pool, Store, UserStatus};
 use super::broken;
 use super::input::Input;
 use crate::contract::rules::{Actor, plan_delete_waiving};
+use crate::contract::schema::WriteScope;
 use crate::contract::verification::plan_admin_update_waiving;
 
-/// The username `Username` designates in `pool`, or `UserNotFoundException`.
-fn username(pool: &Pool, input: Input<'_>) -> Result<String, ApiError> {
-    pool.resolve_username(input.str("Username")?)
-        .ok_or_else(ApiError::no_user)
+/// The username `Username` designates in `pool`, or `UserNotFoundException` (also, under
+/// [`Break::InactiveUserHidden`], for a user who cannot sign in).
+fn username(breaks: &Breaks, pool: &Pool, input: Input<'_>) -> Result<String, ApiError> {
+    let given = input.str("Username")?;
+    let name = if breaks.has(Break::UsernameOnly) {
+        pool.users.contains_key(given).then(|| given.to_string())
+    } else {
+        pool.resolve_username(given)
+    }
+    .ok_or_else(ApiError::no_user)?;
+    let user = pool.user(&name)?;
+    if breaks.has(Break::InactiveUserHidden)
+        && (user.status == UserStatus::Unconfirmed || !user.enabled)
+    {
+        return Err(ApiError::no_user());
+    }
+    Ok(name)
 }
 
 /// AdminUpdateUserAttributes: the update rules without client write restrictions. A code is
@@ -33,7 +47,7 @@ pub fn admin_update_user_attributes(
 ) -> Result<Value, ApiError> {
     let now = store.clock.timestamp();
     let pool = store.pool_mut(input.str("UserPoolId")?)?;
-    let username = username(pool, input)?;
+    let username = username(breaks, pool, input)?;
     let changes = input.attributes("UserAttributes");
     let current = &pool.user(&username)?.attributes;
     let schema = broken::update_schema(breaks, &pool.schema);
@@ -41,7 +55,8 @@ pub fn admin_update_user_attributes(
     let plan =
         plan_admin_update_waiving(&schema, current, &changes, &taken, &breaks.update_waivers());
     drop(schema);
-    let plan = plan?;
+    let mut plan = plan?;
+    broken::bend_admin_update(breaks, &mut plan, &changes);
     let moved = plan.moved_aliases.clone();
     let user = pool.user_mut(&username)?;
     user.attributes = plan.attributes;
@@ -68,12 +83,25 @@ pub fn admin_delete_user_attributes(
     input: Input<'_>,
 ) -> Result<Value, ApiError> {
     let now = store.clock.timestamp();
-    let pool = store.pool_mut(input.str("UserPoolId")?)?;
-    let username = username(pool, input)?;
+    let pool_id = input.str("UserPoolId")?;
+    // Under its break, the WriteAttributes of one of the pool's restricted app clients.
+    let restricted = store
+        .clients
+        .values()
+        .filter(|c| c.pool_id == pool_id && matches!(c.write, WriteScope::Only(_)))
+        .map(|c| c.write.clone())
+        .next()
+        .filter(|_| breaks.has(Break::AdminHeldToClientScope));
+    let pool = store.pool_mut(pool_id)?;
+    let username = username(breaks, pool, input)?;
     let names = input.strings("UserAttributeNames");
+    let actor = match &restricted {
+        Some(scope) => Actor::Client(scope),
+        None => Actor::Admin,
+    };
     let attributes = plan_delete_waiving(
         &pool.schema,
-        Actor::Admin,
+        actor,
         &pool.user(&username)?.attributes,
         &names,
         &breaks.delete_waivers(),

@@ -182,6 +182,48 @@ pub fn bend_update(
     }
 }
 
+/// Change an accepted AdminUpdateUserAttributes plan as the breaks on have it: a `*_verified`
+/// = `true` sent with a new value is ignored, the value stored unverified.
+pub fn bend_admin_update(breaks: &Breaks, plan: &mut Plan, changes: &[Change]) {
+    if !breaks.has(Break::AdminVerifiedFlagIgnored) {
+        return;
+    }
+    for (attr, flag, _) in VERIFIABLE {
+        let written = changes.iter().any(|c| c.name == *attr);
+        let flagged = changes
+            .iter()
+            .any(|c| c.name == *flag && c.value.as_deref() == Some("true"));
+        if written && flagged {
+            if let Some(value) = plan.pending.remove(*attr) {
+                plan.attributes.insert(attr.to_string(), value);
+            }
+            plan.attributes.insert(flag.to_string(), "false".into());
+        }
+    }
+}
+
+/// An admin operation's answer as the breaks on have it (admin.unknown-pool, admin.unknown-user).
+pub fn bend_admin_error(
+    breaks: &Breaks,
+    op: &str,
+    answer: Result<serde_json::Value, ApiError>,
+) -> Result<serde_json::Value, ApiError> {
+    match answer {
+        Err(e)
+            if e.kind == "ResourceNotFoundException"
+                && breaks.applies(Break::UnknownPoolAsNoUser, op) =>
+        {
+            Err(ApiError::no_user())
+        }
+        Err(e)
+            if e.kind == "UserNotFoundException" && breaks.applies(Break::UnknownUserNoOp, op) =>
+        {
+            Ok(serde_json::json!({}))
+        }
+        other => other,
+    }
+}
+
 /// Change an accepted delete's outcome as the breaks on have it.
 pub fn bend_delete(
     breaks: &Breaks,

@@ -72,13 +72,21 @@ pub fn cognito(
         "AdminConfirmSignUp" => users::admin_confirm_sign_up(store, input),
         "AdminDisableUser" => users::admin_disable_user(&app.breaks, store, input),
         "AdminEnableUser" => users::admin_enable_user(store, input),
-        "AdminUpdateUserAttributes" => {
-            admin_attributes::admin_update_user_attributes(&app.breaks, store, input)
-        }
-        "AdminDeleteUserAttributes" => {
-            admin_attributes::admin_delete_user_attributes(&app.breaks, store, input)
-        }
-        "AddCustomAttributes" => custom_attributes::add_custom_attributes(store, input),
+        "AdminUpdateUserAttributes" => broken::bend_admin_error(
+            &app.breaks,
+            op,
+            admin_attributes::admin_update_user_attributes(&app.breaks, store, input),
+        ),
+        "AdminDeleteUserAttributes" => broken::bend_admin_error(
+            &app.breaks,
+            op,
+            admin_attributes::admin_delete_user_attributes(&app.breaks, store, input),
+        ),
+        "AddCustomAttributes" => broken::bend_admin_error(
+            &app.breaks,
+            op,
+            custom_attributes::add_custom_attributes(&app.breaks, store, input),
+        ),
         "AdminInitiateAuth" => sign_in::admin_initiate_auth(app, store, input),
         "SignUp" => sign_in::sign_up(store, input),
         "InitiateAuth" => sign_in::initiate_auth(app, store, input),

@@ -41,6 +41,7 @@ pub fn to_html(matrix: &Matrix) -> String {
         return out;
     }
     summary(&mut out, matrix);
+    gaps(&mut out, matrix);
     legend(&mut out);
     controls(&mut out);
     table(&mut out, matrix);
@@ -88,7 +89,7 @@ fn meaning(v: Verdict) -> &'static str {
 }
 
 fn target_heading(out: &mut String, t: &TargetColumn) {
-    let mut notes = vec![esc(t.target.kind.label())];
+    let mut notes = vec![esc(t.target.kind.label()), esc(t.date())];
     if !t.tool_version.is_empty() {
         notes.push(format!("tool {}", esc(&t.tool_version)));
     }
@@ -101,10 +102,46 @@ fn target_heading(out: &mut String, t: &TargetColumn) {
     let _ = write!(
         out,
         "<th class=\"tgt\" title=\"{}\"><span class=\"tn\">{}</span><small>{}</small></th>",
-        esc(&t.target.url),
+        esc(t.endpoint().unwrap_or(t.target.kind.label())),
         esc(&t.name),
         notes.join(" · ")
     );
+}
+
+/// Each target's gaps, grouped by requirement ([`super::gaps`]).
+fn gaps(out: &mut String, matrix: &Matrix) {
+    out.push_str("<h2>Gaps by target</h2>\n<div class=\"gaps\">\n");
+    for (t, target) in matrix.targets.iter().enumerate() {
+        let groups = super::gaps::of_target(matrix, t);
+        let _ = writeln!(
+            out,
+            "<h3>{} <small>{}</small></h3>",
+            esc(&target.name),
+            esc(target.date())
+        );
+        if groups.is_empty() {
+            out.push_str("<p class=\"none\">no gap</p>\n");
+            continue;
+        }
+        out.push_str("<ul>\n");
+        for g in groups {
+            let reason = g
+                .reason
+                .as_deref()
+                .map(|r| format!(": <span class=\"reason\">{}</span>", esc(r)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<li><b>{}</b>, {}: {} ({}){reason}</li>",
+                esc(&g.operation),
+                esc(&g.requirement),
+                labels::count(g.cases, "case", "cases"),
+                esc(&g.verdicts)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</div>\n");
 }
 
 fn summary(out: &mut String, matrix: &Matrix) {

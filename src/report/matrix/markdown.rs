@@ -32,6 +32,7 @@ pub fn to_markdown(matrix: &Matrix) -> String {
     }
     legend(&mut out);
     summary(&mut out, matrix);
+    gaps(&mut out, matrix);
     for op in &matrix.operations {
         let _ = writeln!(out, "\n## {}", inline(&op.name));
         for section in &op.sections {
@@ -63,7 +64,7 @@ pub fn to_markdown(matrix: &Matrix) -> String {
 fn targets(out: &mut String, matrix: &Matrix) {
     let _ = writeln!(
         out,
-        "| target | kind | endpoint | tool | run |\n|---|---|---|---|---|"
+        "| target | kind | date | tool | run |\n|---|---|---|---|---|"
     );
     for t in &matrix.targets {
         let mut run = vec![if t.strict { "strict" } else { "not strict" }.to_string()];
@@ -76,15 +77,52 @@ fn targets(out: &mut String, matrix: &Matrix) {
                 labels::count(t.totals.absent, "case", "cases")
             ));
         }
+        let kind = match t.endpoint() {
+            Some(url) => format!("{} {}", cell_text(t.target.kind.label()), code(url)),
+            None => cell_text(t.target.kind.label()),
+        };
         let _ = writeln!(
             out,
-            "| **{}** | {} | {} | {} | {} |",
+            "| **{}** | {kind} | {} | {} | {} |",
             cell_text(&t.name),
-            cell_text(t.target.kind.label()),
-            code(&t.target.url),
+            cell_text(t.date()),
             cell_text(&t.tool_version),
             run.join(", ")
         );
+    }
+}
+
+/// Each target's gaps, grouped by requirement ([`super::gaps`]).
+fn gaps(out: &mut String, matrix: &Matrix) {
+    let _ = writeln!(out, "\n## Gaps by target");
+    for (t, target) in matrix.targets.iter().enumerate() {
+        let groups = super::gaps::of_target(matrix, t);
+        let _ = writeln!(
+            out,
+            "\n**{}** ({})",
+            inline(&target.name),
+            inline(target.date())
+        );
+        if groups.is_empty() {
+            let _ = writeln!(out, "\n- no gap");
+            continue;
+        }
+        out.push('\n');
+        for g in groups {
+            let reason = g
+                .reason
+                .as_deref()
+                .map(|r| format!(": {}", inline(r)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- {}, {}: {} ({}){reason}",
+                inline(&g.operation),
+                inline(&g.requirement),
+                labels::count(g.cases, "case", "cases"),
+                inline(&g.verdicts)
+            );
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 //! `(pass + non-strict) / executed`, where executed is every case but skips.
 //! With no report at all the Markdown says so and the HTML is still a whole page.
 
+pub mod gaps;
 mod html;
 mod markdown;
 
@@ -46,6 +47,8 @@ pub struct TargetColumn {
     pub target: TargetInfo,
     /// Version of the tool that wrote the report.
     pub tool_version: String,
+    /// When the run started (RFC 3339), if the report says.
+    pub started_at: Option<String>,
     /// The run was strict (non-strict differences failed it).
     pub strict: bool,
     /// The run was interrupted: not every selected case ran.
@@ -230,6 +233,7 @@ pub fn build(reports: &[JsonReport]) -> Matrix {
             name,
             target: report.target.clone(),
             tool_version: report.tool.version.clone(),
+            started_at: report.started_at.clone(),
             strict: report.summary.strict,
             interrupted: report.summary.interrupted,
             totals: Counts::default(),
@@ -284,6 +288,27 @@ fn cell(case: &CaseOutcome) -> Cell {
         reason: case.reason.clone(),
         reproduction: case.reproduction.clone(),
         observed: case.observed.clone(),
+    }
+}
+
+impl TargetColumn {
+    /// The day of the run (`2026-11-29`), or `—` for a report that does not say.
+    pub fn date(&self) -> &str {
+        self.started_at
+            .as_deref()
+            .and_then(|s| s.get(..10))
+            .unwrap_or("—")
+    }
+
+    /// Where the target was, when that still means something a day later: the URL of a
+    /// remote target or real AWS; nothing for the reference or an emulator on this machine,
+    /// whose port died with the run (its name carries its version instead).
+    pub fn endpoint(&self) -> Option<&str> {
+        use crate::vocab::TargetKind;
+        match self.target.kind {
+            TargetKind::Reference | TargetKind::Loopback => None,
+            _ => Some(self.target.url.as_str()),
+        }
     }
 }
 

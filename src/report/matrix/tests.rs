@@ -133,6 +133,7 @@ fn report(
         },
         target,
         run_prefix: "ccf-test".into(),
+        started_at: Some("2026-11-29T18:45:20Z".into()),
         selected: cases.len(),
         summary,
         cases,

@@ -10,6 +10,7 @@ use super::super::collect::{RunLog, RunStart};
 use super::super::labels;
 use super::super::mismatch::{self, DiffLine};
 use super::super::tally::{self, Overall, Tally};
+use super::digest;
 use super::paint::Paint;
 use crate::run::events::{CaseOutcome, RunSummary};
 
@@ -51,32 +52,68 @@ pub(crate) fn status_line(o: &CaseOutcome, strict: bool, paint: &Paint) -> Strin
     line
 }
 
-/// `FINDING    the target does not implement GlobalSignOut: 3 cases skipped (HTTP 500 …)`.
+/// `FINDING    the target does not implement GlobalSignOut: 3 cases skipped (HTTP 500 …)`;
+/// `SECURITY   DeleteUser echoes a secret it was sent in 4 cases (the [ACCESS_TOKEN] …)`.
 pub(crate) fn finding(f: &crate::run::events::Finding, paint: &Paint) -> String {
-    let label = format!("{:<LABEL_WIDTH$}", "FINDING");
-    let what = match f.kind {
-        crate::run::events::FindingKind::MissingOperation => format!(
-            "the target does not implement {}: {} skipped",
-            f.subject,
-            labels::count(f.cases.len(), "case", "cases")
-        ),
+    use crate::run::events::FindingKind;
+    let label = format!("{:<LABEL_WIDTH$}", f.kind.category().to_ascii_uppercase());
+    let looks = match f.kind {
+        FindingKind::MissingOperation => Verdict::Skip,
+        FindingKind::SecretEcho => Verdict::Fail,
     };
+    let what = super::super::findings::what(f);
     format!(
         "{} {what} {}\n",
-        paint.verdict(Verdict::Skip, false, &label),
+        paint.verdict(looks, false, &label),
         paint.dim(&format!("({})", first_line(&f.detail)))
     )
 }
 
-/// Everything printed once the run completed.
+/// Everything printed once the run completed: by default the digest (failing requirements,
+/// the worst cases in full, counts of the rest), with `verbose` every case that is not a
+/// plain pass in full.
 pub(crate) fn end_of_run(
     log: &RunLog,
     summary: &RunSummary,
     strict: bool,
+    verbose: bool,
     paint: &Paint,
 ) -> String {
     let mut out = String::new();
     let cases = log.sorted();
+    if verbose {
+        everything(&mut out, &cases, strict, paint);
+    } else {
+        digest::requirements(&mut out, &cases, strict, paint);
+        let (worst, failing) = digest::worst(&cases, strict);
+        if !worst.is_empty() {
+            let heading = if worst.len() < failing {
+                format!(
+                    "the worst {} of {failing} failing cases (all of them: --verbose, or the --json/--markdown report):",
+                    worst.len()
+                )
+            } else {
+                "failing cases:".to_string()
+            };
+            let _ = writeln!(out, "\n{}", paint.heading(&heading));
+            for case in worst {
+                out.push('\n');
+                detail(&mut out, case, strict, paint);
+            }
+        }
+        digest::collapsed(&mut out, &cases, strict, paint);
+    }
+    if !summary.per_operation.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.heading("summary:"));
+        table(&mut out, summary, strict, paint);
+    }
+    out.push('\n');
+    footer(&mut out, log, summary, strict, paint);
+    out
+}
+
+/// `--verbose`: every case that is not a plain pass, in full.
+fn everything(out: &mut String, cases: &[&CaseOutcome], strict: bool, paint: &Paint) {
     let detailed: Vec<&CaseOutcome> = [Verdict::Fail, Verdict::Error, Verdict::NonStrict]
         .iter()
         .flat_map(|v| cases.iter().copied().filter(move |c| c.verdict == *v))
@@ -102,7 +139,7 @@ pub(crate) fn end_of_run(
                 _ => {}
             }
             out.push('\n');
-            detail(&mut out, case, strict, paint);
+            detail(out, case, strict, paint);
             if let Some(ids) = others.filter(|ids| ids.len() > 1) {
                 let shown: Vec<&str> = ids[1..].iter().take(5).copied().collect();
                 let more = ids.len() - 1 - shown.len();
@@ -147,13 +184,6 @@ pub(crate) fn end_of_run(
             );
         }
     }
-    if !summary.per_operation.is_empty() {
-        let _ = writeln!(out, "\n{}", paint.heading("summary:"));
-        table(&mut out, summary, strict, paint);
-    }
-    out.push('\n');
-    footer(&mut out, log, summary, strict, paint);
-    out
 }
 
 /// One case in full: what it tests, how it failed, how to reproduce it.
@@ -281,7 +311,7 @@ fn footer(out: &mut String, log: &RunLog, summary: &RunSummary, strict: bool, pa
         Overall::CouldNotRun { .. } => Verdict::Error,
     };
     let _ = writeln!(out, "{}", paint.verdict(verdict, strict, &overall.line()));
-    let _ = writeln!(out, "{}", Tally::of(summary, strict).line());
+    let _ = writeln!(out, "{}", Tally::of(summary).line());
 }
 
 /// The first line of a possibly multi-line reason, for one-line listings.

@@ -175,6 +175,7 @@ pub(super) fn events(strict: bool) -> Vec<Event> {
         total: outcomes.len(),
         planned: outcomes.len(),
         run_prefix: "ccf-test0001".into(),
+        started_at: Some("2026-11-29T18:45:20Z".into()),
     }];
     for o in outcomes {
         summary.add(&o);
@@ -192,6 +193,7 @@ pub(super) fn empty_events() -> Vec<Event> {
             total: 0,
             planned: 0,
             run_prefix: "ccf-test0002".into(),
+            started_at: None,
         },
         Event::Completed(RunSummary {
             elapsed_ms: 3,

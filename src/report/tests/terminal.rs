@@ -61,15 +61,24 @@ fn empty_run_says_no_case_ran() {
     let out = render(&sample::empty_events(), false, false);
     assert_golden("terminal-empty.txt", &out);
     assert!(out.lines().any(|l| l.contains("no case ran")), "{out}");
-    assert_eq!(out.lines().last(), Some("0 passed, 0 failed, 0 skipped"));
+    assert_eq!(
+        out.lines().last(),
+        Some("0 passed, 0 non-strict, 0 known gaps, 0 failed, 0 skipped, 0 errors")
+    );
 }
 
 #[test]
 fn last_line_is_the_ci_summary() {
     let out = render(&sample::events(false), false, false);
-    assert_eq!(out.lines().last(), Some("4 passed, 4 failed, 1 skipped"));
+    assert_eq!(
+        out.lines().last(),
+        Some("2 passed, 1 non-strict, 1 known gap, 3 failed, 1 skipped, 1 error")
+    );
     let strict = render(&sample::events(true), false, true);
-    assert_eq!(strict.lines().last(), Some("3 passed, 5 failed, 1 skipped"));
+    assert_eq!(
+        strict.lines().last(),
+        Some("2 passed, 1 non-strict, 1 known gap, 3 failed, 1 skipped, 1 error")
+    );
 }
 
 #[test]
@@ -105,7 +114,7 @@ fn colour_is_written_only_when_asked() {
     assert!(out.contains("\u{1b}["), "{out}");
     assert_eq!(
         out.lines().last(),
-        Some("4 passed, 4 failed, 1 skipped"),
+        Some("2 passed, 1 non-strict, 1 known gap, 3 failed, 1 skipped, 1 error"),
         "the CI line is never coloured"
     );
 }

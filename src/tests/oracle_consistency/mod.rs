@@ -184,9 +184,14 @@ fn every_fixture_the_oracle_can_express_agrees_with_it() {
         total,
         "every fixture is either compared or listed"
     );
+    // Of the operations the oracle models (the others are listed as inexpressible above).
+    let modelled = fixtures()
+        .iter()
+        .filter(|(c, _)| crate::property::GENERATED_OPERATIONS.contains(&c.operation()))
+        .count();
     assert!(
-        expressed * 2 > total,
-        "most fixtures are expressible ({expressed} of {total}): has the mapping broken?"
+        expressed * 2 > modelled,
+        "most fixtures of the modelled operations are expressible ({expressed} of {modelled}): has the mapping broken?"
     );
 }
 

@@ -66,6 +66,12 @@ pub fn express(case: &Case) -> Result<Expressed, String> {
             case.steps.len()
         ));
     };
+    let operation = step.when.operation;
+    if !crate::property::GENERATED_OPERATIONS.contains(&operation) {
+        return Err(format!(
+            "{operation}: the oracle models the operations the properties generate, not this one yet"
+        ));
+    }
     let given = &case.given;
     if let Some(fault) = given.fault {
         return Err(format!(
