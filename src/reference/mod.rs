@@ -33,6 +33,8 @@ mod sessions;
 mod store;
 
 #[cfg(test)]
+mod family_op_tests;
+#[cfg(test)]
 mod family_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! The project owns its evidence: no file of the repository reads or links anything outside it.
 //! A user who clones the repository must find every source, statement and reason in it, so a
-//! reference to a sibling directory (`../shared/...`), an absolute path of a developer's machine,
+//! reference to the sibling `shared` directory of the developers' machines,
 //! or a Markdown link that leaves the repository or points at a missing file fails here.
 
 use std::path::{Component, Path, PathBuf};
@@ -11,6 +11,9 @@ use walkdir::WalkDir;
 /// Directories that are not the project's own text: build output, installed emulators, reports
 /// a run writes, and git's database.
 const SKIPPED: &[&str] = &["target", ".emulators", "reports", ".git", "node_modules"];
+
+/// The sibling directory no file may name, spelt so that this file does not name it either.
+const SIBLING: &str = concat!("..", "/", "shared");
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -105,10 +108,12 @@ fn a_sibling_path_and_an_escaping_link_are_caught() {
     let readme = root().join("README.md");
     let found = escapes(
         &readme,
-        "see ../shared/contract/evidence.md\n[x](../elsewhere.md) [y](docs/nope.md) [z](docs/contract.md) [w](https://example.com)",
+        &format!(
+            "see {SIBLING}/contract/evidence.md\n[x](../elsewhere.md) [y](docs/nope.md) [z](docs/contract.md) [w](https://example.com)"
+        ),
     );
     assert_eq!(found.len(), 3, "{found:?}");
-    assert!(found[0].contains("../shared"));
+    assert!(found[0].contains(SIBLING));
     assert!(found[1].contains("leaves the repository"));
     assert!(found[2].contains("missing file"));
 }
