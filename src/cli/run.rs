@@ -188,10 +188,16 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
     let mut jobs = case_jobs(selection.cases);
     if !selection.properties.is_empty() {
         let n = selection.properties.len();
+        let total: u64 = selection
+            .properties
+            .iter()
+            .map(|p| u64::from(p.cases(a.cases)))
+            .sum();
         eprintln!(
-            "generated: {n} propert{} x {} case(s), seed {} (--seed, --cases to change; --no-generated to skip)",
+            "generated: {n} propert{}, {total} case(s): {} each, a single-fault property {}; seed {} (--seed, --cases to change; --no-generated to skip)",
             if n == 1 { "y" } else { "ies" },
             a.cases,
+            a.cases.div_ceil(property::SINGLE_FAULT_SHARE),
             a.seed
         );
         let save_failures = a.save_failures.clone().map(|dir| {

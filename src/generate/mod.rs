@@ -22,12 +22,33 @@ pub mod text;
 pub const ACCESS_TOKEN: &str = "{{access_token}}";
 /// The placeholder for the case's username.
 pub const USERNAME: &str = "{{username}}";
+/// The placeholder for the case's user pool id (the administrator operations).
+pub const POOL_ID: &str = "{{pool_id}}";
+/// The placeholder for the user's `sub` (a form of `Username` the administrator operations
+/// accept).
+pub const SUB: &str = "{{sub}}";
+
+/// The stand-in of each placeholder ([`concretize`]).
+const STAND_INS: [(&str, &str); 4] = [
+    (ACCESS_TOKEN, "standIn.TOKEN.value"),
+    (USERNAME, "ccf-1700000000-abcdef-c1000000"),
+    (POOL_ID, "us-east-1_standIn1"),
+    (SUB, "00000000-0000-4000-8000-000000000000"),
+];
 
 /// Replace the placeholders of a template with stand-ins of the same kind, so that the contract
 /// functions can judge a template: a token that matches `TokenModelType`'s pattern, a username
-/// like the ones the suite provisions.
+/// like the ones the suite provisions, a pool id of the form Cognito gives.
 pub fn concretize(template: &str) -> String {
-    template
-        .replace(ACCESS_TOKEN, "standIn.TOKEN.value")
-        .replace(USERNAME, "ccf-1700000000-abcdef-c1000000")
+    STAND_INS
+        .iter()
+        .fold(template.to_string(), |t, (p, s)| t.replace(p, s))
+}
+
+/// The placeholders back in a text computed from a concretized template (a validation message
+/// echoing a pool id), so that the run expands them to the case's values.
+pub fn templated(text: &str) -> String {
+    STAND_INS
+        .iter()
+        .fold(text.to_string(), |t, (p, s)| t.replace(s, p))
 }

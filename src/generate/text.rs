@@ -83,12 +83,14 @@ pub fn within(pattern: Option<&str>, min: usize, max: Option<usize>) -> BoxedStr
     };
     let hi = max.unwrap_or(usize::MAX);
     let cap = max.map_or(UNBOUNDED_CAP, |m| m.min(UNBOUNDED_CAP));
+    let pat1 = pat.clone();
     let ordinary = base
         .clone()
         .prop_map(move |s| s.chars().take(cap).collect::<String>())
         .prop_filter("length within the shape's bounds", move |s| {
             let n = s.chars().count();
-            n >= min && n <= hi
+            // Cut to the cap, a structured pattern (`[\w-]+_[0-9a-zA-Z]+`) may no longer match.
+            n >= min && n <= hi && full_match(&pat1, s) != Some(false)
         });
     let mut boundaries: Vec<usize> = vec![min.max(1)];
     if let Some(m) = max.filter(|m| *m <= MAX_BOUNDARY && *m >= min) {
@@ -96,6 +98,17 @@ pub fn within(pattern: Option<&str>, min: usize, max: Option<usize>) -> BoxedStr
     }
     if min == 0 && pattern.is_none() {
         boundaries.push(0);
+    }
+    // A boundary string repeats one character of a valid string; a pattern no such string
+    // matches (a pool id needs its `_`) gets none, rather than a filter that always rejects.
+    boundaries.retain(|n| {
+        *n == 0
+            || ['a', '0', 'A', '-', '.']
+                .iter()
+                .any(|c| full_match(&pat, &c.to_string().repeat(*n)) != Some(false))
+    });
+    if boundaries.is_empty() {
+        return ordinary.boxed();
     }
     let pat2 = pat.clone();
     let boundary = (base, proptest::sample::select(boundaries))

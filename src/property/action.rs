@@ -1,5 +1,6 @@
 //! A generated case: the user to start from (a fixture's `given`) and the calls made with its
-//! access token, each a fixture's `when`.
+//! access token or, for the administrator operations, SigV4-signed with the target's
+//! credentials naming the user's pool and username; each a fixture's `when`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -7,12 +8,12 @@ use std::fmt;
 use serde_json::{Map, Value, json};
 
 use crate::case::fixture::{Given, When};
-use crate::generate::ACCESS_TOKEN;
 use crate::generate::attributes::Write;
+use crate::generate::{ACCESS_TOKEN, POOL_ID, USERNAME};
 use crate::text::{compress, escape_controls};
 use crate::vocab::Operation;
 
-/// One call made with the user's token.
+/// One call about the case's user (or, for AddCustomAttributes, its pool).
 #[derive(Clone)]
 pub enum Action {
     /// UpdateUserAttributes with these writes (and optional ClientMetadata).
@@ -33,6 +34,30 @@ pub enum Action {
     GetUser,
     /// GlobalSignOut (revokes the token).
     GlobalSignOut,
+    /// AdminUpdateUserAttributes of the user with these writes (and optional ClientMetadata).
+    AdminUpdate {
+        /// `{Name, Value}` pairs in request order.
+        writes: Vec<Write>,
+        /// ClientMetadata, when sent.
+        client_metadata: Option<BTreeMap<String, String>>,
+    },
+    /// AdminDeleteUserAttributes of these names.
+    AdminDeleteAttributes {
+        /// `UserAttributeNames` in request order.
+        names: Vec<String>,
+    },
+    /// GetUserAttributeVerificationCode for one attribute.
+    VerificationCode {
+        /// `AttributeName`.
+        name: String,
+        /// ClientMetadata, when sent.
+        client_metadata: Option<BTreeMap<String, String>>,
+    },
+    /// AddCustomAttributes to the user's pool (a pool of the case's own).
+    AddCustomAttributes {
+        /// `CustomAttributes`: `SchemaAttributeType` objects as sent.
+        definitions: Vec<Value>,
+    },
     /// A request exactly as given: an invalid input or a protocol fault.
     Raw {
         /// The request.
@@ -53,42 +78,67 @@ impl Action {
             Action::DeleteUser => Operation::DeleteUser,
             Action::GetUser => Operation::GetUser,
             Action::GlobalSignOut => Operation::GlobalSignOut,
+            Action::AdminUpdate { .. } => Operation::AdminUpdateUserAttributes,
+            Action::AdminDeleteAttributes { .. } => Operation::AdminDeleteUserAttributes,
+            Action::VerificationCode { .. } => Operation::GetUserAttributeVerificationCode,
+            Action::AddCustomAttributes { .. } => Operation::AddCustomAttributes,
             Action::Raw { when, .. } => when.operation,
         }
     }
 
     /// The JSON body of a well-formed action (`None` for [`Action::Raw`]), members in model
-    /// order, the token as `{{access_token}}`.
+    /// order, the token as `{{access_token}}`, the pool and user as `{{pool_id}}` and
+    /// `{{username}}`.
     pub fn body(&self) -> Option<Value> {
-        let token = Value::String(ACCESS_TOKEN.into());
-        Some(match self {
+        let token = || Value::String(ACCESS_TOKEN.into());
+        let pool = || Value::String(POOL_ID.into());
+        let user = || Value::String(USERNAME.into());
+        let mut body = Map::new();
+        match self {
             Action::Update {
                 writes,
                 client_metadata,
             } => {
-                let attrs: Vec<Value> = writes
-                    .iter()
-                    .map(|(n, v)| match v {
-                        Some(v) => json!({"Name": n, "Value": v}),
-                        None => json!({ "Name": n }),
-                    })
-                    .collect();
-                let mut body = Map::new();
-                body.insert("UserAttributes".into(), Value::Array(attrs));
-                body.insert("AccessToken".into(), token);
-                if let Some(m) = client_metadata {
-                    body.insert("ClientMetadata".into(), json!(m));
-                }
-                Value::Object(body)
+                body.insert("UserAttributes".into(), user_attributes(writes));
+                body.insert("AccessToken".into(), token());
+                metadata(&mut body, client_metadata);
             }
             Action::DeleteAttributes { names } => {
-                json!({"UserAttributeNames": names, "AccessToken": token})
+                body.insert("UserAttributeNames".into(), json!(names));
+                body.insert("AccessToken".into(), token());
             }
             Action::DeleteUser | Action::GetUser | Action::GlobalSignOut => {
-                json!({ "AccessToken": token })
+                body.insert("AccessToken".into(), token());
+            }
+            Action::AdminUpdate {
+                writes,
+                client_metadata,
+            } => {
+                body.insert("UserPoolId".into(), pool());
+                body.insert("Username".into(), user());
+                body.insert("UserAttributes".into(), user_attributes(writes));
+                metadata(&mut body, client_metadata);
+            }
+            Action::AdminDeleteAttributes { names } => {
+                body.insert("UserPoolId".into(), pool());
+                body.insert("Username".into(), user());
+                body.insert("UserAttributeNames".into(), json!(names));
+            }
+            Action::VerificationCode {
+                name,
+                client_metadata,
+            } => {
+                body.insert("AccessToken".into(), token());
+                body.insert("AttributeName".into(), json!(name));
+                metadata(&mut body, client_metadata);
+            }
+            Action::AddCustomAttributes { definitions } => {
+                body.insert("UserPoolId".into(), pool());
+                body.insert("CustomAttributes".into(), json!(definitions));
             }
             Action::Raw { .. } => return None,
-        })
+        }
+        Some(Value::Object(body))
     }
 
     /// The request as a fixture's `when` (the body always as `raw_body` JSON text, so that
@@ -111,6 +161,26 @@ impl Action {
     /// Whether the action carries a deliberate fault.
     pub fn is_raw(&self) -> bool {
         matches!(self, Action::Raw { .. })
+    }
+}
+
+/// `UserAttributes`: a `{Name, Value}` per write (`{Name}` alone for a missing value).
+fn user_attributes(writes: &[Write]) -> Value {
+    Value::Array(
+        writes
+            .iter()
+            .map(|(n, v)| match v {
+                Some(v) => json!({"Name": n, "Value": v}),
+                None => json!({ "Name": n }),
+            })
+            .collect(),
+    )
+}
+
+/// `ClientMetadata`, when sent.
+fn metadata(body: &mut Map<String, Value>, client_metadata: &Option<BTreeMap<String, String>>) {
+    if let Some(m) = client_metadata {
+        body.insert("ClientMetadata".into(), json!(m));
     }
 }
 
@@ -198,6 +268,38 @@ mod tests {
         assert_eq!(
             format!("{d:?}"),
             r#"DeleteUserAttributes {"UserAttributeNames":["name"],"AccessToken":"{{access_token}}"}"#
+        );
+    }
+
+    #[test]
+    fn administrator_bodies_name_the_pool_and_user_and_carry_no_token() {
+        let a = Action::AdminUpdate {
+            writes: vec![("name".into(), Some("Ada".into()))],
+            client_metadata: None,
+        };
+        assert_eq!(
+            a.when().raw_body.unwrap(),
+            r#"{"UserPoolId":"{{pool_id}}","Username":"{{username}}","UserAttributes":[{"Name":"name","Value":"Ada"}]}"#
+        );
+        let d = Action::AdminDeleteAttributes {
+            names: vec!["name".into()],
+        };
+        assert_eq!(d.operation(), Operation::AdminDeleteUserAttributes);
+        assert!(!d.when().raw_body.unwrap().contains("access_token"));
+        let c = Action::VerificationCode {
+            name: "email".into(),
+            client_metadata: None,
+        };
+        assert_eq!(
+            c.when().raw_body.unwrap(),
+            r#"{"AccessToken":"{{access_token}}","AttributeName":"email"}"#
+        );
+        let x = Action::AddCustomAttributes {
+            definitions: vec![json!({"Name": "tier", "AttributeDataType": "String"})],
+        };
+        assert_eq!(
+            x.when().raw_body.unwrap(),
+            r#"{"UserPoolId":"{{pool_id}}","CustomAttributes":[{"Name":"tier","AttributeDataType":"String"}]}"#
         );
     }
 

@@ -23,6 +23,11 @@
 //!   `application/json`, or a charset parameter): applied as the model says, or the whole
 //!   request refused with nothing changed (the statuses and errors of
 //!   [`crate::generate::protocol::client_content_type_refusal`]).
+//! - **a code for an attribute already verified** (`verification-code.already-verified`, no
+//!   evidence either way): a code is sent, or the call is refused with
+//!   `InvalidParameterException` or `LimitExceededException`.
+//! - **a code for an attribute the user lacks** (`verification-code.attribute-without-value`,
+//!   no evidence): refused (the model), or a 200 that delivers nothing.
 //! - **several names the schema lacks** (`attribute.several-schema-errors`): the lines of the
 //!   message are observed, their order is not, so every order is accepted (up to
 //!   [`MAX_ORDERED_LINES`] lines; beyond that no text is asserted rather than hundreds).
@@ -52,9 +57,21 @@ const DUPLICATE_LABEL: &str = "duplicate-names";
 /// The most message lines whose every order is listed (4! = 24 texts).
 pub const MAX_ORDERED_LINES: usize = 4;
 
-/// UpdateUserAttributes: `e` (the model's answer to `changes` by `user`) with every other
-/// answer the evidence allows. `plan` answers another list of changes the way the model does.
+/// Who writes the attributes: the contested answers for `*_verified` flags are the
+/// self-service ones (an administrator sets them: `verification.admin-sets-verified`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    /// UpdateUserAttributes, with the user's token.
+    User,
+    /// AdminUpdateUserAttributes.
+    Administrator,
+}
+
+/// UpdateUserAttributes (or AdminUpdateUserAttributes): `e` (the model's answer to `changes`
+/// by `user`) with every other answer the evidence allows. `plan` answers another list of
+/// changes the way the model does.
 pub fn update(
+    writer: Writer,
     user: &UserModel,
     changes: &[Change],
     mut e: Expectation,
@@ -79,7 +96,9 @@ pub fn update(
         widen_with_refusal(&mut e, &["InvalidParameterException"], DUPLICATE_NAMES);
         e.label = DUPLICATE_LABEL.to_string();
     }
-    flags_written(changes, &mut e);
+    if writer == Writer::User {
+        flags_written(changes, &mut e);
+    }
     unverified_after_change(user, changes, &mut e);
     e
 }
@@ -91,6 +110,37 @@ pub fn delete(names: &[String], mut e: Expectation) -> Expectation {
     if accepts(&e) && has_duplicates(names.iter().map(String::as_str)) {
         widen_with_refusal(&mut e, &["InvalidParameterException"], DUPLICATE_NAMES);
         e.label = DUPLICATE_LABEL.to_string();
+    }
+    e
+}
+
+/// A code sent for an already verified attribute.
+pub const ALREADY_VERIFIED: &str = "verification-code.already-verified";
+/// A code asked for an attribute the user lacks.
+pub const WITHOUT_VALUE: &str = "verification-code.attribute-without-value";
+
+/// GetUserAttributeVerificationCode for `name`: `e` (the model's answer to `user`) with every
+/// other answer the evidence allows.
+pub fn verification_code(user: &UserModel, name: &str, mut e: Expectation) -> Expectation {
+    let Some((_, flag, _)) = VERIFIABLE.iter().find(|(a, _, _)| *a == name) else {
+        return e;
+    };
+    if accepts(&e) {
+        if user.attributes.get(*flag).map(String::as_str) == Some("true") {
+            widen_with_refusal(
+                &mut e,
+                &["InvalidParameterException", "LimitExceededException"],
+                ALREADY_VERIFIED,
+            );
+            // A class of its own: a fixture of an unverified address does not accept these.
+            e.label = "already-verified".to_string();
+        }
+    } else if !user.attributes.contains_key(name) {
+        let mut nothing = Outcome::of_status(200);
+        nothing.code_delivery = Some(vec![]);
+        nothing.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
+        e.then.outcomes.push(nothing);
+        cite(&mut e, WITHOUT_VALUE);
     }
     e
 }

@@ -68,7 +68,7 @@ impl Job for PropertyJob {
     }
 
     fn planned(&self) -> usize {
-        self.settings.cases as usize
+        self.prop.cases(self.settings.cases) as usize
     }
 
     fn run(self: Arc<Self>, runner: Arc<Runner>, progress: Progress) -> JobFuture {
@@ -107,8 +107,9 @@ pub fn run_property(
     progress: &Progress,
 ) -> CaseOutcome {
     let start = Instant::now();
+    let cases = prop.cases(settings.cases);
     let config = Config {
-        cases: settings.cases,
+        cases,
         // The real budgets (steps, time, a stall) are enforced below with `Shrinking`;
         // proptest's own count also includes the free steps back to the last failure.
         max_shrink_iters: settings.max_shrink_iters.saturating_mul(16).max(4096),
@@ -247,7 +248,7 @@ pub fn run_property(
             o.reason = Some(format!(
                 "{what}\n(generated case {} of {}, not judged and not shrunk:\n{case})",
                 cases_run.get(),
-                settings.cases
+                cases
             ));
             info.minimal_case = Some(case);
         }
@@ -256,7 +257,7 @@ pub fn run_property(
                 o.verdict = Verdict::Pass;
                 o.reason = Some(format!(
                     "{} generated cases held (seed {})",
-                    settings.cases, settings.seed
+                    cases, settings.seed
                 ));
             }
             Some((case, _, e)) => {
@@ -265,7 +266,7 @@ pub fn run_property(
                 o.verdict = Verdict::NonStrict;
                 o.reason = Some(format!(
                     "{} generated cases held the contract; strict detail differs, first in this case (seed {}):\n{case}differing call: {}\nrerun: {rerun}",
-                    settings.cases,
+                    cases,
                     settings.seed,
                     call.unwrap_or(1)
                 ));
@@ -302,7 +303,7 @@ pub fn run_property(
             let head = format!(
                 "falsified after {passed} passing case(s) (seed {}, {} case(s) asked); {shrunk} within its fault class, {}; minimal case:\n{key}",
                 settings.seed,
-                settings.cases,
+                cases,
                 class.borrow().clone().unwrap_or_default()
             );
             match found {

@@ -13,6 +13,7 @@
 pub mod action;
 pub mod case;
 pub mod contested;
+pub mod family;
 pub mod job;
 pub mod machine;
 pub mod oracle;
@@ -39,10 +40,16 @@ use crate::vocab::Operation;
 use crate::vocab::RuleId;
 use action::GenCase;
 
-/// Generated cases per property unless `--cases` says otherwise: 65 properties x 16 cases keep
-/// a run against the embedded reference around ten seconds (debug build, 2 cores); CI and
-/// exploration raise it (`--cases 1000`).
+/// Generated cases per property unless `--cases` says otherwise (the single-fault properties
+/// run a quarter of them, [`Property::cases`]); CI and exploration raise it (`--cases 1000`).
 pub const DEFAULT_CASES: u32 = 16;
+
+/// The share of `--cases` a single-fault property runs: its cases differ only in where and how
+/// one member is broken (and in the incidental valid rest), so a few cover its class, while the
+/// semantic properties, whose cases differ in what they do, get all of them. With 187
+/// properties this keeps a default run near the size of one with only the self-service
+/// operations.
+pub const SINGLE_FAULT_SHARE: u32 = 4;
 /// Seed unless `--seed` says otherwise (fixed, so CI runs are deterministic).
 pub const DEFAULT_SEED: u64 = 1;
 
@@ -83,6 +90,18 @@ enum Kind {
     DeleteRule(RuleId),
     /// DeleteUser, then GetUser and DeleteUser with the same token.
     DeleteUser,
+    /// A valid AdminUpdateUserAttributes, then GetUser.
+    AdminRoundTrip,
+    /// An AdminUpdateUserAttributes breaking one attribute rule.
+    AdminUpdateRule(RuleId),
+    /// A valid AdminDeleteUserAttributes, then GetUser.
+    AdminDeleteExact,
+    /// An AdminDeleteUserAttributes naming an attribute one rule refuses.
+    AdminDeleteRule(RuleId),
+    /// GetUserAttributeVerificationCode, sometimes after a write.
+    VerificationCode,
+    /// AddCustomAttributes of new attributes.
+    CustomAttributesAdded,
     /// A sequence of self-service calls.
     Sequence,
 }
@@ -121,6 +140,18 @@ impl Property {
         }
     }
 
+    /// How many cases it runs when `asked` are asked for (`--cases`): a single-fault property
+    /// (one constraint, a malformed body, an unroutable request) [`SINGLE_FAULT_SHARE`] times
+    /// fewer, at least one.
+    pub fn cases(&self, asked: u32) -> u32 {
+        match self.kind {
+            Kind::Invalid(_) | Kind::MalformedJson | Kind::Unroutable => {
+                asked.div_ceil(SINGLE_FAULT_SHARE)
+            }
+            _ => asked,
+        }
+    }
+
     /// The strategy of its cases.
     pub fn strategy(&self) -> BoxedStrategy<Generated> {
         let plain =
@@ -139,6 +170,12 @@ impl Property {
             Kind::DeleteIdempotent => plain(strategies::delete_idempotent()),
             Kind::DeleteRule(r) => plain(strategies::delete_rule_violation(*r)),
             Kind::DeleteUser => plain(strategies::delete_user()),
+            Kind::AdminRoundTrip => plain(strategies::admin_round_trip()),
+            Kind::AdminUpdateRule(r) => plain(strategies::admin_update_rule_violation(*r)),
+            Kind::AdminDeleteExact => plain(strategies::admin_delete_exact()),
+            Kind::AdminDeleteRule(r) => plain(strategies::admin_delete_rule_violation(*r)),
+            Kind::VerificationCode => plain(strategies::verification_codes()),
+            Kind::CustomAttributesAdded => plain(strategies::custom_attributes_added()),
             Kind::Sequence => machine::sequences(),
         }
     }
@@ -207,11 +244,22 @@ fn constraint_title(op: &str, c: &Constraint) -> String {
 
 /// The operations the properties generate cases for (the sequences send the self-service
 /// ones).
-pub const GENERATED_OPERATIONS: [Operation; 3] = [
+pub const GENERATED_OPERATIONS: [Operation; 7] = [
     Operation::DeleteUser,
     Operation::DeleteUserAttributes,
     Operation::UpdateUserAttributes,
+    Operation::AdminUpdateUserAttributes,
+    Operation::AdminDeleteUserAttributes,
+    Operation::AddCustomAttributes,
+    Operation::GetUserAttributeVerificationCode,
 ];
+
+/// The rules an administrator can break (no app client's write list holds it).
+fn admin_rules() -> impl Iterator<Item = RuleId> {
+    GENERATED_RULES
+        .into_iter()
+        .filter(|r| *r != RuleId::ClientNotAllowed)
+}
 
 /// The operation label of the stateful sequences.
 pub const SEQUENCE: &str = "Sequence";
@@ -282,6 +330,67 @@ fn semantic(operation: Operation) -> Vec<Property> {
                 "{op} deletes the user; its token then authorizes neither GetUser nor another {op}"
             ),
             requirements::delete_user(),
+        )],
+        Operation::AdminUpdateUserAttributes => std::iter::once(Property::new(
+            op,
+            "round-trip",
+            Kind::AdminRoundTrip,
+            "Valid administrator writes of mutable attributes are stored and GetUser returns them"
+                .into(),
+            {
+                let mut ids = requirements::update_applies();
+                ids.extend(requirements::admin_verification());
+                ids.dedup();
+                ids
+            },
+        ))
+        .chain(admin_rules().map(|r| {
+            Property::new(
+                op,
+                &format!("rule-{}", r.label()),
+                Kind::AdminUpdateRule(r),
+                format!("{op} refuses {} and changes nothing", oracle::phrase(r)),
+                requirements::update_rule(r),
+            )
+        }))
+        .collect(),
+        Operation::AdminDeleteUserAttributes => std::iter::once(Property::new(
+            op,
+            "removes-exactly-named",
+            Kind::AdminDeleteExact,
+            format!("{op} removes exactly the named attributes and GetUser agrees"),
+            requirements::admin_delete_applies(),
+        ))
+        .chain(admin_rules().filter(|r| applies_to_delete(*r)).map(|r| {
+            Property::new(
+                op,
+                &format!("rule-{}", r.label()),
+                Kind::AdminDeleteRule(r),
+                format!("{op} refuses {} and changes nothing", oracle::phrase(r)),
+                requirements::delete_rule(r),
+            )
+        }))
+        .collect(),
+        Operation::GetUserAttributeVerificationCode => vec![Property::new(
+            op,
+            "sends-code-to-current-value",
+            Kind::VerificationCode,
+            format!(
+                "{op} sends a code for email or phone_number to the masked current value and refuses other names"
+            ),
+            {
+                let mut ids = requirements::verification_code_sent();
+                ids.push("verification-code.attribute-name");
+                ids.push("verification-code.attribute-without-value");
+                ids
+            },
+        )],
+        Operation::AddCustomAttributes => vec![Property::new(
+            op,
+            "adds-new-attributes",
+            Kind::CustomAttributesAdded,
+            format!("{op} adds new attributes of every data type and answers an empty success"),
+            requirements::custom_attributes_added(),
         )],
         _ => vec![],
     }

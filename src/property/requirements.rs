@@ -3,8 +3,10 @@
 //! only; a test checks that every id here is one of it.
 
 use crate::contract::Model;
+use crate::contract::custom_attributes::CustomAttributeError;
 use crate::contract::json_types::TypeFault;
 use crate::contract::validate::{Member, Violation, requirement_of};
+use crate::contract::verification::VerificationError;
 use crate::generate::invalid::{Constraint, Fault};
 use crate::generate::protocol::ProtocolFault;
 use crate::vocab::RuleId;
@@ -54,6 +56,11 @@ fn member_of(c: &Constraint) -> Member {
         "TokenModelType" => Member::AccessToken,
         "AttributeNameType" => Member::AttributeName,
         "AttributeValueType" => Member::AttributeValue,
+        "UserPoolIdType" => Member::UserPoolId,
+        "UsernameType" => Member::Username,
+        "CustomAttributesListType" => Member::CustomAttributes,
+        "CustomAttributeNameType" => Member::CustomAttributeName,
+        "AttributeDataType" => Member::CustomAttributeType,
         _ if c.path.kebab().starts_with("client-metadata") => Member::ClientMetadata,
         _ => Member::Other,
     }
@@ -156,6 +163,69 @@ pub fn delete_applies() -> Ids {
         "success.delete-removes-named",
         "success.delete-absent-or-empty",
     ]
+}
+
+/// An administrator call naming a pool that does not exist.
+pub fn unknown_pool() -> Ids {
+    refusal(&["admin.unknown-pool"])
+}
+
+/// An administrator call naming a user that does not exist.
+pub fn unknown_user() -> Ids {
+    refusal(&["admin.unknown-user"])
+}
+
+/// A successful AdminDeleteUserAttributes: the named attributes gone, an empty answer.
+pub fn admin_delete_applies() -> Ids {
+    let mut ids = delete_applies();
+    ids.push("success.empty-output-body");
+    ids
+}
+
+/// An AdminUpdateUserAttributes that changes an auto-verified e-mail address (the answer is
+/// `{}`: the code itself is not visible, the unverified state is).
+pub fn admin_verification() -> Ids {
+    vec![
+        "verification.email-change-sends-code",
+        "verification.verify-before-update",
+        "success.update-applies",
+    ]
+}
+
+/// GetUserAttributeVerificationCode sending a code. (Whether it goes to the current value or
+/// one waiting for verification does not show: both mask alike, `c***@e***`; fixtures with a
+/// distinct pending address check that.)
+pub fn verification_code_sent() -> Ids {
+    vec![
+        "verification-code.sends-code",
+        "verification.code-destination-masked",
+    ]
+}
+
+/// GetUserAttributeVerificationCode refusing the attribute.
+pub fn verification_code_refusal(e: &VerificationError) -> Ids {
+    refusal(&[match e {
+        VerificationError::NotVerifiable => "verification-code.attribute-name",
+        _ => "verification-code.attribute-without-value",
+    }])
+}
+
+/// AddCustomAttributes adding new attributes.
+pub fn custom_attributes_added() -> Ids {
+    vec!["custom-attribute.data-types", "success.empty-output-body"]
+}
+
+/// AddCustomAttributes refusing a definition.
+pub fn custom_attribute_refusal(e: &CustomAttributeError) -> Ids {
+    refusal(&[match e {
+        // A missing name is a name shorter than its one character.
+        CustomAttributeError::MissingName => "custom-attribute.name-length",
+        CustomAttributeError::InvalidDataType => "custom-attribute.invalid-data-type",
+        CustomAttributeError::RequiredCustom => "custom-attribute.required-unsupported",
+        CustomAttributeError::Exists(_) => "custom-attribute.duplicate-name",
+        CustomAttributeError::TooMany { .. } => "custom-attribute.limit-50",
+        _ => "custom-attribute.data-types",
+    }])
 }
 
 /// A successful DeleteUser.

@@ -8,12 +8,16 @@ use proptest::prelude::*;
 use super::action::{Action, GenCase};
 use super::oracle::{PoolModel, UserModel, pool_model};
 use crate::case::fixture::{Given, UserSpec, When};
+use crate::contract::json_types::check_json_types;
+use crate::contract::schema::WriteScope;
+use crate::contract::validate::validate_input;
 use crate::generate::attributes::{self, GENERATED_RULES, Write};
-use crate::generate::invalid::{Constraint, apply_knobs, knobs};
+use crate::generate::concretize;
+use crate::generate::invalid::{Constraint, Fault, apply_knobs, knobs};
 use crate::generate::protocol::{self, ProtocolFault};
 use crate::generate::shape::valid;
 use crate::vocab::RuleId;
-use crate::vocab::{ClientKind, Operation, PoolKind};
+use crate::vocab::{ClientKind, Operation, PoolKind, PoolScope};
 
 /// Pool kind and app client; the simplest (default pool, full client) first, as shrinking
 /// moves toward it.
@@ -155,11 +159,126 @@ pub fn faulty_delete(pool: &PoolModel, rule: Option<RuleId>) -> BoxedStrategy<Ac
         .boxed()
 }
 
+/// A valid AdminUpdateUserAttributes: one to three writes of mutable attributes (the
+/// administrator is held to no app client's write list).
+pub fn valid_admin_update(pool: &PoolModel) -> BoxedStrategy<Action> {
+    (
+        attributes::valid_writes(&pool.schema, &WriteScope::All),
+        client_metadata(),
+    )
+        .prop_map(|(writes, client_metadata)| Action::AdminUpdate {
+            writes,
+            client_metadata,
+        })
+        .boxed()
+}
+
+/// An AdminUpdateUserAttributes with valid writes and exactly one that breaks `rule`.
+pub fn faulty_admin_update(pool: &PoolModel, rule: RuleId) -> BoxedStrategy<Action> {
+    let admin = PoolModel {
+        scope: WriteScope::All,
+        ..pool.clone()
+    };
+    faulty_update(&admin, Some(rule))
+        .prop_map(|u| match u {
+            Action::Update {
+                writes,
+                client_metadata,
+            } => Action::AdminUpdate {
+                writes,
+                client_metadata,
+            },
+            other => other,
+        })
+        .boxed()
+}
+
+/// Names an administrator may delete: up to three, some the user has and some it lacks
+/// (`min` at least).
+pub fn valid_admin_delete(pool: &PoolModel, min: usize) -> BoxedStrategy<Action> {
+    let admin = PoolModel {
+        scope: WriteScope::All,
+        ..pool.clone()
+    };
+    valid_delete(&admin, min)
+        .prop_map(|d| match d {
+            Action::DeleteAttributes { names } => Action::AdminDeleteAttributes { names },
+            other => other,
+        })
+        .boxed()
+}
+
+/// Deletable names plus exactly one that `rule` refuses, sent by an administrator.
+pub fn faulty_admin_delete(pool: &PoolModel, rule: RuleId) -> BoxedStrategy<Action> {
+    let admin = PoolModel {
+        scope: WriteScope::All,
+        ..pool.clone()
+    };
+    faulty_delete(&admin, Some(rule))
+        .prop_map(|d| match d {
+            Action::DeleteAttributes { names } => Action::AdminDeleteAttributes { names },
+            other => other,
+        })
+        .boxed()
+}
+
+/// A GetUserAttributeVerificationCode: mostly `email` (which every user has) and
+/// `phone_number`, sometimes another attribute of the schema, which cannot be verified.
+pub fn verification_code(pool: &PoolModel) -> BoxedStrategy<Action> {
+    let others: Vec<String> = pool
+        .schema
+        .attributes()
+        .map(|d| d.name.clone())
+        .filter(|n| !matches!(n.as_str(), "email" | "phone_number"))
+        .collect();
+    let names = prop_oneof![
+        4 => Just("email".to_string()),
+        2 => Just("phone_number".to_string()),
+        1 => proptest::sample::select(others),
+    ];
+    (names, client_metadata())
+        .prop_map(|(name, client_metadata)| Action::VerificationCode {
+            name,
+            client_metadata,
+        })
+        .boxed()
+}
+
+/// An AddCustomAttributes of one to three new attributes, each of a type of the model's
+/// enum, mutable or not, named with or without the `custom:` prefix (which is added again).
+pub fn add_custom_attributes() -> BoxedStrategy<Action> {
+    let one = (
+        crate::generate::text::regex("[a-z][a-z0-9]{0,7}"),
+        proptest::sample::select(vec!["String", "Number", "DateTime", "Boolean"]),
+        any::<bool>(),
+        prop_oneof![4 => Just(""), 1 => Just("custom:")],
+    )
+        .prop_map(|(name, data_type, mutable, prefix)| {
+            serde_json::json!({
+                "Name": format!("{prefix}g{name}"),
+                "AttributeDataType": data_type,
+                "Mutable": mutable,
+            })
+        });
+    proptest::collection::vec(one, 1..=3)
+        .prop_map(|mut definitions| {
+            // Distinct names: a name given twice is a refusal of its own (fixtures cover it).
+            let mut seen = std::collections::BTreeSet::new();
+            definitions.retain(|d| seen.insert(d["Name"].to_string()));
+            Action::AddCustomAttributes { definitions }
+        })
+        .boxed()
+}
+
 /// A valid call of `operation` (the base an invalid variant is made from).
 fn valid_call(operation: &str, pool: &PoolModel) -> BoxedStrategy<Action> {
     match operation {
         "UpdateUserAttributes" => valid_update(pool),
         "DeleteUserAttributes" => valid_delete(pool, 1),
+        "AdminUpdateUserAttributes" => valid_admin_update(pool),
+        "AdminDeleteUserAttributes" => valid_admin_delete(pool, 1),
+        "GetUserAttributeVerificationCode" => verification_code(pool),
+        "AddCustomAttributes" => add_custom_attributes(),
         "DeleteUser" => Just(Action::DeleteUser).boxed(),
         "GlobalSignOut" => Just(Action::GlobalSignOut).boxed(),
         _ => Just(Action::GetUser).boxed(),
@@ -195,10 +314,32 @@ fn with_calls_where<T: std::fmt::Debug + Clone + 'static>(
         .boxed()
 }
 
-/// A given and a valid call of `operation` in its pool.
+/// A given and a valid call of `operation` in its pool: a pool of the case's own for a call
+/// that changes the pool for good (AddCustomAttributes), so that a target that skips a check
+/// changes no other case's pool.
 fn given_and_call(operation: &str) -> BoxedStrategy<(Given, Action)> {
     let op = operation.to_string();
+    let scope = pool_scope(operation);
     with_calls(move |pool| valid_call(&op, pool))
+        .prop_map(move |(given, call)| {
+            (
+                Given {
+                    pool_scope: scope,
+                    ..given
+                },
+                call,
+            )
+        })
+        .boxed()
+}
+
+/// The pool a case calling `operation` needs.
+fn pool_scope(operation: &str) -> PoolScope {
+    if operation == Operation::AddCustomAttributes.name() {
+        PoolScope::Own
+    } else {
+        PoolScope::Shared
+    }
 }
 
 /// One call of `operation` broken at one model constraint; the rest of the request is a
@@ -213,6 +354,18 @@ pub fn invalid_input(operation: Operation, constraint: Constraint) -> BoxedStrat
             move |(k, (given, call))| {
                 let body = call.body()?;
                 let m = apply_knobs(op, &body, &constraint, &k)?;
+                // A character refused alone may be accepted where it lands (a letter after a
+                // pool id's `_`): only a body the model refuses is an invalid input. (The other
+                // faults break their member whatever surrounds it.)
+                if m.fault == Fault::Pattern {
+                    let concrete: serde_json::Value =
+                        serde_json::from_str(&concretize(&m.body.to_string())).ok()?;
+                    if check_json_types(op, &concrete).is_ok()
+                        && validate_input(op, &concrete).is_empty()
+                    {
+                        return None;
+                    }
+                }
                 Some(GenCase {
                     given,
                     actions: vec![Action::Raw {
@@ -328,6 +481,83 @@ pub fn delete_user() -> BoxedStrategy<GenCase> {
     })
 }
 
+/// A valid AdminUpdateUserAttributes, then GetUser.
+pub fn admin_round_trip() -> BoxedStrategy<GenCase> {
+    calls(|pool| {
+        valid_admin_update(pool)
+            .prop_map(|u| vec![u, Action::GetUser])
+            .boxed()
+    })
+}
+
+/// An AdminUpdateUserAttributes breaking `rule`, in a pool where it can be broken.
+pub fn admin_update_rule_violation(rule: RuleId) -> BoxedStrategy<GenCase> {
+    with_calls_where(
+        move |pool| attributes::faulty_write(&pool.schema, &WriteScope::All, rule).is_some(),
+        move |pool| {
+            faulty_admin_update(pool, rule)
+                .prop_map(|u| vec![u])
+                .boxed()
+        },
+    )
+    .prop_map(|(given, actions)| GenCase { given, actions })
+    .boxed()
+}
+
+/// Names an administrator deletes (some present, some absent), then GetUser.
+pub fn admin_delete_exact() -> BoxedStrategy<GenCase> {
+    calls(|pool| {
+        valid_admin_delete(pool, 0)
+            .prop_map(|d| vec![d, Action::GetUser])
+            .boxed()
+    })
+}
+
+/// An AdminDeleteUserAttributes naming one attribute `rule` refuses.
+pub fn admin_delete_rule_violation(rule: RuleId) -> BoxedStrategy<GenCase> {
+    with_calls_where(
+        move |pool| attributes::faulty_delete(&pool.schema, &WriteScope::All, rule).is_some(),
+        move |pool| {
+            faulty_admin_delete(pool, rule)
+                .prop_map(|d| vec![d])
+                .boxed()
+        },
+    )
+    .prop_map(|(given, actions)| GenCase { given, actions })
+    .boxed()
+}
+
+/// GetUserAttributeVerificationCode for an attribute (sometimes after a write that removes
+/// or changes the value it would go to).
+pub fn verification_codes() -> BoxedStrategy<GenCase> {
+    calls(|pool| {
+        let before = prop_oneof![
+            3 => Just(vec![]),
+            1 => valid_update(pool).prop_map(|u| vec![u]),
+            1 => valid_delete(pool, 1).prop_map(|d| vec![d]),
+        ];
+        (before, verification_code(pool))
+            .prop_map(|(mut calls, code)| {
+                calls.push(code);
+                calls
+            })
+            .boxed()
+    })
+}
+
+/// AddCustomAttributes of new attributes in a pool of the case's own.
+pub fn custom_attributes_added() -> BoxedStrategy<GenCase> {
+    calls(|_| add_custom_attributes().prop_map(|a| vec![a]).boxed())
+        .prop_map(|case| GenCase {
+            given: Given {
+                pool_scope: PoolScope::Own,
+                ..case.given
+            },
+            ..case
+        })
+        .boxed()
+}
+
 /// The next call of a sequence, weighted towards writes; faulty writes a fifth of the time.
 pub fn next_call(pool: &PoolModel, _user: &UserModel) -> BoxedStrategy<Action> {
     prop_oneof![
@@ -359,6 +589,13 @@ mod tests {
             if crate::generate::attributes::applies_to_delete(rule) {
                 kinds.push(delete_rule_violation(rule));
             }
+            // An administrator is held to no app client's write list.
+            if rule != RuleId::ClientNotAllowed {
+                kinds.push(admin_update_rule_violation(rule));
+                if crate::generate::attributes::applies_to_delete(rule) {
+                    kinds.push(admin_delete_rule_violation(rule));
+                }
+            }
             for s in kinds {
                 for _ in 0..40 {
                     let case = s.new_tree(&mut runner).unwrap().current();
@@ -379,7 +616,10 @@ mod tests {
             for c in crate::generate::invalid::constraints(op) {
                 let s = invalid_input(operation, c.clone());
                 for _ in 0..5 {
-                    let case = s.new_tree(&mut runner).unwrap().current();
+                    let case = s
+                        .new_tree(&mut runner)
+                        .unwrap_or_else(|e| panic!("{op} {}: {e}", c.name()))
+                        .current();
                     let pool = pool_model(case.given.pool, case.given.client);
                     let e = expect(&pool, &UserModel::initial(&case.given), &case.actions[0]);
                     assert!(

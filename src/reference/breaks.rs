@@ -191,6 +191,8 @@ pub enum Break {
     RequiredCustomAccepted,
     /// custom-attribute.invalid-data-type
     DataTypeDefaultsToString,
+    /// custom-attribute.data-types
+    OnlyStringAndNumberTypes,
     /// verification-code.attribute-name
     AnyAttributeGetsCode,
     /// verification-code.sends-code
@@ -762,6 +764,12 @@ pub const TABLE: &[Entry] = &[
         "custom-attribute.invalid-data-type",
         Contract,
         "AttributeDataType is not validated (neither the model's enum nor the schema rule): a missing or unknown type defaults to String and the attribute is added (protocol::process, ops::custom_attributes)",
+    ),
+    row(
+        B::OnlyStringAndNumberTypes,
+        "custom-attribute.data-types",
+        Contract,
+        "Only String and Number custom attributes are added (the types the developer guide names): DateTime and Boolean are refused as an invalid AttributeDataType (ops::custom_attributes)",
     ),
     row(
         B::AnyAttributeGetsCode,

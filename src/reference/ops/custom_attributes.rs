@@ -8,7 +8,9 @@ use super::super::api_error::ApiError;
 use super::super::breaks::{Break, Breaks};
 use super::super::store::Store;
 use super::input::Input;
-use crate::contract::custom_attributes::{NewAttribute, plan_add_custom_attributes};
+use crate::contract::custom_attributes::{
+    CustomAttributeError, NewAttribute, plan_add_custom_attributes,
+};
 
 /// AddCustomAttributes.
 pub fn add_custom_attributes(
@@ -55,6 +57,13 @@ pub fn add_custom_attributes(
         if request.is_empty() && before > 0 {
             return Ok(json!({}));
         }
+    }
+    if breaks.has(Break::OnlyStringAndNumberTypes)
+        && request
+            .iter()
+            .any(|a| matches!(a.data_type.as_deref(), Some("DateTime" | "Boolean")))
+    {
+        return Err(CustomAttributeError::InvalidDataType.into());
     }
     let plan = plan_add_custom_attributes(&pool.schema, &request)?;
     pool.schema = plan.schema;

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use crate::case::Case;
 use crate::case::fixture::{Given, Then, TokenState, When};
 use crate::case::placeholder::{Bindings, expand, expand_toml};
-use crate::generate::{ACCESS_TOKEN, USERNAME};
+use crate::generate::{ACCESS_TOKEN, POOL_ID, SUB, USERNAME};
 use crate::property::action::Action;
 use crate::property::oracle::{PoolModel, TokenModel, UserModel, pool_model};
 use crate::run::setup::GARBAGE_TOKEN;
@@ -79,6 +79,14 @@ pub fn express(case: &Case) -> Result<Expressed, String> {
             kebab(&fault)
         ));
     }
+    if let Some(signing) = given.signing
+        && signing != crate::vocab::Signing::Signed
+    {
+        return Err(format!(
+            "signing `{}`: the oracle models requests signed as the operation requires",
+            kebab(&signing)
+        ));
+    }
     if given.other_user.is_some() {
         return Err(
             "a second user: the oracle models the signed-in user alone (no other user holds an alias)"
@@ -104,7 +112,8 @@ pub fn express(case: &Case) -> Result<Expressed, String> {
         },
         username: USERNAME.to_string(),
         unique_email: format!("{USERNAME}-new@example.com"),
-        pool_id: "us-east-1_standIn".to_string(),
+        pool_id: POOL_ID.to_string(),
+        sub: Some(SUB.to_string()),
         ..Default::default()
     };
     let mut attributes = BTreeMap::new();
