@@ -731,3 +731,90 @@ fn partition_pieces_merged_equal_the_whole_run() {
         stderr(&out)
     );
 }
+
+/// Names of the files in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Ctrl-C during `run --update-baseline` leaves the baseline byte-identical: an interrupted
+/// run is a partial picture, so writing it (at the end or as cases finish) would drop the
+/// entries of the cases it never reached. No temporary file is left beside it either.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_baseline_update_leaves_the_file_byte_identical() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("b.toml");
+    // Hand-edited (comments a rewrite would lose), with a gap the reference closes: any write
+    // changes these bytes.
+    let text = "# reference gaps, edited by hand\ntarget = \"reference\"\n\n[[gap]]\nid = \"delete-user/token/expired-token\"\nreason = \"passes now\"  # a rewrite removes it\n";
+    std::fs::write(&b, text).unwrap();
+    let mut child = Command::new(BIN)
+        .args([
+            "run",
+            "--verbose",
+            "--no-progress",
+            "--color",
+            "never",
+            "--filter",
+            "delete-user/token/*",
+            "--filter",
+            "generated/delete-user/*",
+            // Generated properties that outlast the test: the run is still going at the signal.
+            "--cases",
+            "100000",
+            "--baseline",
+        ])
+        .arg(&b)
+        .arg("--update-baseline")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("delete-user/token/") {
+                let _ = tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    // The first case has finished: the run is under way.
+    let started = rx.recv_timeout(std::time::Duration::from_secs(120));
+    // SAFETY: kill only sends a signal to the child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let signalled = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none()
+        && signalled.elapsed() < std::time::Duration::from_secs(20)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = reader.join().unwrap();
+    let err = stderr(&out);
+    assert!(
+        started.is_ok(),
+        "no case finished before the signal: {stdout}{err}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{stdout}{err}");
+    assert_eq!(std::fs::read_to_string(&b).unwrap(), text, "{err}");
+    assert_eq!(file_names(dir.path()), ["b.toml"], "a temporary file left");
+    assert!(err.contains("not updated"), "{err}");
+}
