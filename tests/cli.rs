@@ -818,3 +818,65 @@ fn an_interrupted_baseline_update_leaves_the_file_byte_identical() {
     assert_eq!(file_names(dir.path()), ["b.toml"], "a temporary file left");
     assert!(err.contains("not updated"), "{err}");
 }
+
+/// A fixture of your own with no golden recorded, in a snapshots directory that exists: the
+/// case says "no golden", is non-strict rather than passed, and a run of it is conformant
+/// (exit 0) unless `--strict` makes non-strict a gap (exit 1).
+#[test]
+fn a_fixture_without_a_golden_is_non_strict_at_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let group = dir.path().join("fixtures/delete-user/token");
+    std::fs::create_dir_all(&group).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/delete-user/token/garbage-token.toml"
+        ),
+        group.join("garbage-token.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("snapshots")).unwrap();
+    let json = dir.path().join("r.json");
+    let fixtures = dir.path().join("fixtures");
+    let args = |extra: &[&str]| -> Vec<String> {
+        [
+            "run",
+            "--no-generated",
+            "--no-progress",
+            "--color",
+            "never",
+            "--fixtures",
+            fixtures.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let argv = args(&[]);
+    let out = run(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let all = format!("{stdout}{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "non-strict is no failure: {all}"
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("delete-user/token/garbage-token"))
+        .unwrap_or_else(|| panic!("the case is not named: {all}"));
+    assert!(line.contains("no golden"), "{line}\n{all}");
+    assert_eq!(
+        verdicts(&json),
+        [(
+            "delete-user/token/garbage-token".to_string(),
+            "non-strict".to_string()
+        )]
+    );
+    let argv = args(&["--strict"]);
+    let out = run(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
