@@ -880,3 +880,123 @@ fn a_fixture_without_a_golden_is_non_strict_at_the_cli() {
     let out = run(&argv.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+/// Baseline entries naming cases that no longer exist (renamed or deleted) are said once,
+/// listed in the JSON report, kept by a filtered update and dropped by an update of the whole
+/// catalogue.
+#[test]
+fn stale_baseline_entries_are_named_and_only_a_whole_update_drops_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // A catalogue of one fixture (and the generated properties), so a whole run is quick.
+    let group = dir.path().join("fixtures/delete-user/token");
+    std::fs::create_dir_all(&group).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/delete-user/token/garbage-token.toml"
+        ),
+        group.join("garbage-token.toml"),
+    )
+    .unwrap();
+    let fixtures = dir.path().join("fixtures");
+    let b = dir.path().join("b.toml");
+    std::fs::write(
+        &b,
+        "target = \"reference\"\n\n[[gap]]\nid = \"delete-user/token/renamed-since\"\nreason = \"r\"\n\n[[gap]]\nid = \"generated/delete-user/access-token-null\"\nreason = \"a property of the catalogue\"\n\n[[gap]]\nid = \"old-operation/x/y\"\nreason = \"r\"\n",
+    )
+    .unwrap();
+    let json = dir.path().join("r.json");
+    let run_with = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--no-progress",
+            "--color",
+            "never",
+            "--cases",
+            "1",
+            "--fixtures",
+            fixtures.to_str().unwrap(),
+            "--baseline",
+            b.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let ids = || -> Vec<String> {
+        let kept = cognito_conformance::Baseline::load(&b).unwrap();
+        kept.gaps.into_iter().map(|g| g.id).collect()
+    };
+    let stale = "2 entries name cases that no longer exist: delete-user/token/renamed-since, old-operation/x/y;";
+
+    // A fixtures-only run judges no property, yet knows the property is no stale entry.
+    let out = run_with(&["--no-generated"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.matches("no longer exist").count(),
+        1,
+        "said once: {err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{stale} `run --update-baseline` without --filter or --partition removes them"
+        )),
+        "{err}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(
+        report["summary"]["stale_baseline"],
+        serde_json::json!(["delete-user/token/renamed-since", "old-operation/x/y"])
+    );
+
+    // A filtered update keeps them.
+    let out = run_with(&["--filter", "delete-user/*", "--update-baseline"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.matches("no longer exist").count(),
+        1,
+        "said once: {err}"
+    );
+    assert_eq!(
+        ids(),
+        [
+            "delete-user/token/renamed-since",
+            "generated/delete-user/access-token-null",
+            "old-operation/x/y"
+        ]
+    );
+
+    // An update of the whole catalogue drops them (and the closed gap of the property).
+    let out = run_with(&["--update-baseline"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.matches("no longer exist").count(),
+        1,
+        "said once: {err}"
+    );
+    assert!(
+        err.contains(&format!("{stale} this update removes them")),
+        "{err}"
+    );
+    assert!(
+        err.contains("updated: 0 known gap(s), 0 added, 3 removed (2 stale)"),
+        "{err}"
+    );
+    assert!(ids().is_empty(), "{:?}", ids());
+
+    // Nothing stale: nothing said, and the report has no such list.
+    let out = run_with(&["--no-generated"]);
+    assert!(
+        !stderr(&out).contains("no longer exist"),
+        "{}",
+        stderr(&out)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(report["summary"].get("stale_baseline").is_none());
+}
