@@ -271,10 +271,13 @@ fn missing_or_unknown_emulator_says_what_to_do() {
             .unwrap()
     };
     for (name, install) in [
-        ("ministack", "bin/pip install 'ministack==1.5.33'"),
+        (
+            "ministack",
+            "(ministack 1.5.33 from pypi) with:\n    python3 -m venv .emulators/ministack && .emulators/ministack/bin/pip install 'ministack==1.5.33'",
+        ),
         (
             "fakecloud",
-            "cargo install fakecloud --version 0.51.0 --locked --root .emulators/fakecloud",
+            "(fakecloud 0.51.0 from crates.io) with:\n    cargo install fakecloud --version 0.51.0 --locked --root .emulators/fakecloud",
         ),
     ] {
         let out = launch(name);
@@ -521,6 +524,10 @@ fn launch_checks_the_installed_version_against_the_pin() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("moto 5.2.1 found at"), "{err}");
     assert!(err.contains("emulators.toml pins moto 5.2.5"), "{err}");
+    assert!(
+        err.contains("install the pinned version (moto[server] 5.2.5 from pypi) with:"),
+        "the package and its registry: {err}"
+    );
     assert!(
         err.contains("pip install 'moto[server]==5.2.5'"),
         "the install command: {err}"

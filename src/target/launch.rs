@@ -32,6 +32,14 @@ pub struct Pin {
     pub install: String,
 }
 
+impl Pin {
+    /// `moto[server] 5.2.5 from pypi`: what the install command fetches, for a user who
+    /// installs it another way (pipx, a system package, an existing virtualenv).
+    pub fn origin(&self) -> String {
+        format!("{} {} from {}", self.package, self.version, self.registry)
+    }
+}
+
 /// The pinned emulators by name.
 pub fn pins() -> BTreeMap<String, Pin> {
     toml::from_str(PINS).unwrap_or_default()
@@ -46,7 +54,7 @@ pub enum LaunchError {
     Unknown(String, String),
     /// Not installed.
     #[error(
-        "{name} {version} is not installed (looked for {looked}); install it with:\n    {install}"
+        "{name} {version} is not installed (looked for {looked}); install it ({origin}) with:\n    {install}"
     )]
     NotInstalled {
         /// Emulator.
@@ -57,10 +65,12 @@ pub enum LaunchError {
         looked: String,
         /// Install command.
         install: String,
+        /// What it installs ([`Pin::origin`]).
+        origin: String,
     },
     /// The installed version is not the pinned one.
     #[error(
-        "{name} {found} found at {exe}, but emulators.toml pins {name} {pinned}; install the pinned version with:\n    {install}\nor pass --allow-version-mismatch to run {name} {found} anyway (the report is then labelled `{name} {found}`)"
+        "{name} {found} found at {exe}, but emulators.toml pins {name} {pinned}; install the pinned version ({origin}) with:\n    {install}\nor pass --allow-version-mismatch to run {name} {found} anyway (the report is then labelled `{name} {found}`)"
     )]
     VersionMismatch {
         /// Emulator.
@@ -73,10 +83,12 @@ pub enum LaunchError {
         exe: PathBuf,
         /// Install command.
         install: String,
+        /// What it installs ([`Pin::origin`]).
+        origin: String,
     },
     /// The installed version could not be determined: treated like a mismatch.
     #[error(
-        "cannot tell which version of {name} is installed at {exe} ({reason}); emulators.toml pins {name} {pinned}; install the pinned version with:\n    {install}\nor pass --allow-version-mismatch to run it anyway"
+        "cannot tell which version of {name} is installed at {exe} ({reason}); emulators.toml pins {name} {pinned}; install the pinned version ({origin}) with:\n    {install}\nor pass --allow-version-mismatch to run it anyway"
     )]
     VersionUnknown {
         /// Emulator.
@@ -89,6 +101,8 @@ pub enum LaunchError {
         exe: PathBuf,
         /// Install command.
         install: String,
+        /// What it installs ([`Pin::origin`]).
+        origin: String,
     },
     /// Starting the process failed.
     #[error("cannot start {name}")]
@@ -322,6 +336,7 @@ pub async fn launch_from(
                 .collect::<Vec<_>>()
                 .join(", "),
             install: pin.install.clone(),
+            origin: pin.origin(),
         });
     };
     let (label, version_warning) = check_version(
@@ -383,6 +398,7 @@ fn check_version(
                     pinned: pin.version.clone(),
                     exe: exe.into(),
                     install: pin.install.clone(),
+                    origin: pin.origin(),
                 });
             }
             let warning = format!(
@@ -400,6 +416,7 @@ fn check_version(
                     pinned: pin.version.clone(),
                     exe: exe.into(),
                     install: pin.install.clone(),
+                    origin: pin.origin(),
                 });
             }
             let warning = format!(
