@@ -54,55 +54,46 @@ pub enum LaunchError {
     Unknown(String, String),
     /// Not installed.
     #[error(
-        "{name} {version} is not installed (looked for {looked}); install it ({origin}) with:\n    {install}"
+        "{name} {version} is not installed (looked for {looked}); install it ({origin}) with:\n    {install}",
+        version = .pin.version, origin = .pin.origin(), install = .pin.install
     )]
     NotInstalled {
         /// Emulator.
         name: String,
-        /// Pinned version.
-        version: String,
         /// Paths searched.
         looked: String,
-        /// Install command.
-        install: String,
-        /// What it installs ([`Pin::origin`]).
-        origin: String,
+        /// Its pin: the version, what to install and how.
+        pin: Box<Pin>,
     },
     /// The installed version is not the pinned one.
     #[error(
-        "{name} {found} found at {exe}, but emulators.toml pins {name} {pinned}; install the pinned version ({origin}) with:\n    {install}\nor pass --allow-version-mismatch to run {name} {found} anyway (the report is then labelled `{name} {found}`)"
+        "{name} {found} found at {exe}, but emulators.toml pins {name} {pinned}; install the pinned version ({origin}) with:\n    {install}\nor pass --allow-version-mismatch to run {name} {found} anyway (the report is then labelled `{name} {found}`)",
+        pinned = .pin.version, origin = .pin.origin(), install = .pin.install
     )]
     VersionMismatch {
         /// Emulator.
         name: String,
         /// The version installed.
         found: String,
-        /// The pinned version.
-        pinned: String,
         /// The executable found.
         exe: PathBuf,
-        /// Install command.
-        install: String,
-        /// What it installs ([`Pin::origin`]).
-        origin: String,
+        /// Its pin: the version, what to install and how.
+        pin: Box<Pin>,
     },
     /// The installed version could not be determined: treated like a mismatch.
     #[error(
-        "cannot tell which version of {name} is installed at {exe} ({reason}); emulators.toml pins {name} {pinned}; install the pinned version ({origin}) with:\n    {install}\nor pass --allow-version-mismatch to run it anyway"
+        "cannot tell which version of {name} is installed at {exe} ({reason}); emulators.toml pins {name} {pinned}; install the pinned version ({origin}) with:\n    {install}\nor pass --allow-version-mismatch to run it anyway",
+        pinned = .pin.version, origin = .pin.origin(), install = .pin.install
     )]
     VersionUnknown {
         /// Emulator.
         name: String,
         /// Why the version is unknown.
         reason: String,
-        /// The pinned version.
-        pinned: String,
         /// The executable found.
         exe: PathBuf,
-        /// Install command.
-        install: String,
-        /// What it installs ([`Pin::origin`]).
-        origin: String,
+        /// Its pin: the version, what to install and how.
+        pin: Box<Pin>,
     },
     /// Starting the process failed.
     #[error("cannot start {name}")]
@@ -327,7 +318,6 @@ pub async fn launch_from(
     else {
         return Err(LaunchError::NotInstalled {
             name: name.into(),
-            version: pin.version.clone(),
             looked: recipe
                 .candidates
                 .iter()
@@ -335,8 +325,7 @@ pub async fn launch_from(
                 .chain(["PATH".to_string()])
                 .collect::<Vec<_>>()
                 .join(", "),
-            install: pin.install.clone(),
-            origin: pin.origin(),
+            pin: Box::new(pin.clone()),
         });
     };
     let (label, version_warning) = check_version(
@@ -395,10 +384,8 @@ fn check_version(
                 return Err(LaunchError::VersionMismatch {
                     name: name.into(),
                     found: version,
-                    pinned: pin.version.clone(),
                     exe: exe.into(),
-                    install: pin.install.clone(),
-                    origin: pin.origin(),
+                    pin: Box::new(pin.clone()),
                 });
             }
             let warning = format!(
@@ -413,10 +400,8 @@ fn check_version(
                 return Err(LaunchError::VersionUnknown {
                     name: name.into(),
                     reason,
-                    pinned: pin.version.clone(),
                     exe: exe.into(),
-                    install: pin.install.clone(),
-                    origin: pin.origin(),
+                    pin: Box::new(pin.clone()),
                 });
             }
             let warning = format!(
