@@ -153,6 +153,31 @@ impl Catalogue {
         }
     }
 
+    /// Only the parts asked for (the rest is dropped).
+    pub fn only(self, parts: Parts) -> Catalogue {
+        Catalogue {
+            cases: if parts.fixtures {
+                self.cases
+            } else {
+                Vec::new()
+            },
+            properties: if parts.generated {
+                self.properties
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Every case and property id in it.
+    pub fn ids(&self) -> std::collections::BTreeSet<String> {
+        self.cases
+            .iter()
+            .map(|c| c.id.clone())
+            .chain(self.properties.iter().map(|p| p.id.clone()))
+            .collect()
+    }
+
     /// Whether nothing is selected.
     pub fn is_empty(&self) -> bool {
         self.cases.is_empty() && self.properties.is_empty()

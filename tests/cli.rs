@@ -271,10 +271,13 @@ fn missing_or_unknown_emulator_says_what_to_do() {
             .unwrap()
     };
     for (name, install) in [
-        ("ministack", "bin/pip install 'ministack==1.5.33'"),
+        (
+            "ministack",
+            "(ministack 1.5.33 from pypi) with:\n    python3 -m venv .emulators/ministack && .emulators/ministack/bin/pip install 'ministack==1.5.33'",
+        ),
         (
             "fakecloud",
-            "cargo install fakecloud --version 0.51.0 --locked --root .emulators/fakecloud",
+            "(fakecloud 0.51.0 from crates.io) with:\n    cargo install fakecloud --version 0.51.0 --locked --root .emulators/fakecloud",
         ),
     ] {
         let out = launch(name);
@@ -522,6 +525,10 @@ fn launch_checks_the_installed_version_against_the_pin() {
     assert!(err.contains("moto 5.2.1 found at"), "{err}");
     assert!(err.contains("emulators.toml pins moto 5.2.5"), "{err}");
     assert!(
+        err.contains("install the pinned version (moto[server] 5.2.5 from pypi) with:"),
+        "the package and its registry: {err}"
+    );
+    assert!(
         err.contains("pip install 'moto[server]==5.2.5'"),
         "the install command: {err}"
     );
@@ -730,4 +737,273 @@ fn partition_pieces_merged_equal_the_whole_run() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Names of the files in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Ctrl-C during `run --update-baseline` leaves the baseline byte-identical: an interrupted
+/// run is a partial picture, so writing it (at the end or as cases finish) would drop the
+/// entries of the cases it never reached. No temporary file is left beside it either.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_baseline_update_leaves_the_file_byte_identical() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("b.toml");
+    // Hand-edited (comments a rewrite would lose), with a gap the reference closes: any write
+    // changes these bytes.
+    let text = "# reference gaps, edited by hand\ntarget = \"reference\"\n\n[[gap]]\nid = \"delete-user/token/expired-token\"\nreason = \"passes now\"  # a rewrite removes it\n";
+    std::fs::write(&b, text).unwrap();
+    let mut child = Command::new(BIN)
+        .args([
+            "run",
+            "--verbose",
+            "--no-progress",
+            "--color",
+            "never",
+            "--filter",
+            "delete-user/token/*",
+            "--filter",
+            "generated/delete-user/*",
+            // Generated properties that outlast the test: the run is still going at the signal.
+            "--cases",
+            "100000",
+            "--baseline",
+        ])
+        .arg(&b)
+        .arg("--update-baseline")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("delete-user/token/") {
+                let _ = tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    // The first case has finished: the run is under way.
+    let started = rx.recv_timeout(std::time::Duration::from_secs(120));
+    // SAFETY: kill only sends a signal to the child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let signalled = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none()
+        && signalled.elapsed() < std::time::Duration::from_secs(20)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = reader.join().unwrap();
+    let err = stderr(&out);
+    assert!(
+        started.is_ok(),
+        "no case finished before the signal: {stdout}{err}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{stdout}{err}");
+    assert_eq!(std::fs::read_to_string(&b).unwrap(), text, "{err}");
+    assert_eq!(file_names(dir.path()), ["b.toml"], "a temporary file left");
+    assert!(err.contains("not updated"), "{err}");
+}
+
+/// A fixture of your own with no golden recorded, in a snapshots directory that exists: the
+/// case says "no golden", is non-strict rather than passed, and a run of it is conformant
+/// (exit 0) unless `--strict` makes non-strict a gap (exit 1).
+#[test]
+fn a_fixture_without_a_golden_is_non_strict_at_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let group = dir.path().join("fixtures/delete-user/token");
+    std::fs::create_dir_all(&group).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/delete-user/token/garbage-token.toml"
+        ),
+        group.join("garbage-token.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("snapshots")).unwrap();
+    let json = dir.path().join("r.json");
+    let fixtures = dir.path().join("fixtures");
+    let args = |extra: &[&str]| -> Vec<String> {
+        [
+            "run",
+            "--no-generated",
+            "--no-progress",
+            "--color",
+            "never",
+            "--fixtures",
+            fixtures.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let argv = args(&[]);
+    let out = run(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let all = format!("{stdout}{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "non-strict is no failure: {all}"
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("delete-user/token/garbage-token"))
+        .unwrap_or_else(|| panic!("the case is not named: {all}"));
+    assert!(line.contains("no golden"), "{line}\n{all}");
+    assert_eq!(
+        verdicts(&json),
+        [(
+            "delete-user/token/garbage-token".to_string(),
+            "non-strict".to_string()
+        )]
+    );
+    let argv = args(&["--strict"]);
+    let out = run(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+/// Baseline entries naming cases that no longer exist (renamed or deleted) are said once,
+/// listed in the JSON report, kept by a filtered update and dropped by an update of the whole
+/// catalogue.
+#[test]
+fn stale_baseline_entries_are_named_and_only_a_whole_update_drops_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // A catalogue of one fixture (and the generated properties), so a whole run is quick.
+    let group = dir.path().join("fixtures/delete-user/token");
+    std::fs::create_dir_all(&group).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/delete-user/token/garbage-token.toml"
+        ),
+        group.join("garbage-token.toml"),
+    )
+    .unwrap();
+    let fixtures = dir.path().join("fixtures");
+    let b = dir.path().join("b.toml");
+    std::fs::write(
+        &b,
+        "target = \"reference\"\n\n[[gap]]\nid = \"delete-user/token/renamed-since\"\nreason = \"r\"\n\n[[gap]]\nid = \"generated/delete-user/access-token-null\"\nreason = \"a property of the catalogue\"\n\n[[gap]]\nid = \"old-operation/x/y\"\nreason = \"r\"\n",
+    )
+    .unwrap();
+    let json = dir.path().join("r.json");
+    let run_with = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--no-progress",
+            "--color",
+            "never",
+            "--cases",
+            "1",
+            "--fixtures",
+            fixtures.to_str().unwrap(),
+            "--baseline",
+            b.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let ids = || -> Vec<String> {
+        let kept = cognito_conformance::Baseline::load(&b).unwrap();
+        kept.gaps.into_iter().map(|g| g.id).collect()
+    };
+    let stale = "2 entries name cases that no longer exist: delete-user/token/renamed-since, old-operation/x/y;";
+
+    // A fixtures-only run judges no property, yet knows the property is no stale entry.
+    let out = run_with(&["--no-generated"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.matches("no longer exist").count(),
+        1,
+        "said once: {err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{stale} `run --update-baseline` without --filter or --partition removes them"
+        )),
+        "{err}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(
+        report["summary"]["stale_baseline"],
+        serde_json::json!(["delete-user/token/renamed-since", "old-operation/x/y"])
+    );
+
+    // A filtered update keeps them.
+    let out = run_with(&["--filter", "delete-user/*", "--update-baseline"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.matches("no longer exist").count(),
+        1,
+        "said once: {err}"
+    );
+    assert_eq!(
+        ids(),
+        [
+            "delete-user/token/renamed-since",
+            "generated/delete-user/access-token-null",
+            "old-operation/x/y"
+        ]
+    );
+
+    // An update of the whole catalogue drops them (and the closed gap of the property).
+    let out = run_with(&["--update-baseline"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.matches("no longer exist").count(),
+        1,
+        "said once: {err}"
+    );
+    assert!(
+        err.contains(&format!("{stale} this update removes them")),
+        "{err}"
+    );
+    assert!(
+        err.contains("updated: 0 known gap(s), 0 added, 3 removed (2 stale)"),
+        "{err}"
+    );
+    assert!(ids().is_empty(), "{:?}", ids());
+
+    // Nothing stale: nothing said, and the report has no such list.
+    let out = run_with(&["--no-generated"]);
+    assert!(
+        !stderr(&out).contains("no longer exist"),
+        "{}",
+        stderr(&out)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(report["summary"].get("stale_baseline").is_none());
 }

@@ -7,7 +7,7 @@
 //! baseline"), so a baseline can only ratchet forward (smithy-rs `ExpectFail`, toml-test
 //! `-skip-must-err`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,19 @@ pub struct Gap {
     /// Upstream issue, where one exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<String>,
+}
+
+/// How much of the catalogue a run covered, which decides whether an update may drop the
+/// entries that name cases the catalogue no longer has (a case renamed or deleted).
+#[derive(Debug, Clone, Copy)]
+pub enum Coverage<'a> {
+    /// The whole catalogue, whose ids these are: no `--filter`, `--partition`,
+    /// `--no-generated` or `--only-generated`. An update drops the stale entries.
+    Whole(&'a BTreeSet<String>),
+    /// Part of it. An update keeps every entry of a case that did not run, stale ones too: a
+    /// part run only touches what it ran, so its diff of the file never names a case it did
+    /// not look at.
+    Part,
 }
 
 /// A baseline file cannot be used.
@@ -127,6 +140,21 @@ impl Baseline {
         })
     }
 
+    /// The ids of the entries that name no case of the catalogue (`catalogue`: every fixture
+    /// and property id, whatever a run selected), sorted. A case that was renamed or deleted
+    /// leaves such an entry behind; it can never be judged again, so it only hides that the
+    /// baseline is out of date.
+    pub fn stale(&self, catalogue: &BTreeSet<String>) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .gaps
+            .iter()
+            .filter(|g| !catalogue.contains(&g.id))
+            .map(|g| g.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
     fn find(&self, id: &str) -> Option<&Gap> {
         self.gaps.iter().find(|g| g.id == id)
     }
@@ -165,10 +193,20 @@ impl Baseline {
     /// - a case that ran and is a gap (fail, harness error, known gap, or non-strict under
     ///   `strict`) is listed, with its old reason and issue if it was listed, else its first
     ///   mismatch as the reason;
-    /// - a case that ran and is no gap (pass, or non-strict without `strict`) is removed.
+    /// - a case that ran and is no gap (pass, or non-strict without `strict`) is removed;
+    /// - under [`Coverage::Whole`], an entry naming no case of the catalogue ([`stale`]) is
+    ///   removed; under [`Coverage::Part`] it is kept like any case that did not run.
     ///
     /// The target name is kept, or `target` if the baseline had none.
-    pub fn updated(&self, target: &str, outcomes: &[CaseOutcome], strict: bool) -> Baseline {
+    ///
+    /// [`stale`]: Baseline::stale
+    pub fn updated(
+        &self,
+        target: &str,
+        outcomes: &[CaseOutcome],
+        strict: bool,
+        coverage: Coverage<'_>,
+    ) -> Baseline {
         let ran: BTreeMap<&str, &CaseOutcome> = outcomes
             .iter()
             .filter(|o| o.verdict != Verdict::Skip)
@@ -178,6 +216,10 @@ impl Baseline {
             .gaps
             .iter()
             .filter(|g| !ran.contains_key(g.id.as_str()))
+            .filter(|g| match coverage {
+                Coverage::Whole(catalogue) => catalogue.contains(&g.id),
+                Coverage::Part => true,
+            })
             .map(|g| (g.id.as_str(), g.clone()))
             .collect();
         for (id, o) in &ran {
@@ -206,7 +248,8 @@ impl Baseline {
     }
 
     /// `run --update-baseline`: merge a run into the baseline file at `path` ([`updated`],
-    /// with `self` the baseline as loaded before the run) and write it atomically. An
+    /// with `self` the baseline as loaded before the run, `coverage` what the run covered)
+    /// and write it atomically. An
     /// interrupted run (`summary.interrupted`) writes nothing and returns
     /// [`BaselineUpdate::NotWritten`]: its outcomes are a partial picture of the cases it was
     /// asked to run, and the file stays byte-identical.
@@ -219,21 +262,26 @@ impl Baseline {
         outcomes: &[CaseOutcome],
         summary: &RunSummary,
         strict: bool,
+        coverage: Coverage<'_>,
     ) -> Result<BaselineUpdate, BaselineError> {
         if summary.interrupted {
             return Ok(BaselineUpdate::NotWritten {
                 reason: "the run was interrupted",
             });
         }
-        let new = self.updated(target, outcomes, strict);
-        let ids = |b: &Baseline| -> std::collections::BTreeSet<String> {
-            b.gaps.iter().map(|g| g.id.clone()).collect()
-        };
+        let new = self.updated(target, outcomes, strict, coverage);
+        let ids =
+            |b: &Baseline| -> BTreeSet<String> { b.gaps.iter().map(|g| g.id.clone()).collect() };
         let (before, after) = (ids(self), ids(&new));
+        let stale_removed = match coverage {
+            Coverage::Whole(catalogue) => self.stale(catalogue).len(),
+            Coverage::Part => 0,
+        };
         new.save(path)?;
         Ok(BaselineUpdate::Written {
             added: after.difference(&before).count(),
             removed: before.difference(&after).count(),
+            stale_removed,
             baseline: new,
         })
     }
@@ -251,6 +299,8 @@ pub enum BaselineUpdate {
         added: usize,
         /// Gaps no longer listed.
         removed: usize,
+        /// Of those, the entries that named no case of the catalogue.
+        stale_removed: usize,
     },
     /// Nothing was written, and why.
     NotWritten {
@@ -267,16 +317,51 @@ impl std::fmt::Display for BaselineUpdate {
                 baseline,
                 added,
                 removed,
-            } => write!(
-                f,
-                "updated: {} known gap(s), {added} added, {removed} removed",
-                baseline.gaps.len()
-            ),
+                stale_removed,
+            } => {
+                write!(
+                    f,
+                    "updated: {} known gap(s), {added} added, {removed} removed",
+                    baseline.gaps.len()
+                )?;
+                // The run said which when it started (stale_notice).
+                if *stale_removed > 0 {
+                    write!(f, " ({stale_removed} stale)")?;
+                }
+                Ok(())
+            }
             BaselineUpdate::NotWritten { reason } => {
                 write!(f, "not updated: {reason}; the file is unchanged")
             }
         }
     }
+}
+
+/// Entries named on the stale-entries line; the JSON report lists them all.
+const STALE_SHOWN: usize = 5;
+
+/// The one line a run says about stale entries ([`Baseline::stale`], non-empty): how many,
+/// which, and what removes them. `removing`: this run is an update of the whole catalogue,
+/// which drops them.
+pub fn stale_notice(path: &Path, stale: &[String], removing: bool) -> String {
+    let shown: Vec<&str> = stale.iter().take(STALE_SHOWN).map(String::as_str).collect();
+    let more = stale.len() - shown.len();
+    let mut ids = shown.join(", ");
+    if more > 0 {
+        ids.push_str(&format!(" and {more} more"));
+    }
+    let what = if stale.len() == 1 {
+        "1 entry names a case that no longer exists".to_string()
+    } else {
+        format!("{} entries name cases that no longer exist", stale.len())
+    };
+    let them = if stale.len() == 1 { "it" } else { "them" };
+    let fix = if removing {
+        format!("this update removes {them}")
+    } else {
+        format!("`run --update-baseline` without --filter or --partition removes {them}")
+    };
+    format!("baseline {}: {what}: {ids}; {fix}", path.display())
 }
 
 fn first_mismatch(o: &CaseOutcome) -> String {
@@ -373,7 +458,7 @@ mod tests {
             outcome("c", Verdict::Fail),
             outcome("d", Verdict::Pass),
         ];
-        let u = baseline().updated("moto", &outs, false);
+        let u = baseline().updated("moto", &outs, false, Coverage::Part);
         let ids: Vec<&str> = u.gaps.iter().map(|g| g.id.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);
         assert_eq!(u.gaps[0].reason, "not implemented");
@@ -434,7 +519,7 @@ mod tests {
             outcome("delete-user/success/c", Verdict::Error),
             outcome("delete-user/success/d", Verdict::Fail),
         ];
-        let new = old.updated("moto 5.2.5", &ran, false);
+        let new = old.updated("moto 5.2.5", &ran, false, Coverage::Part);
         assert_eq!(
             new.gaps.len(),
             188,
@@ -475,7 +560,12 @@ mod tests {
     #[test]
     fn a_skipped_case_keeps_its_entry() {
         let old = baseline();
-        let new = old.updated("moto", &[outcome("a", Verdict::Skip)], false);
+        let new = old.updated(
+            "moto",
+            &[outcome("a", Verdict::Skip)],
+            false,
+            Coverage::Part,
+        );
         assert_eq!(new, old);
     }
 
@@ -490,15 +580,24 @@ mod tests {
             outcome("delete-user/success/d", Verdict::Fail),
         ];
         let done = old
-            .update_file(&p, "moto 5.2.5", &ran, &RunSummary::default(), false)
+            .update_file(
+                &p,
+                "moto 5.2.5",
+                &ran,
+                &RunSummary::default(),
+                false,
+                Coverage::Part,
+            )
             .unwrap();
         match &done {
             BaselineUpdate::Written {
                 baseline,
                 added,
                 removed,
+                stale_removed,
             } => {
                 assert_eq!((*added, *removed, baseline.gaps.len()), (1, 1, 188));
+                assert_eq!(*stale_removed, 0);
                 assert_eq!(&Baseline::load(&p).unwrap(), baseline);
             }
             other => panic!("{other:?}"),
@@ -522,7 +621,14 @@ mod tests {
             ..RunSummary::default()
         };
         let done = old
-            .update_file(&p, "moto", &[outcome("a", Verdict::Pass)], &summary, false)
+            .update_file(
+                &p,
+                "moto",
+                &[outcome("a", Verdict::Pass)],
+                &summary,
+                false,
+                Coverage::Part,
+            )
             .unwrap();
         assert_eq!(
             done,
@@ -564,6 +670,88 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(&witness).unwrap(),
             "# by hand\ntarget = \"moto\"\n"
+        );
+    }
+
+    /// The ids of [`big`] with the ones it names removed (renamed or deleted cases), plus
+    /// a case the baseline does not list.
+    fn catalogue_without(gone: &[&str]) -> BTreeSet<String> {
+        big()
+            .gaps
+            .iter()
+            .map(|g| g.id.clone())
+            .filter(|id| !gone.contains(&id.as_str()))
+            .chain(["delete-user/success/d".to_string()])
+            .collect()
+    }
+
+    #[test]
+    fn stale_entries_are_the_ids_the_catalogue_does_not_have() {
+        let gone = [
+            "delete-user/success/c",
+            "update-user-attributes/schema/case-007",
+        ];
+        let catalogue = catalogue_without(&gone);
+        assert_eq!(big().stale(&catalogue), gone);
+        assert!(big().stale(&catalogue_without(&[])).is_empty());
+    }
+
+    #[test]
+    fn a_whole_run_update_drops_stale_entries_and_a_part_run_keeps_them() {
+        let gone = [
+            "delete-user/success/c",
+            "update-user-attributes/schema/case-007",
+        ];
+        let catalogue = catalogue_without(&gone);
+        let old = big();
+        let ran = vec![outcome("delete-user/success/a", Verdict::Fail)];
+        let whole = old.updated("moto 5.2.5", &ran, false, Coverage::Whole(&catalogue));
+        assert_eq!(whole.gaps.len(), 186, "{:?}", whole.stale(&catalogue));
+        assert!(whole.stale(&catalogue).is_empty());
+        let part = old.updated("moto 5.2.5", &ran, false, Coverage::Part);
+        assert_eq!(
+            part.gaps.len(),
+            188,
+            "a part run keeps them, as all it did not run"
+        );
+        assert_eq!(part.stale(&catalogue), gone);
+
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("moto.toml");
+        old.save(&p).unwrap();
+        let done = old
+            .update_file(
+                &p,
+                "moto 5.2.5",
+                &ran,
+                &RunSummary::default(),
+                false,
+                Coverage::Whole(&catalogue),
+            )
+            .unwrap();
+        assert_eq!(
+            done.to_string(),
+            "updated: 186 known gap(s), 0 added, 2 removed (2 stale)"
+        );
+        assert_eq!(Baseline::load(&p).unwrap(), whole);
+    }
+
+    #[test]
+    fn the_stale_notice_names_them_and_what_removes_them() {
+        let p = Path::new("baselines/moto.toml");
+        assert_eq!(
+            stale_notice(p, &["a/b".into(), "c/d".into()], false),
+            "baseline baselines/moto.toml: 2 entries name cases that no longer exist: a/b, c/d; `run --update-baseline` without --filter or --partition removes them"
+        );
+        assert_eq!(
+            stale_notice(p, &["a/b".into()], true),
+            "baseline baselines/moto.toml: 1 entry names a case that no longer exists: a/b; this update removes it"
+        );
+        let many: Vec<String> = (0..7).map(|i| format!("x/{i}")).collect();
+        assert!(
+            stale_notice(p, &many, false).contains("x/0, x/1, x/2, x/3, x/4 and 2 more;"),
+            "{}",
+            stale_notice(p, &many, false)
         );
     }
 }

@@ -2,39 +2,20 @@
 //! `message` as a string (`MessageType`), so an error body whose `message` (or `Message`) is a
 //! number, an object, a list, a boolean or null breaks the contract, whatever the case
 //! expected: a client that reads it as a string fails or shows nothing. The mismatch shows the
-//! value as the target sent it (`42` stays `42`).
+//! value as the target sent it (`42` stays `42`); the member is read by
+//! [`Response::message_member`], as everywhere else.
 
 use serde_json::Value;
 
 use super::Mismatch;
 use crate::wire::Response;
 
-/// The body members that carry an error's message (`Message` for SerializationException).
-pub const MESSAGE_MEMBERS: [&str; 2] = ["message", "Message"];
-
-/// The message member of an error body as sent: its name and JSON value.
-pub fn message_member(resp: &Response) -> Option<(&'static str, Value)> {
-    let doc = resp.json()?;
-    let obj = doc.as_object()?;
-    MESSAGE_MEMBERS
-        .iter()
-        .find_map(|k| obj.get(*k).map(|v| (*k, v.clone())))
-}
-
-/// The message as a report shows it: a string as it is, any other value as its JSON text.
-pub fn message_shown(resp: &Response) -> Option<String> {
-    message_member(resp).map(|(_, v)| match v {
-        Value::String(s) => s,
-        other => other.to_string(),
-    })
-}
-
 /// Contract: an error body's message member, when present, is a JSON string.
 pub fn check_message_type(resp: &Response, out: &mut Vec<Mismatch>) {
     if (200..300).contains(&resp.status) {
         return;
     }
-    match message_member(resp) {
+    match resp.message_member() {
         Some((_, Value::String(_))) | None => {}
         Some((name, v)) => out.push(Mismatch::contract(
             name,
@@ -95,7 +76,7 @@ mod tests {
             );
         }
         assert_eq!(
-            message_shown(&resp(400, r#"{"message":42}"#)).as_deref(),
+            resp(400, r#"{"message":42}"#).message_shown().as_deref(),
             Some("42")
         );
     }

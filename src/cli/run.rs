@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::target::TargetArgs;
 use super::{CliError, Outcome};
-use crate::baseline::Baseline;
+use crate::baseline::{Baseline, Coverage};
 use crate::catalogue::Parts;
 use crate::check::Verdict;
 use crate::property::shrink::{DEFAULT_PROPERTY_TIME, DEFAULT_RUN_TIME, RunClock};
@@ -41,7 +41,8 @@ pub struct RunArgs {
     /// fails the run.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Rewrite the --baseline file from this run's failures (reasons of kept gaps survive).
+    /// Rewrite the --baseline file from this run's failures (reasons of kept gaps survive);
+    /// a run of the whole catalogue also drops the entries of cases that no longer exist.
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
     /// Golden snapshots to compare each exchange with (default: `snapshots/` next to the
@@ -126,10 +127,20 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
         .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
         .chain(update.map(|p| ("--baseline", p))),
     )?;
-    let mut selection = a.target.select(Parts {
+    let parts = Parts {
         fixtures: !a.only_generated,
         generated: !a.no_generated,
+    };
+    // With a baseline, every part is loaded whatever runs: an entry that names no id of the
+    // whole catalogue is stale (its case was renamed or deleted).
+    let catalogue = a.target.catalogue(match a.baseline {
+        Some(_) => Parts::default(),
+        None => parts,
     })?;
+    let catalogue_ids = catalogue.ids();
+    // Only an update of the whole catalogue drops stale entries (baseline::Coverage).
+    let whole = a.target.filter.is_empty() && a.partition.is_none() && parts == Parts::default();
+    let mut selection = catalogue.only(parts).select(&a.target.filter)?;
     if let Some(p) = a.partition {
         selection = selection.partition(p);
         eprintln!(
@@ -168,6 +179,14 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
         Some(_) => Some(Baseline::default()),
         None => None,
     };
+    let stale = baseline
+        .as_ref()
+        .map(|b| b.stale(&catalogue_ids))
+        .unwrap_or_default();
+    if let (false, Some(path)) = (stale.is_empty(), &a.baseline) {
+        let removing = a.update_baseline && whole;
+        eprintln!("{}", crate::baseline::stale_notice(path, &stale, removing));
+    }
     let mut reporters = reporters(&a)?;
     let target = a.target.connect(goldens).await?;
     let ctx = target.connected.ctx.clone();
@@ -242,6 +261,7 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
             .clone()
             .filter(|_| !a.update_baseline)
             .map(|b| Arc::new(BaselineJudge(b)) as Arc<dyn Judge>),
+        stale_baseline: stale,
         ..RunOptions::default()
     };
     let target_name = ctx.target.name.clone();
@@ -250,13 +270,19 @@ pub async fn run(a: RunArgs) -> Result<Outcome, CliError> {
     target.shutdown().await;
     let result = result?;
     if let (true, Some(path), Some(old)) = (a.update_baseline, &a.baseline, &baseline) {
-        // A merge: entries of cases that did not run are kept; an interrupted run writes nothing.
+        // A merge: entries of cases that did not run are kept (stale ones too, unless the run
+        // took the whole catalogue); an interrupted run writes nothing.
         let done = old.update_file(
             path,
             &target_name,
             &result.outcomes,
             &result.summary,
             a.strict,
+            if whole {
+                Coverage::Whole(&catalogue_ids)
+            } else {
+                Coverage::Part
+            },
         )?;
         eprintln!("baseline {} {done}", path.display());
         if !result.summary.interrupted && result.summary.executed() > 0 {

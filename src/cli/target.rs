@@ -90,6 +90,12 @@ impl TargetArgs {
         super::list::select(self.fixtures.clone(), &self.filter, parts)
     }
 
+    /// The parts of the catalogue, before `--filter`.
+    pub fn catalogue(&self, parts: Parts) -> Result<Catalogue, CliError> {
+        let dir = super::fixtures_dir(self.fixtures.clone());
+        Ok(Catalogue::load(&dir, parts)?)
+    }
+
     /// The kind of target and its region, without launching or contacting anything.
     pub fn kind(&self) -> Result<(TargetKind, String), CliError> {
         if self.launch.is_some() {

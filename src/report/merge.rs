@@ -5,8 +5,8 @@
 //!
 //! Joined: the cases (each id at most once: pieces of one partition never overlap), the
 //! selected counts and the clean-up totals added up, findings about the same operation
-//! merged, the longest wall time kept (the pieces ran side by side), interrupted if any piece
-//! was. Refused: reports of different targets (by name) or of different strictness, and a
+//! merged, the stale baseline entries each piece found joined, the longest wall time kept
+//! (the pieces ran side by side), interrupted if any piece was. Refused: reports of different targets (by name) or of different strictness, and a
 //! case in two reports (those are not pieces of one partition).
 
 use std::collections::BTreeMap;
@@ -102,6 +102,10 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>) -> Result<JsonReport, MergeErr
         for f in o.findings {
             add_finding(&mut s.findings, f);
         }
+        // Each piece checked the same baseline against the same catalogue.
+        s.stale_baseline.extend(o.stale_baseline);
+        s.stale_baseline.sort();
+        s.stale_baseline.dedup();
         merged.started_at = match (merged.started_at.take(), r.started_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

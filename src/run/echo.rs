@@ -9,7 +9,6 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::envelope::MESSAGE_MEMBERS;
 use crate::secrets::Redactor;
 use crate::wire::{Request, Response};
 
@@ -32,11 +31,7 @@ pub fn echoed(request: &Request, response: &Response, redactor: &Redactor) -> Ve
         sent_text.push('\n');
         sent_text.push_str(v);
     }
-    let message = response.json().and_then(|doc| {
-        MESSAGE_MEMBERS
-            .iter()
-            .find_map(|k| doc.get(*k).map(|v| v.to_string()))
-    });
+    let message = response.message_member().map(|(_, v)| v.to_string());
     let body = String::from_utf8_lossy(&response.body);
     let mut out: Vec<Echo> = Vec::new();
     for (secret, label) in redactor.known_in(&sent_text) {

@@ -171,6 +171,11 @@ pub struct RunSummary {
     /// Findings about the target as a whole.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
+    /// Entries of the run's `--baseline` that name no case of the catalogue (renamed or
+    /// deleted cases), sorted: they can never be judged again. `run --update-baseline`
+    /// without `--filter` or `--partition` removes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale_baseline: Vec<String>,
 }
 
 impl RunSummary {

@@ -15,7 +15,6 @@ use super::echo::{Echo, echoed};
 use super::setup::{Prepared, SetupError, Unsupported, prepare, why_missing_operation};
 use crate::case::Case;
 use crate::case::fixture::{Outcome, Then};
-use crate::check::envelope::message_shown;
 use crate::check::{Mismatch, Observed, Probe, Tier, Verdict, evaluate};
 use crate::run::events::ObservedSummary;
 use crate::secrets::Redactor;
@@ -578,7 +577,7 @@ pub fn summarize(resp: &Response, r: &Redactor) -> ObservedSummary {
         status: resp.status,
         error_type: resp.error_type().map(|t| visible(&r.redact(&t))),
         // As sent: a number stays `42`.
-        message: message_shown(resp).map(|m| clip(&r.redact(&m))),
+        message: resp.message_shown().map(|m| clip(&r.redact(&m))),
         body: visible(&r.redact(&body)),
     }
 }

@@ -52,6 +52,9 @@ pub struct RunOptions {
     pub case_timeout: Duration,
     /// Re-judges each outcome (the target's baseline).
     pub judge: Option<Arc<dyn Judge>>,
+    /// The baseline's entries that name no case of the catalogue, for the summary
+    /// ([`RunSummary::stale_baseline`]).
+    pub stale_baseline: Vec<String>,
 }
 
 impl Default for RunOptions {
@@ -61,6 +64,7 @@ impl Default for RunOptions {
             strict: false,
             case_timeout: Duration::from_secs(60),
             judge: None,
+            stale_baseline: Vec::new(),
         }
     }
 }
@@ -114,6 +118,7 @@ pub async fn run(
     let mut out = Collector {
         summary: RunSummary {
             strict: opts.strict,
+            stale_baseline: opts.stale_baseline.clone(),
             ..Default::default()
         },
         outcomes: Vec::new(),

@@ -11,5 +11,5 @@ pub mod golden;
 pub mod normalize;
 
 pub use exchange::{Capture, Exchange};
-pub use golden::{Golden, GoldenError, GoldenStore, Goldens, Info, Provenance};
+pub use golden::{Golden, GoldenError, GoldenStore, Goldens, Info, MISSING_GOLDEN, Provenance};
 pub use normalize::{Kind, Normalizer};

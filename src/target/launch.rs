@@ -32,6 +32,14 @@ pub struct Pin {
     pub install: String,
 }
 
+impl Pin {
+    /// `moto[server] 5.2.5 from pypi`: what the install command fetches, for a user who
+    /// installs it another way (pipx, a system package, an existing virtualenv).
+    pub fn origin(&self) -> String {
+        format!("{} {} from {}", self.package, self.version, self.registry)
+    }
+}
+
 /// The pinned emulators by name.
 pub fn pins() -> BTreeMap<String, Pin> {
     toml::from_str(PINS).unwrap_or_default()
@@ -46,49 +54,46 @@ pub enum LaunchError {
     Unknown(String, String),
     /// Not installed.
     #[error(
-        "{name} {version} is not installed (looked for {looked}); install it with:\n    {install}"
+        "{name} {version} is not installed (looked for {looked}); install it ({origin}) with:\n    {install}",
+        version = .pin.version, origin = .pin.origin(), install = .pin.install
     )]
     NotInstalled {
         /// Emulator.
         name: String,
-        /// Pinned version.
-        version: String,
         /// Paths searched.
         looked: String,
-        /// Install command.
-        install: String,
+        /// Its pin: the version, what to install and how.
+        pin: Box<Pin>,
     },
     /// The installed version is not the pinned one.
     #[error(
-        "{name} {found} found at {exe}, but emulators.toml pins {name} {pinned}; install the pinned version with:\n    {install}\nor pass --allow-version-mismatch to run {name} {found} anyway (the report is then labelled `{name} {found}`)"
+        "{name} {found} found at {exe}, but emulators.toml pins {name} {pinned}; install the pinned version ({origin}) with:\n    {install}\nor pass --allow-version-mismatch to run {name} {found} anyway (the report is then labelled `{name} {found}`)",
+        pinned = .pin.version, origin = .pin.origin(), install = .pin.install
     )]
     VersionMismatch {
         /// Emulator.
         name: String,
         /// The version installed.
         found: String,
-        /// The pinned version.
-        pinned: String,
         /// The executable found.
         exe: PathBuf,
-        /// Install command.
-        install: String,
+        /// Its pin: the version, what to install and how.
+        pin: Box<Pin>,
     },
     /// The installed version could not be determined: treated like a mismatch.
     #[error(
-        "cannot tell which version of {name} is installed at {exe} ({reason}); emulators.toml pins {name} {pinned}; install the pinned version with:\n    {install}\nor pass --allow-version-mismatch to run it anyway"
+        "cannot tell which version of {name} is installed at {exe} ({reason}); emulators.toml pins {name} {pinned}; install the pinned version ({origin}) with:\n    {install}\nor pass --allow-version-mismatch to run it anyway",
+        pinned = .pin.version, origin = .pin.origin(), install = .pin.install
     )]
     VersionUnknown {
         /// Emulator.
         name: String,
         /// Why the version is unknown.
         reason: String,
-        /// The pinned version.
-        pinned: String,
         /// The executable found.
         exe: PathBuf,
-        /// Install command.
-        install: String,
+        /// Its pin: the version, what to install and how.
+        pin: Box<Pin>,
     },
     /// Starting the process failed.
     #[error("cannot start {name}")]
@@ -313,7 +318,6 @@ pub async fn launch_from(
     else {
         return Err(LaunchError::NotInstalled {
             name: name.into(),
-            version: pin.version.clone(),
             looked: recipe
                 .candidates
                 .iter()
@@ -321,7 +325,7 @@ pub async fn launch_from(
                 .chain(["PATH".to_string()])
                 .collect::<Vec<_>>()
                 .join(", "),
-            install: pin.install.clone(),
+            pin: Box::new(pin.clone()),
         });
     };
     let (label, version_warning) = check_version(
@@ -380,9 +384,8 @@ fn check_version(
                 return Err(LaunchError::VersionMismatch {
                     name: name.into(),
                     found: version,
-                    pinned: pin.version.clone(),
                     exe: exe.into(),
-                    install: pin.install.clone(),
+                    pin: Box::new(pin.clone()),
                 });
             }
             let warning = format!(
@@ -397,9 +400,8 @@ fn check_version(
                 return Err(LaunchError::VersionUnknown {
                     name: name.into(),
                     reason,
-                    pinned: pin.version.clone(),
                     exe: exe.into(),
-                    install: pin.install.clone(),
+                    pin: Box::new(pin.clone()),
                 });
             }
             let warning = format!(

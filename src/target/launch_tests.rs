@@ -126,6 +126,10 @@ async fn another_moto_version_is_refused_with_both_versions_and_the_install_comm
     assert!(text.contains("moto 5.2.1 found at"), "{text}");
     assert!(text.contains("pins moto 5.2.5"), "{text}");
     assert!(text.contains(&pins()["moto"].install), "{text}");
+    assert!(
+        text.contains("install the pinned version (moto[server] 5.2.5 from pypi) with:"),
+        "the package and its registry: {text}"
+    );
     assert!(text.contains("--allow-version-mismatch"), "{text}");
     assert!(!mark.exists(), "a refused emulator must not be started");
 }
@@ -166,6 +170,7 @@ async fn an_unknown_version_is_refused_with_the_reason_unless_allowed() {
     assert!(matches!(e, LaunchError::VersionUnknown { .. }), "{e}");
     let text = e.to_string();
     assert!(text.contains("cannot tell which version of moto"), "{text}");
+    assert!(text.contains("(moto[server] 5.2.5 from pypi)"), "{text}");
     assert!(text.contains("no moto-*.dist-info"), "{text}");
     assert!(text.contains("pins moto 5.2.5"), "{text}");
     assert!(text.contains(&pins()["moto"].install), "{text}");

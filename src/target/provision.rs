@@ -106,6 +106,10 @@ pub struct UserHandle {
     pub sub: Option<String>,
 }
 
+/// The shared pool of one kind: created by the first case that asks, and the result (the
+/// pool, or why the target could not create it) handed to every later one.
+type SharedPool = Arc<OnceCell<Result<Pool, AdminError>>>;
+
 /// Creates and tracks the run's resources.
 #[derive(Debug)]
 pub struct Provisioner {
@@ -115,7 +119,7 @@ pub struct Provisioner {
     /// The shared pool of each kind: created once, and a failure is remembered too, so that
     /// the cases that depend on a pool the target cannot create fail at once instead of each
     /// sending CreateUserPool again.
-    pools: Mutex<HashMap<PoolKind, Arc<OnceCell<Result<Pool, AdminError>>>>>,
+    pools: Mutex<HashMap<PoolKind, SharedPool>>,
     created: Mutex<Vec<String>>,
     deleted: std::sync::atomic::AtomicUsize,
     attempted: std::sync::atomic::AtomicBool,

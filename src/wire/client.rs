@@ -61,14 +61,28 @@ impl Response {
         super::resolve_error_type(&self.headers, &self.body)
     }
 
-    /// The error message: the body's `message` or `Message` member.
+    /// The error message member as sent, whatever its JSON type: its name (`message` or
+    /// `Message`) and value ([`super::error_message`], the one reader of it).
+    pub fn message_member(&self) -> Option<(&'static str, serde_json::Value)> {
+        super::error_message::message_member(&self.body)
+    }
+
+    /// The error message when it is a string; `None` when there is none or it is not a
+    /// string.
     pub fn error_message(&self) -> Option<String> {
-        let doc = self.json()?;
-        let obj = doc.as_object()?;
-        ["message", "Message"]
-            .iter()
-            .find_map(|k| obj.get(*k).and_then(|v| v.as_str()))
-            .map(str::to_string)
+        match self.message_member()? {
+            (_, serde_json::Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The error message as a report shows it: a string as it is, any other value as its
+    /// JSON text (`42` stays `42`).
+    pub fn message_shown(&self) -> Option<String> {
+        self.message_member().map(|(_, v)| match v {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        })
     }
 }
 

@@ -1,9 +1,10 @@
 //! AWS JSON 1.1 on the wire: building requests (well-formed and deliberately broken), sending
-//! them, capturing the raw exchange, resolving error types, SigV4 signing and reproductions.
+//! them, capturing the raw exchange, reading the error type and message, SigV4 signing and reproductions.
 
 mod attributes;
 pub mod client;
 pub mod curl;
+pub mod error_message;
 pub mod error_type;
 mod exchange_log;
 pub mod request;

@@ -28,7 +28,19 @@ pub struct GapGroup {
     pub reason: Option<String>,
 }
 
-/// The gap groups of target column `t`.
+impl GapGroup {
+    /// `32 cases (2 FAIL, 30 gap)`: the group's size as every rendering shows it.
+    pub fn size(&self) -> String {
+        format!(
+            "{} ({})",
+            crate::report::labels::count(self.cases, "case", "cases"),
+            self.verdicts
+        )
+    }
+}
+
+/// The gap groups of target column `t` (the matrix keeps them in
+/// [`super::TargetColumn::gaps`]).
 pub fn of_target(matrix: &Matrix, t: usize) -> Vec<GapGroup> {
     // (operation, requirement) -> (verdict counts, reason counts)
     type Tally = (BTreeMap<usize, usize>, BTreeMap<String, usize>);

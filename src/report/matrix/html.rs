@@ -108,11 +108,11 @@ fn target_heading(out: &mut String, t: &TargetColumn) {
     );
 }
 
-/// Each target's gaps, grouped by requirement ([`super::gaps`]).
+/// Each target's gaps, grouped by requirement ([`super::TargetColumn::gaps`]).
 fn gaps(out: &mut String, matrix: &Matrix) {
     out.push_str("<h2>Gaps by target</h2>\n<div class=\"gaps\">\n");
-    for (t, target) in matrix.targets.iter().enumerate() {
-        let groups = super::gaps::of_target(matrix, t);
+    for target in &matrix.targets {
+        let groups = &target.gaps;
         let _ = writeln!(
             out,
             "<h3>{} <small>{}</small></h3>",
@@ -132,11 +132,10 @@ fn gaps(out: &mut String, matrix: &Matrix) {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "<li><b>{}</b>, {}: {} ({}){reason}</li>",
+                "<li><b>{}</b>, {}: {}{reason}</li>",
                 esc(&g.operation),
                 esc(&g.requirement),
-                labels::count(g.cases, "case", "cases"),
-                esc(&g.verdicts)
+                esc(&g.size())
             );
         }
         out.push_str("</ul>\n");

@@ -92,11 +92,11 @@ fn targets(out: &mut String, matrix: &Matrix) {
     }
 }
 
-/// Each target's gaps, grouped by requirement ([`super::gaps`]).
+/// Each target's gaps, grouped by requirement ([`super::TargetColumn::gaps`]).
 fn gaps(out: &mut String, matrix: &Matrix) {
     let _ = writeln!(out, "\n## Gaps by target");
-    for (t, target) in matrix.targets.iter().enumerate() {
-        let groups = super::gaps::of_target(matrix, t);
+    for target in &matrix.targets {
+        let groups = &target.gaps;
         let _ = writeln!(
             out,
             "\n**{}** ({})",
@@ -116,11 +116,10 @@ fn gaps(out: &mut String, matrix: &Matrix) {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- {}, {}: {} ({}){reason}",
+                "- {}, {}: {}{reason}",
                 inline(&g.operation),
                 inline(&g.requirement),
-                labels::count(g.cases, "case", "cases"),
-                inline(&g.verdicts)
+                inline(&g.size())
             );
         }
     }

@@ -55,6 +55,9 @@ pub struct TargetColumn {
     pub interrupted: bool,
     /// Totals over every operation.
     pub totals: Counts,
+    /// Its gaps grouped by requirement ([`gaps::of_target`]): built once with the matrix,
+    /// rendered by the Markdown and the HTML alike.
+    pub gaps: Vec<gaps::GapGroup>,
 }
 
 /// One operation's cases.
@@ -237,6 +240,7 @@ pub fn build(reports: &[JsonReport]) -> Matrix {
             strict: report.summary.strict,
             interrupted: report.summary.interrupted,
             totals: Counts::default(),
+            gaps: Vec::new(),
         });
     }
 
@@ -264,10 +268,15 @@ pub fn build(reports: &[JsonReport]) -> Matrix {
             }
         })
         .collect();
-    Matrix {
+    let mut matrix = Matrix {
         targets,
         operations,
+    };
+    for t in 0..matrix.targets.len() {
+        let groups = gaps::of_target(&matrix, t);
+        matrix.targets[t].gaps = groups;
     }
+    matrix
 }
 
 fn new_row(case: &CaseOutcome, targets: usize) -> CaseRow {

@@ -1,8 +1,8 @@
 //! The end of a run as a person reads it (the default; `--verbose` shows every case in full):
 //! per operation, one line per failing requirement with its number of cases and a few ids;
-//! then the worst few cases in full; then one line each for the non-strict differences, the
-//! known gaps and the skips, counted, not listed. The report files (`--json`, `--markdown`,
-//! `--junit`) keep every case in full.
+//! then the worst few cases in full; then one line naming the cases without a golden snapshot,
+//! and one line each for the non-strict differences, the known gaps and the skips, counted,
+//! not listed. The report files (`--json`, `--markdown`, `--junit`) keep every case in full.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -119,7 +119,34 @@ pub(crate) fn worst<'a>(cases: &[&'a CaseOutcome], strict: bool) -> (Vec<&'a Cas
 pub(crate) fn collapsed(out: &mut String, cases: &[&CaseOutcome], strict: bool, paint: &Paint) {
     let count = |v: Verdict| cases.iter().filter(|c| c.verdict == v).count();
     let mut lines = Vec::new();
-    let non_strict = count(Verdict::NonStrict);
+    // A missing golden is no difference: nothing was recorded to differ from, and the fix is
+    // to record one. So those cases are named on a line of their own, under --strict too
+    // (where they are failures, but the fix is the same).
+    let no_golden: Vec<&str> = cases
+        .iter()
+        .filter(|c| c.mismatches.iter().any(is_missing_golden))
+        .map(|c| c.id.as_str())
+        .collect();
+    if !no_golden.is_empty() {
+        let named = &no_golden[..no_golden.len().min(IDS_SHOWN)];
+        let more = no_golden.len() - named.len();
+        let ids = if more > 0 {
+            format!("{} and {more} more", named.join(", "))
+        } else {
+            named.join(", ")
+        };
+        lines.push(format!(
+            "{} {} without a golden snapshot ({ids}); `cognito-conformance record --filter ID` records one",
+            paint.verdict(Verdict::NonStrict, strict, "no golden"),
+            labels::count(no_golden.len(), "case", "cases"),
+        ));
+    }
+    let non_strict = cases
+        .iter()
+        .filter(|c| {
+            c.verdict == Verdict::NonStrict && c.mismatches.iter().any(|m| !is_missing_golden(m))
+        })
+        .count();
     if !strict && non_strict > 0 {
         lines.push(format!(
             "{} {}: the contract holds, strict detail (a message, a snapshot) differs; --verbose or --strict shows them",
@@ -157,4 +184,9 @@ pub(crate) fn collapsed(out: &mut String, cases: &[&CaseOutcome], strict: bool, 
             let _ = writeln!(out, "{l}");
         }
     }
+}
+
+/// The strict-tier mismatch of a case that was to be compared with a golden but has none.
+fn is_missing_golden(m: &crate::check::Mismatch) -> bool {
+    m.field == "snapshot" && m.actual == crate::snapshot::MISSING_GOLDEN
 }

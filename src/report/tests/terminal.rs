@@ -118,3 +118,48 @@ fn colour_is_written_only_when_asked() {
         "the CI line is never coloured"
     );
 }
+
+/// A case without a golden snapshot is named (with how to record one), not counted among the
+/// non-strict differences: nothing was recorded for it to differ from.
+#[test]
+fn cases_without_a_golden_are_named_not_counted_as_differences() {
+    use crate::check::{Mismatch, Verdict};
+    let missing = |id: &str| {
+        Mismatch::strict(
+            "snapshot",
+            format!("a golden snapshot at snapshots/{id}.snap"),
+            crate::snapshot::MISSING_GOLDEN,
+        )
+    };
+    let mut events = sample::events(false);
+    for e in &mut events {
+        if let Event::CaseFinished(o) = e
+            && o.verdict == Verdict::NonStrict
+        {
+            o.mismatches = vec![missing(&o.id)];
+        }
+    }
+    let out = render(&events, false, false);
+    assert!(
+        out.contains("no golden 1 case without a golden snapshot (DeleteUser/validation/missing-token); `cognito-conformance record --filter ID` records one"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("strict detail"),
+        "no difference is counted: {out}"
+    );
+    // With a message difference too, the case is both named and counted.
+    for e in &mut events {
+        if let Event::CaseFinished(o) = e
+            && o.verdict == Verdict::NonStrict
+        {
+            o.mismatches.push(Mismatch::strict("message", "a", "b"));
+        }
+    }
+    let out = render(&events, false, false);
+    assert!(out.contains("no golden 1 case"), "{out}");
+    assert!(
+        out.contains("non-strict 1 case: the contract holds"),
+        "{out}"
+    );
+}

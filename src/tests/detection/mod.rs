@@ -9,7 +9,8 @@
 //!   it (never shrunk): the fast check.
 //! - `cargo test --lib tests::detection -- --ignored` runs every fixture (and the properties
 //!   that cite the requirement) against every break and rewrites `docs/detection.md`, the
-//!   published table (requirement -> the cases that went red). It takes tens of minutes.
+//!   published table (requirement -> the cases that went red). It takes about six minutes on
+//!   2 cores.
 //!
 //! "Red" is a `fail` verdict; for a break that [`Shows::Strict`] (a requirement about exact
 //! wording) a `non-strict` verdict counts too. No golden snapshots are compared: a snapshot
@@ -265,7 +266,7 @@ fn every_cited_requirement_is_caught_by_a_case_that_cites_it_or_explained() {
 /// property against every break is about two hours of a shared 2-core machine in a debug
 /// build); rewrites `docs/detection.md`.
 #[test]
-#[ignore = "runs every fixture once per break (tens of minutes): cargo test --lib tests::detection -- --ignored"]
+#[ignore = "runs every fixture once per break (about six minutes on 2 cores): cargo test --lib tests::detection -- --ignored"]
 fn every_break_against_every_case_writes_docs_detection_md() {
     let registry = Registry::get();
     let all = catalogue();
