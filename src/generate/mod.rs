@@ -48,7 +48,12 @@ pub fn concretize(template: &str) -> String {
 /// The placeholders back in a text computed from a concretized template (a validation message
 /// echoing a pool id), so that the run expands them to the case's values.
 pub fn templated(text: &str) -> String {
-    STAND_INS
-        .iter()
-        .fold(text.to_string(), |t, (p, s)| t.replace(s, p))
+    STAND_INS.iter().fold(text.to_string(), |t, (p, s)| {
+        // Messages echo values of up to 131,072 characters: search fast, copy only on a hit.
+        if memchr::memmem::find(t.as_bytes(), s.as_bytes()).is_some() {
+            t.replace(s, p)
+        } else {
+            t
+        }
+    })
 }

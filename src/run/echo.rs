@@ -35,8 +35,14 @@ pub fn echoed(request: &Request, response: &Response, redactor: &Redactor) -> Ve
     let body = String::from_utf8_lossy(&response.body);
     let mut out: Vec<Echo> = Vec::new();
     for (secret, label) in redactor.known_in(&sent_text) {
+        // SIMD substring search: error bodies echo request values of up to 131,072 bytes.
+        let finder = memchr::memmem::Finder::new(secret);
+        let tail = signature(secret).map(memchr::memmem::Finder::new);
         let carries = |text: &str| {
-            text.contains(secret) || signature(secret).is_some_and(|s| text.contains(s))
+            finder.find(text.as_bytes()).is_some()
+                || tail
+                    .as_ref()
+                    .is_some_and(|f| f.find(text.as_bytes()).is_some())
         };
         let mut places = BTreeSet::new();
         if message.as_deref().is_some_and(carries) {
