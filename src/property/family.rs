@@ -208,13 +208,17 @@ pub fn add_custom_attributes(pool: &PoolModel, user: &UserModel, body: &Value) -
         Ok(_) => {
             let mut then = Outcome::of_status(200);
             then.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
-            accepted(
-                user,
-                then,
-                req::custom_attributes_added(),
-                "adds-custom-attributes",
-                format!("{op} adds new custom attributes and answers an empty success"),
-                user.attributes.clone(),
+            let names: Vec<String> = request.iter().filter_map(|a| a.name.clone()).collect();
+            contested::add_custom_attributes(
+                &names,
+                accepted(
+                    user,
+                    then,
+                    req::custom_attributes_added(),
+                    "adds-custom-attributes",
+                    format!("{op} adds new custom attributes and answers an empty success"),
+                    user.attributes.clone(),
+                ),
             )
         }
     }

@@ -408,6 +408,19 @@ impl Provisioner {
         }
     }
 
+    /// The pool's DescribeUserPool output; `Ok(None)` when the pool does not exist.
+    pub async fn describe_pool(&self, pool_id: &str) -> Result<Option<Value>, AdminError> {
+        match self
+            .admin
+            .signed("DescribeUserPool", &json!({"UserPoolId": pool_id}))
+            .await
+        {
+            Ok(out) => Ok(Some(out)),
+            Err(e) if e.error_type() == Some("ResourceNotFoundException") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Delete a user (admin).
     pub async fn delete_user(&self, pool: &Pool, username: &str) -> Result<(), AdminError> {
         self.admin
