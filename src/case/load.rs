@@ -273,6 +273,17 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
             format!("this token state needs `needs = [\"{}\"]`", kebab(c)),
         );
     }
+    if let Some(c) = f
+        .given
+        .signing
+        .and_then(|s| s.made_with())
+        .filter(|c| !needs(*c))
+    {
+        err(
+            "given.signing",
+            format!("this signing needs `needs = [\"{}\"]`", kebab(c)),
+        );
+    }
     if f.given.fault.is_some() && !needs(Capability::FaultInjection) {
         err(
             "given.fault",
@@ -741,6 +752,23 @@ error = "NotAuthorizedException"
             "{}",
             errs[0].message
         );
+    }
+
+    #[test]
+    fn a_principal_without_permission_must_be_declared() {
+        let src = GOOD.replace(
+            "[when]",
+            "[given]\nsigning = \"principal-without-permission\"\n\n[when]",
+        );
+        let errs = parse(&src).unwrap_err();
+        assert_eq!(errs[0].field.as_deref(), Some("given.signing"));
+        assert!(
+            errs[0].message.contains("sigv4-principals"),
+            "{}",
+            errs[0].message
+        );
+        let declared = src.replace("[given]", "needs = [\"sigv4-principals\"]\n\n[given]");
+        assert!(parse(&declared).is_ok());
     }
 
     #[test]

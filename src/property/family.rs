@@ -47,9 +47,7 @@ pub fn admin_lookup(user: &UserModel, op: Operation, body: &Value) -> Option<Exp
             format!("{op} refuses a pool that does not exist"),
         ));
     }
-    let Some(name) = body.get("Username").and_then(Value::as_str) else {
-        return None;
-    };
+    let name = body.get("Username").and_then(Value::as_str)?;
     let alias = user.attributes.get("email_verified").map(String::as_str) == Some("true")
         && user.attributes.get("email").map(String::as_str) == Some(name);
     let gone = user.token == super::oracle::TokenModel::UserDeleted;

@@ -366,7 +366,7 @@ async fn run_step(
     let admin = ctx.provisioner.admin();
     let signing = signing_of(case, step.when.operation);
     admin
-        .sign_under_test(&mut request, signing)
+        .sign_under_test(&mut request, signing, p.principal.as_ref())
         .map_err(|e| r.redact(&format!("cannot sign the request: {e}")))?;
     let then = step
         .then
@@ -511,6 +511,7 @@ fn reproduce(admin: &Admin, request: &Request, token: &str, signing: Signing) ->
         Signing::UnknownAccessKey => SignedAs::UnknownAccessKey { region },
         Signing::WrongSecret => SignedAs::WrongSecret { region },
         Signing::StaleDate | Signing::FutureDate | Signing::TamperedSignature => SignedAs::Replayed,
+        Signing::PrincipalWithoutPermission => SignedAs::OtherPrincipal { region },
     };
     curl::signed_reproduction(admin.url(), request, Some(token), &signed)
 }
@@ -518,10 +519,15 @@ fn reproduce(admin: &Admin, request: &Request, token: &str, signing: Signing) ->
 /// Delete the case's users (best effort: the run deletes its pools at the end anyway, but a
 /// long generated run would otherwise pile thousands of users into one pool).
 async fn clean_up(ctx: &RunContext, p: &Prepared) {
+    let prov = &ctx.provisioner;
+    if let Some(principal) = &p.principal
+        && let Err(e) = prov.delete_principal(&principal.access_key_id).await
+    {
+        tracing::debug!(error = %p.redactor.redact(&e.to_string()), "could not delete a case's principal");
+    }
     if p.pool_deleted {
         return;
     }
-    let prov = &ctx.provisioner;
     if p.own_pool {
         // Its users go with it; if this fails, the run's clean-up deletes it.
         if let Err(e) = prov.delete_pool(&p.pool.id).await {
