@@ -34,6 +34,22 @@ pub struct Fixture {
     pub when: When,
     /// The expected outcome.
     pub then: Then,
+    /// Further calls (`[[next]]`), sent in order after `when` against the same user, pool and
+    /// token, each judged by its own `then` like the first: what a request did to the pool
+    /// shows in what later requests may do (a custom attribute added, then written).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub next: Vec<NextCall>,
+}
+
+/// A later call of a case and what it must do.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NextCall {
+    /// The request; any operation the suite can send (`GetUser` too), signed as the first
+    /// call's `given.signing` says or, without it, as the operation's `authtype` says.
+    pub when: When,
+    /// The expected outcome: a table, or an array of tables for alternatives.
+    pub then: Then,
 }
 
 /// Set-up of a case. Every case gets its own user(s); pools and clients are shared per run.
@@ -285,6 +301,13 @@ pub struct Outcome {
     /// The other user's state afterwards (needs `given.other_user`), read back the same way.
     /// Defaults to `unchanged` when an error is expected: a rejected call touches nobody.
     pub other_user_state: Option<StateExpectation>,
+    /// The pool's schema afterwards, read back with DescribeUserPool: each named attribute is
+    /// listed with the properties given (the others are not compared).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub schema: BTreeMap<String, SchemaEntry>,
+    /// Attributes the pool's schema must not list afterwards (read back the same way).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schema_absent: Vec<String>,
     /// Whether the request's access token works afterwards (GetUser).
     pub token: Option<TokenAfter>,
     /// Whether the user can still sign in afterwards (InitiateAuth).
@@ -307,11 +330,18 @@ impl Outcome {
             code_delivery: None,
             state: None,
             other_user_state: None,
+            schema: BTreeMap::new(),
+            schema_absent: Vec::new(),
             token: None,
             sign_in: None,
             user_attributes: None,
             strict: Strict::default(),
         }
+    }
+
+    /// Whether the outcome reads the pool's schema back.
+    pub fn reads_schema(&self) -> bool {
+        !self.schema.is_empty() || !self.schema_absent.is_empty()
     }
 
     /// Whether every acceptable status is a success.
@@ -424,6 +454,95 @@ pub struct AttributeState {
     /// evidence conflicts); every other attribute must be unchanged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub may_change: Vec<String>,
+}
+
+/// One attribute of the pool's schema as DescribeUserPool lists it (`SchemaAttributes`). Only
+/// the properties given are compared; the constraints are strings, as the service sends them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaEntry {
+    /// `AttributeDataType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<AttributeDataType>,
+    /// `Mutable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutable: Option<bool>,
+    /// `Required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `DeveloperOnlyAttribute`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub developer_only: Option<bool>,
+    /// `StringAttributeConstraints.MinLength`, e.g. `"0"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<String>,
+    /// `StringAttributeConstraints.MaxLength`, e.g. `"2048"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<String>,
+    /// `NumberAttributeConstraints.MinValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<String>,
+    /// `NumberAttributeConstraints.MaxValue`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<String>,
+}
+
+impl SchemaEntry {
+    /// `(DescribeUserPool member path, expected JSON value)` of every property given.
+    pub fn expected(&self) -> Vec<(&'static str, serde_json::Value)> {
+        use serde_json::Value;
+        let text = |v: &Option<String>| v.clone().map(Value::String);
+        [
+            (
+                "AttributeDataType",
+                self.data_type.map(|t| Value::String(t.name().into())),
+            ),
+            ("Mutable", self.mutable.map(Value::Bool)),
+            ("Required", self.required.map(Value::Bool)),
+            (
+                "DeveloperOnlyAttribute",
+                self.developer_only.map(Value::Bool),
+            ),
+            (
+                "StringAttributeConstraints.MinLength",
+                text(&self.min_length),
+            ),
+            (
+                "StringAttributeConstraints.MaxLength",
+                text(&self.max_length),
+            ),
+            ("NumberAttributeConstraints.MinValue", text(&self.min_value)),
+            ("NumberAttributeConstraints.MaxValue", text(&self.max_value)),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// The data types of a user-pool attribute (`AttributeDataType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum AttributeDataType {
+    /// `String`.
+    String,
+    /// `Number`.
+    Number,
+    /// `DateTime`.
+    DateTime,
+    /// `Boolean`.
+    Boolean,
+}
+
+impl AttributeDataType {
+    /// The name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            AttributeDataType::String => "String",
+            AttributeDataType::Number => "Number",
+            AttributeDataType::DateTime => "DateTime",
+            AttributeDataType::Boolean => "Boolean",
+        }
+    }
 }
 
 /// Whether the access token still authorizes GetUser afterwards.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::fixture::{Fixture, Outcome, StateExpectation, TokenState};
+use super::fixture::{Fixture, Outcome, StateExpectation, Then, TokenState, When};
 use super::locate::{field_at_line, line_col, line_of_field, line_of_text};
 use super::placeholder::{Placeholder, scan};
 use super::{Case, GENERATED_DIR};
@@ -155,6 +155,32 @@ pub fn parse_case(path: &Path, id: &str, source: &str) -> Result<Case, Vec<Fixtu
     }
 }
 
+/// One call of a fixture as the checks see it: the prefix of its fields (`""` for the first
+/// call, `next[2].` for the second follow-on call), its request and its outcomes.
+struct Call<'a> {
+    prefix: String,
+    when: &'a When,
+    then: &'a Then,
+    first: bool,
+}
+
+/// Every call of the fixture, the first one (`when`/`then`) first.
+fn calls(f: &Fixture) -> Vec<Call<'_>> {
+    let mut out = vec![Call {
+        prefix: String::new(),
+        when: &f.when,
+        then: &f.then,
+        first: true,
+    }];
+    out.extend(f.next.iter().enumerate().map(|(i, n)| Call {
+        prefix: format!("next[{}].", i + 1),
+        when: &n.when,
+        then: &n.then,
+        first: false,
+    }));
+    out
+}
+
 /// Semantic checks serde cannot express.
 fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> {
     let mut errs = Vec::new();
@@ -172,7 +198,7 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
         err(
             "when.operation",
             format!(
-                "`{op}` is not an operation the catalogue covers; expected one of {}",
+                "`{op}` is not an operation the catalogue covers; expected one of {} (a later call, `[[next]]`, may send any operation)",
                 Operation::COVERED.map(Operation::name).join(", ")
             ),
         );
@@ -210,17 +236,33 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
             );
         }
     }
-    if f.when.body.is_some() && f.when.raw_body.is_some() {
-        err(
-            "when.raw_body",
-            "give either `body` or `raw_body`, not both".into(),
-        );
-    }
-    if let Some(path) = f.when.path.as_deref().filter(|p| !p.starts_with('/')) {
-        err(
-            "when.path",
-            format!("a path starts with `/` (got {path:?}), e.g. \"/?Action=DeleteUser\""),
-        );
+    for call in calls(f) {
+        let p = &call.prefix;
+        if call.when.body.is_some() && call.when.raw_body.is_some() {
+            err(
+                &format!("{p}when.raw_body"),
+                "give either `body` or `raw_body`, not both".into(),
+            );
+        }
+        if let Some(path) = call.when.path.as_deref().filter(|p| !p.starts_with('/')) {
+            err(
+                &format!("{p}when.path"),
+                format!("a path starts with `/` (got {path:?}), e.g. \"/?Action=DeleteUser\""),
+            );
+        }
+        let many = call.then.outcomes.len() > 1;
+        for (i, o) in call.then.outcomes.iter().enumerate() {
+            let at = |field: &str| {
+                if many {
+                    format!("{p}then[{}].{field}", i + 1)
+                } else {
+                    format!("{p}then.{field}")
+                }
+            };
+            for (field, message) in outcome_problems(call.when.operation, call.first, f, o) {
+                err(&at(field), message);
+            }
+        }
     }
     // Capabilities the given state requires.
     let needs = |c: Capability| f.needs.contains(&c);
@@ -229,6 +271,17 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
         err(
             "given.token",
             format!("this token state needs `needs = [\"{}\"]`", kebab(c)),
+        );
+    }
+    if let Some(c) = f
+        .given
+        .signing
+        .and_then(|s| s.made_with())
+        .filter(|c| !needs(*c))
+    {
+        err(
+            "given.signing",
+            format!("this signing needs `needs = [\"{}\"]`", kebab(c)),
         );
     }
     if f.given.fault.is_some() && !needs(Capability::FaultInjection) {
@@ -243,42 +296,32 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
             "`other-user-claims` needs a `given.other_user`".into(),
         );
     }
-    let many = f.then.outcomes.len() > 1;
-    for (i, o) in f.then.outcomes.iter().enumerate() {
-        let at = |field: &str| {
-            if many {
-                format!("then[{}].{field}", i + 1)
-            } else {
-                format!("then.{field}")
-            }
-        };
-        for (field, message) in outcome_problems(op, f, o) {
-            err(&at(field), message);
-        }
-    }
     // Placeholders: known, and bound in this case.
     let has_other = f.given.other_user.is_some();
     let mut texts: Vec<String> = Vec::new();
-    if let Some(b) = &f.when.body {
-        collect_strings(&toml::Value::Table(b.clone()), &mut texts);
-    }
-    texts.extend(f.when.raw_body.iter().cloned());
-    texts.extend(f.when.headers.values().cloned());
-    texts.extend(f.when.path.iter().cloned());
     texts.extend(f.given.user.attributes.values().cloned());
     if let Some(o) = &f.given.other_user {
         texts.extend(o.attributes.values().cloned());
     }
-    for o in &f.then.outcomes {
-        texts.extend(
-            o.strict
-                .message
-                .iter()
-                .flat_map(|m| m.as_slice().iter().cloned()),
-        );
-        for state in [&o.state, &o.other_user_state] {
-            if let Some(StateExpectation::Attributes(a)) = state {
-                texts.extend(a.attributes.values().cloned());
+    for call in calls(f) {
+        let when = call.when;
+        if let Some(b) = &when.body {
+            collect_strings(&toml::Value::Table(b.clone()), &mut texts);
+        }
+        texts.extend(when.raw_body.iter().cloned());
+        texts.extend(when.headers.values().cloned());
+        texts.extend(when.path.iter().cloned());
+        for o in &call.then.outcomes {
+            texts.extend(
+                o.strict
+                    .message
+                    .iter()
+                    .flat_map(|m| m.as_slice().iter().cloned()),
+            );
+            for state in [&o.state, &o.other_user_state] {
+                if let Some(StateExpectation::Attributes(a)) = state {
+                    texts.extend(a.attributes.values().cloned());
+                }
             }
         }
     }
@@ -307,14 +350,33 @@ fn check(path: &Path, id: &str, source: &str, f: &Fixture) -> Vec<FixtureError> 
     errs
 }
 
-/// What is inconsistent in one outcome: `(field below then, message)`.
-fn outcome_problems(op: Operation, f: &Fixture, o: &Outcome) -> Vec<(&'static str, String)> {
+/// What is inconsistent in one outcome of a call of `op` (`first`: the fixture's first call,
+/// the one an injected fault fails): `(field below then, message)`.
+fn outcome_problems(
+    op: Operation,
+    first: bool,
+    f: &Fixture,
+    o: &Outcome,
+) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     if o.other_user_state.is_some() && f.given.other_user.is_none() {
         out.push((
             "other_user_state",
             "the other user's state needs a `given.other_user`".to_string(),
         ));
+    }
+    for name in o.schema_absent.iter().filter(|n| o.schema.contains_key(*n)) {
+        out.push((
+            "schema_absent",
+            format!("`{name}` is expected both in the schema and absent from it"),
+        ));
+    }
+    if o.schema
+        .keys()
+        .chain(&o.schema_absent)
+        .any(|n| n.trim().is_empty())
+    {
+        out.push(("schema", "an attribute name must not be empty".to_string()));
     }
     let statuses = o.status.as_slice();
     let success = |s: &u16| (200..300).contains(s);
@@ -334,11 +396,15 @@ fn outcome_problems(op: Operation, f: &Fixture, o: &Outcome) -> Vec<(&'static st
         )),
         Some(errors) => {
             let model = Model::get();
+            let registry = crate::contract::Registry::get();
+            let cited = f.requirement.as_slice();
             for e in errors.as_slice() {
-                if !model.may_return(op.name(), e) {
+                if !model.may_return(op.name(), e) && !registry.names_error(cited, e) {
                     out.push((
                         "error",
-                        format!("`{e}` is neither a modeled error of {op} nor a protocol error"),
+                        format!(
+                            "`{e}` is neither a modeled error of {op} nor a protocol error, and no cited requirement names it"
+                        ),
                     ));
                 }
             }
@@ -382,7 +448,7 @@ fn outcome_problems(op: Operation, f: &Fixture, o: &Outcome) -> Vec<(&'static st
             "must be \"\" (empty body) or JSON text".to_string(),
         ));
     }
-    if f.given.fault == Some(InjectedFault::InternalError) && !o.status.accepts(&500) {
+    if first && f.given.fault == Some(InjectedFault::InternalError) && !o.status.accepts(&500) {
         out.push((
             "status",
             "an injected internal error answers 500".to_string(),
@@ -535,6 +601,174 @@ error = "NotAuthorizedException"
             "{}",
             errs[0].message
         );
+    }
+
+    const STEPS: &str = r#"title = "t"
+requirement = "custom-attribute.writable-after-add"
+
+[given]
+pool_scope = "own"
+
+[when]
+operation = "AddCustomAttributes"
+body = { UserPoolId = "{{pool_id}}", CustomAttributes = [{ Name = "later", AttributeDataType = "String", Mutable = true }] }
+
+[then]
+status = 200
+schema = { "custom:later" = { data_type = "String", mutable = true } }
+
+[[next]]
+when = { operation = "AdminUpdateUserAttributes", body = { UserPoolId = "{{pool_id}}", Username = "{{username}}", UserAttributes = [{ Name = "custom:later", Value = "x" }] } }
+then = { status = 200, state = { attributes = { "custom:later" = "x" } } }
+
+[[next]]
+[next.when]
+operation = "GetUser"
+body = { AccessToken = "{{access_token}}" }
+
+[[next.then]]
+status = 200
+
+[[next.then]]
+status = 400
+error = "NotAuthorizedException"
+"#;
+
+    fn parse_steps(src: &str) -> Result<Case, Vec<FixtureError>> {
+        parse_case(
+            Path::new("fixtures/add-custom-attributes/schema/x.toml"),
+            "add-custom-attributes/schema/x",
+            src,
+        )
+    }
+
+    #[test]
+    fn next_calls_become_steps_in_order() {
+        let c = parse_steps(STEPS).unwrap();
+        let ops: Vec<Operation> = c.steps.iter().map(|s| s.when.operation).collect();
+        assert_eq!(
+            ops,
+            [
+                Operation::AddCustomAttributes,
+                Operation::AdminUpdateUserAttributes,
+                Operation::GetUser
+            ]
+        );
+        assert_eq!(c.steps[2].then.outcomes.len(), 2);
+        assert_eq!(c.operation(), Operation::AddCustomAttributes);
+        assert!(c.steps[0].then.outcomes[0].reads_schema());
+    }
+
+    #[test]
+    fn a_bad_next_call_names_its_place() {
+        // serde: an unknown key inside an inline `then` of the first follow-on call.
+        let e = &parse_steps(&STEPS.replace(
+            "then = { status = 200, state",
+            "then = { statuz = 200, state",
+        ))
+        .unwrap_err()[0];
+        assert_eq!(
+            (e.line, e.field.as_deref()),
+            (Some(17), Some("next[1].then"))
+        );
+        assert!(
+            e.message.contains("unknown field `statuz`"),
+            "{}",
+            e.message
+        );
+        // serde: a misspelt data type in the schema expectation.
+        let e = &parse_steps(&STEPS.replace("data_type = \"String\"", "data_type = \"Text\""))
+            .unwrap_err()[0];
+        assert_eq!(e.line, Some(13));
+        assert!(
+            e.message.contains("unknown variant `Text`"),
+            "{}",
+            e.message
+        );
+        // checks: an error the operation cannot answer, in the second alternative of call 3.
+        let errs = parse_steps(&STEPS.replace(
+            "error = \"NotAuthorizedException\"",
+            "error = \"NoSuchException\"",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (errs[0].line, errs[0].field.as_deref()),
+            (Some(29), Some("next[2].then[2].error"))
+        );
+        assert!(errs[0].message.contains("GetUser"), "{}", errs[0].message);
+        // checks: a success expected with an error type, in an inline table.
+        let errs = parse_steps(&STEPS.replace(
+            "then = { status = 200, state",
+            "then = { status = 200, error = \"InvalidParameterException\", state",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (errs[0].line, errs[0].field.as_deref()),
+            (Some(17), Some("next[1].then.error"))
+        );
+        // checks: a placeholder nobody binds, in a later call's body.
+        let errs =
+            parse_steps(&STEPS.replace("Value = \"x\"", "Value = \"{{nope}}\"")).unwrap_err();
+        assert_eq!(
+            (errs[0].line, errs[0].field.as_deref()),
+            (Some(16), Some("next[1].when"))
+        );
+        // A later call may send an operation no fixture starts with; the first may not.
+        let errs = parse_steps(&STEPS.replace(
+            "operation = \"AddCustomAttributes\"",
+            "operation = \"DescribeUserPool\"",
+        ))
+        .unwrap_err();
+        assert_eq!(errs[0].field.as_deref(), Some("when.operation"));
+        assert!(
+            errs[0].message.contains("later call"),
+            "{}",
+            errs[0].message
+        );
+    }
+
+    #[test]
+    fn schema_expectations_must_agree() {
+        let errs = parse_steps(&STEPS.replace(
+            "mutable = true } }",
+            "mutable = true } }\nschema_absent = [\"custom:later\"]",
+        ))
+        .unwrap_err();
+        assert_eq!(errs[0].field.as_deref(), Some("then.schema_absent"));
+        assert_eq!(errs[0].line, Some(14));
+    }
+
+    #[test]
+    fn an_error_type_the_model_lacks_is_accepted_when_a_cited_requirement_names_it() {
+        let refused = |requirement: &str| {
+            format!(
+                "title = \"t\"\nrequirement = \"{requirement}\"\n\n[when]\noperation = \"AddCustomAttributes\"\nbody = {{ UserPoolId = \"{{{{pool_id}}}}\" }}\n\n[then]\nstatus = 400\nerror = [\"InvalidParameterException\", \"LimitExceededException\"]\n"
+            )
+        };
+        assert!(parse_steps(&refused("custom-attribute.limit-50")).is_ok());
+        let errs = parse_steps(&refused("custom-attribute.defaults")).unwrap_err();
+        assert!(
+            errs[0].message.contains("no cited requirement names it"),
+            "{}",
+            errs[0].message
+        );
+    }
+
+    #[test]
+    fn a_principal_without_permission_must_be_declared() {
+        let src = GOOD.replace(
+            "[when]",
+            "[given]\nsigning = \"principal-without-permission\"\n\n[when]",
+        );
+        let errs = parse(&src).unwrap_err();
+        assert_eq!(errs[0].field.as_deref(), Some("given.signing"));
+        assert!(
+            errs[0].message.contains("sigv4-principals"),
+            "{}",
+            errs[0].message
+        );
+        let declared = src.replace("[given]", "needs = [\"sigv4-principals\"]\n\n[given]");
+        assert!(parse(&declared).is_ok());
     }
 
     #[test]

@@ -20,8 +20,9 @@ pub use load::{LoadError, load_dir};
 pub const GENERATED_DIR: &str = "generated";
 
 /// One runnable case: who it is, what it needs, the set-up, and the calls with what each must
-/// do. A fixture file is a case of one step; a generated case (`crate::property`) may be a
-/// sequence of steps. Both run through the same executor (`crate::run`).
+/// do. A fixture file is a case of one step, or of several with `[[next]]`; a generated case
+/// (`crate::property`) may be a sequence of steps. Both run through the same executor
+/// (`crate::run`).
 #[derive(Debug, Clone)]
 pub struct Case {
     /// Stable id: the fixture path below the fixtures root, without `.toml`
@@ -52,8 +53,16 @@ pub struct Step {
 }
 
 impl Case {
-    /// The case a fixture file describes.
+    /// The case a fixture file describes: `when`/`then`, then each `[[next]]` call.
     pub fn from_fixture(id: &str, path: Option<PathBuf>, f: Fixture) -> Case {
+        let mut steps = vec![Step {
+            when: f.when,
+            then: f.then,
+        }];
+        steps.extend(f.next.into_iter().map(|n| Step {
+            when: n.when,
+            then: n.then,
+        }));
         Case {
             id: id.to_string(),
             path,
@@ -61,10 +70,7 @@ impl Case {
             requirements: f.requirement.as_slice().to_vec(),
             needs: f.needs,
             given: f.given,
-            steps: vec![Step {
-                when: f.when,
-                then: f.then,
-            }],
+            steps,
         }
     }
 

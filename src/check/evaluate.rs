@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::body::{check_code_delivery, check_success_body, describe};
 use super::envelope::check_message_type;
+use super::pool_schema::check_schema;
 use super::state::check_state;
 use super::{Mismatch, Observed, Probe, Tier};
 use crate::case::fixture::{
@@ -94,6 +95,11 @@ fn summary(o: &Outcome) -> String {
         }
         None if o.error.is_some() => s.push_str(", nothing changed"),
         None => {}
+    }
+    if o.reads_schema() {
+        let mut names: Vec<String> = o.schema.keys().cloned().collect();
+        names.extend(o.schema_absent.iter().map(|n| format!("no {n}")));
+        s.push_str(&format!(", schema: {}", names.join(", ")));
     }
     s
 }
@@ -229,6 +235,7 @@ pub fn evaluate_outcome(
             m
         }));
     }
+    check_schema(then, &observed.schema_after, &mut out);
     if let Some(want) = then.token {
         probe(
             &observed.token_usable,
@@ -360,6 +367,7 @@ mod tests {
             after: Probe::Seen(attrs),
             other_before: Probe::NotChecked,
             other_after: Probe::NotChecked,
+            schema_after: Probe::NotChecked,
             token_usable: Probe::NotChecked,
             sign_in_works: Probe::NotChecked,
         }
@@ -546,5 +554,44 @@ mod tests {
             &observed(200, &[CT], "{}"),
         );
         assert_eq!(j.matched, None);
+    }
+
+    /// "200 and the attribute listed, or 400 and the attribute absent": the schema read back
+    /// decides between alternatives like the user's state does.
+    #[test]
+    fn the_schema_read_back_is_part_of_each_alternative() {
+        use crate::case::fixture::SchemaEntry;
+        let mut added = Outcome::of_status(200);
+        added.schema = [("dev:custom:s".to_string(), SchemaEntry::default())].into();
+        let mut refused = Outcome::of_status(400);
+        refused.error = Some(OneOrMany::One("InvalidParameterException".into()));
+        refused.schema_absent = vec!["dev:custom:s".into()];
+        let then = Then {
+            outcomes: vec![added, refused],
+        };
+        let listed = || {
+            Probe::Seen(Some(crate::check::pool_schema::schema_of(
+                &serde_json::json!({"UserPool": {"SchemaAttributes": [{"Name": "dev:custom:s"}]}}),
+            )))
+        };
+        let mut o = observed(
+            400,
+            &[CT],
+            r#"{"__type":"InvalidParameterException","message":"x"}"#,
+        );
+        o.schema_after = listed();
+        let j = evaluate(Operation::AdminUpdateUserAttributes, &then, &o);
+        assert_eq!(j.matched, None, "{j:?}");
+        assert!(
+            j.mismatches[0].expected.contains("schema: no dev:custom:s"),
+            "{j:?}"
+        );
+        o.schema_after = Probe::Seen(Some(Default::default()));
+        let j = evaluate(Operation::AdminUpdateUserAttributes, &then, &o);
+        assert_eq!(j.matched, Some(1), "{j:?}");
+        let mut ok = observed(200, &[CT], "{}");
+        ok.schema_after = listed();
+        let j = evaluate(Operation::AdminUpdateUserAttributes, &then, &ok);
+        assert_eq!(j.matched, Some(0), "{j:?}");
     }
 }

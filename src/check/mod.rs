@@ -9,6 +9,7 @@ pub mod body;
 pub mod envelope;
 pub mod evaluate;
 pub mod observed;
+pub mod pool_schema;
 pub mod state;
 
 pub use evaluate::evaluate;

@@ -28,6 +28,9 @@ pub struct Observed {
     pub other_before: Probe<Option<BTreeMap<String, String>>>,
     /// The other user's attributes after the call.
     pub other_after: Probe<Option<BTreeMap<String, String>>>,
+    /// The pool's schema after the call (DescribeUserPool; `None`: the pool does not exist),
+    /// when an outcome names attributes of it.
+    pub schema_after: Probe<Option<crate::check::pool_schema::SchemaAttributes>>,
     /// Whether GetUser accepted the user's access token afterwards.
     pub token_usable: Probe<bool>,
     /// Whether the user could sign in afterwards.

@@ -239,6 +239,16 @@ pub fn plan_add_custom_attributes(
     schema: &PoolSchema,
     request: &[NewAttribute],
 ) -> Result<CustomAttributePlan, CustomAttributeError> {
+    plan_add_custom_attributes_within(schema, request, MAX_CUSTOM_ATTRIBUTES)
+}
+
+/// [`plan_add_custom_attributes`] with another limit of custom attributes per pool (the
+/// reference's break of the limit passes `usize::MAX`).
+pub fn plan_add_custom_attributes_within(
+    schema: &PoolSchema,
+    request: &[NewAttribute],
+    limit: usize,
+) -> Result<CustomAttributePlan, CustomAttributeError> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut added = Vec::with_capacity(request.len());
     for entry in request {
@@ -279,7 +289,7 @@ pub fn plan_add_custom_attributes(
         });
     }
     let existing = schema.attributes().filter(|d| is_custom(&d.name)).count();
-    if existing + added.len() > MAX_CUSTOM_ATTRIBUTES {
+    if existing.saturating_add(added.len()) > limit {
         return Err(CustomAttributeError::TooMany {
             existing,
             requested: added.len(),

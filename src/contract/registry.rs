@@ -241,6 +241,22 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// Whether the statement of one of the requirements `ids` names the error type `error`
+    /// (as a whole word): an answer the evidence makes plausible although the service model
+    /// does not list it for the operation (custom-attribute.limit-50 names
+    /// LimitExceededException), which a fixture may therefore accept.
+    pub fn names_error<S: AsRef<str>>(&self, ids: &[S], error: &str) -> bool {
+        ids.iter()
+            .filter_map(|id| self.requirement(id.as_ref()))
+            .any(|r| {
+                r.statement
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w == error)
+            })
+    }
+}
+
 /// `text` against a captured text in which `<...>` stands for any non-empty value.
 fn matches_text(pattern: &str, text: &str) -> bool {
     let mut re = String::from("(?s)^");

@@ -79,6 +79,7 @@ impl Planned {
             given: given_at(&self.case.given, self.before.get(step)?),
             when: action.when(),
             then: exp.then.clone(),
+            next: vec![],
         })
     }
 }

@@ -28,6 +28,10 @@
 //!   `InvalidParameterException` or `LimitExceededException`.
 //! - **a code for an attribute the user lacks** (`verification-code.attribute-without-value`,
 //!   no evidence): refused (the model), or a 200 that delivers nothing.
+//! - **a custom attribute named like a standard one** (`custom-attribute.standard-name`,
+//!   inferred: AddCustomAttributes prefixes every Name, so `custom:email` collides with
+//!   nothing, but CreateUserPool treats such entries differently): added (the model), or the
+//!   request refused with `InvalidParameterException` and nothing added.
 //! - **several names the schema lacks** (`attribute.several-schema-errors`): the lines of the
 //!   message are observed, their order is not, so every order is accepted (up to
 //!   [`MAX_ORDERED_LINES`] lines; beyond that no text is asserted rather than hundreds).
@@ -141,6 +145,24 @@ pub fn verification_code(user: &UserModel, name: &str, mut e: Expectation) -> Ex
         nothing.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
         e.then.outcomes.push(nothing);
         cite(&mut e, WITHOUT_VALUE);
+    }
+    e
+}
+
+/// A custom attribute named like a standard one.
+pub const STANDARD_NAME: &str = "custom-attribute.standard-name";
+
+/// AddCustomAttributes of `names` (as sent, before the prefix): `e` (the model's answer) with
+/// every other answer the evidence allows. An entry named like a standard attribute is added as
+/// `custom:<name>` (the model) or the request is refused with `InvalidParameterException`,
+/// nothing added; a class of its own, since other names are never refused that way.
+pub fn add_custom_attributes(names: &[String], mut e: Expectation) -> Expectation {
+    let standard = names
+        .iter()
+        .any(|n| crate::contract::schema::is_standard(n));
+    if accepts(&e) && standard {
+        widen_with_refusal(&mut e, &["InvalidParameterException"], STANDARD_NAME);
+        e.label = "standard-name".to_string();
     }
     e
 }

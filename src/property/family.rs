@@ -47,9 +47,7 @@ pub fn admin_lookup(user: &UserModel, op: Operation, body: &Value) -> Option<Exp
             format!("{op} refuses a pool that does not exist"),
         ));
     }
-    let Some(name) = body.get("Username").and_then(Value::as_str) else {
-        return None;
-    };
+    let name = body.get("Username").and_then(Value::as_str)?;
     let alias = user.attributes.get("email_verified").map(String::as_str) == Some("true")
         && user.attributes.get("email").map(String::as_str) == Some(name);
     let gone = user.token == super::oracle::TokenModel::UserDeleted;
@@ -208,13 +206,17 @@ pub fn add_custom_attributes(pool: &PoolModel, user: &UserModel, body: &Value) -
         Ok(_) => {
             let mut then = Outcome::of_status(200);
             then.state = Some(StateExpectation::Simple(SimpleState::Unchanged));
-            accepted(
-                user,
-                then,
-                req::custom_attributes_added(),
-                "adds-custom-attributes",
-                format!("{op} adds new custom attributes and answers an empty success"),
-                user.attributes.clone(),
+            let names: Vec<String> = request.iter().filter_map(|a| a.name.clone()).collect();
+            contested::add_custom_attributes(
+                &names,
+                accepted(
+                    user,
+                    then,
+                    req::custom_attributes_added(),
+                    "adds-custom-attributes",
+                    format!("{op} adds new custom attributes and answers an empty success"),
+                    user.attributes.clone(),
+                ),
             )
         }
     }

@@ -314,6 +314,15 @@ fn operate(pool: &PoolModel, user: &UserModel, op: Operation, body: &Value) -> E
             title: format!("{op} returns the user's stored attributes"),
             after: user.clone(),
         },
+        // No property generates it (a fixture's later call may send it): it reads the pool
+        // and changes nothing.
+        Operation::DescribeUserPool => Expectation {
+            then: Then::one(Outcome::of_status(200)),
+            requirements: vec![],
+            label: "reads-pool".into(),
+            title: format!("{op} reads the user's pool"),
+            after: user.clone(),
+        },
     }
 }
 

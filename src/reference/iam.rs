@@ -224,6 +224,11 @@ impl Principals {
         self.by_key.get(access_key_id)
     }
 
+    /// Forget a principal; whether it was known.
+    pub fn remove(&mut self, access_key_id: &str) -> bool {
+        self.by_key.remove(access_key_id).is_some()
+    }
+
     /// How many there are.
     #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {

@@ -3,7 +3,7 @@
 //! the read-backs after and the judgement against the step's `then`; the case's users are
 //! deleted at the end. The outcome is described redacted, with a reproduction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,7 @@ use super::echo::{Echo, echoed};
 use super::setup::{Prepared, SetupError, Unsupported, prepare, why_missing_operation};
 use crate::case::Case;
 use crate::case::fixture::{Outcome, Then};
+use crate::check::pool_schema::{self, SchemaAttributes};
 use crate::check::{Mismatch, Observed, Probe, Tier, Verdict, evaluate};
 use crate::run::events::ObservedSummary;
 use crate::secrets::Redactor;
@@ -36,9 +37,9 @@ pub struct ExecOptions {
     /// Stop at the first step whose strict detail differs (generated cases under `--strict`,
     /// where such a difference is a failure to shrink).
     pub stop_on_strict: bool,
-    /// Render the normalized exchange of a one-step case and compare it with the case's golden
-    /// (fixtures; a generated case has no golden, and rendering a 128 KiB body costs more
-    /// than sending it).
+    /// Render the normalized exchanges of the case's calls and compare them with the case's
+    /// golden (fixtures; a generated case has no golden, and rendering a 128 KiB body costs
+    /// more than sending it).
     pub exchange: bool,
 }
 
@@ -52,7 +53,8 @@ pub struct Execution {
     /// Steps whose request was sent.
     pub steps_run: usize,
     /// The step the details below describe (0-based): the failing one, else the first with a
-    /// strict difference, else the last one run.
+    /// strict difference, else the last one run; `None` in a case of several calls whose only
+    /// difference is its golden (which covers every call).
     pub step: Option<usize>,
     /// Expected vs actual at that step (redacted, clipped).
     pub mismatches: Vec<Mismatch>,
@@ -60,7 +62,8 @@ pub struct Execution {
     pub observed: Option<ObservedSummary>,
     /// A curl command for that step (`$ACCESS_TOKEN` for the token).
     pub reproduction: Option<String>,
-    /// The normalized exchange of a one-step case (what a golden holds).
+    /// The normalized exchanges of the calls sent (what a golden holds), when asked for; none
+    /// for a case that could not be run to its judgement (an error).
     pub exchange: Option<String>,
     /// The set-up needed an operation the target does not implement.
     pub unsupported: Option<Unsupported>,
@@ -218,7 +221,10 @@ pub async fn run_one(ctx: &std::sync::Arc<RunContext>, case: &Case) -> super::Ca
             },
         )
         .await;
-    super::job::outcome(super::job::header(case), e)
+    let reason = super::job::with_call(case, &e);
+    let mut o = super::job::outcome(super::job::header(case), e);
+    o.reason = reason;
+    o
 }
 
 /// Run one case (`index` names its users).
@@ -238,6 +244,7 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize, opts: ExecOpti
     let mut run = Execution::new(Verdict::Pass, None);
     let mut known: Probe<Option<Attrs>> = Probe::NotChecked;
     let mut strict_seen = false;
+    let mut exchanges: Vec<Exchange> = Vec::new();
     for i in 0..case.steps.len() {
         let done = match run_step(ctx, case, &prepared, i, &mut known, opts).await {
             Ok(done) => done,
@@ -249,6 +256,7 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize, opts: ExecOpti
             }
         };
         run.steps_run = i + 1;
+        exchanges.extend(done.exchange);
         for echo in done.echoes {
             match run.echoes.iter_mut().find(|e| e.secret == echo.secret) {
                 Some(e) => e.places.extend(echo.places),
@@ -263,7 +271,6 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize, opts: ExecOpti
             run.mismatches = done.mismatches;
             run.observed = done.observed;
             run.reproduction = Some(done.reproduction);
-            run.exchange = done.exchange;
             run.reason = done.note;
         }
         if contract {
@@ -278,8 +285,35 @@ pub async fn execute(ctx: &RunContext, case: &Case, index: usize, opts: ExecOpti
             }
         }
     }
+    if opts.exchange && run.verdict != Verdict::Error && !exchanges.is_empty() {
+        compare_golden(ctx, case, &prepared, &exchanges, &mut run);
+    }
     clean_up(ctx, &prepared).await;
     run
+}
+
+/// Render the exchanges of the calls made and compare them with the case's golden: a
+/// difference (or a missing golden) is a strict-tier mismatch of the case.
+fn compare_golden(
+    ctx: &RunContext,
+    case: &Case,
+    p: &Prepared,
+    exchanges: &[Exchange],
+    run: &mut Execution,
+) {
+    let mut normalizer = normalizer(p);
+    let rendered = Exchange::render_steps(exchanges, case.steps.len() > 1, &mut normalizer);
+    if let Some(m) = ctx.goldens.compare_or_missing(&case.id, &rendered) {
+        run.mismatches.push(m.shown(|t| p.redactor.redact(t)));
+        if run.verdict == Verdict::Pass {
+            // The golden is the case's, not one call's: no call to point at.
+            run.verdict = Verdict::NonStrict;
+            if case.steps.len() > 1 {
+                run.step = None;
+            }
+        }
+    }
+    run.exchange = Some(rendered);
 }
 
 /// What one step produced.
@@ -287,7 +321,7 @@ struct StepDone {
     mismatches: Vec<Mismatch>,
     observed: Option<ObservedSummary>,
     reproduction: String,
-    exchange: Option<String>,
+    exchange: Option<Exchange>,
     note: Option<String>,
     echoes: Vec<Echo>,
 }
@@ -296,6 +330,7 @@ struct StepDone {
 struct Needs {
     state: bool,
     other: bool,
+    schema: bool,
     token: bool,
     sign_in: bool,
 }
@@ -305,6 +340,7 @@ fn needs(then: &Then) -> Needs {
     Needs {
         state: any(&|o| o.state.is_some() || o.error.is_some() || o.user_attributes.is_some()),
         other: any(&|o| o.other_user_state.is_some() || o.error.is_some()),
+        schema: any(&|o| o.reads_schema()),
         token: any(&|o| o.token.is_some()),
         sign_in: any(&|o| o.sign_in.is_some()),
     }
@@ -329,7 +365,7 @@ async fn run_step(
     let admin = ctx.provisioner.admin();
     let signing = signing_of(case, step.when.operation);
     admin
-        .sign_under_test(&mut request, signing)
+        .sign_under_test(&mut request, signing, p.principal.as_ref())
         .map_err(|e| r.redact(&format!("cannot sign the request: {e}")))?;
     let then = step
         .then
@@ -377,6 +413,11 @@ async fn run_step(
         Some(name) => read_user(ctx, p, name).await,
         None => Probe::NotChecked,
     };
+    let schema_after = if need.schema {
+        read_schema(ctx, p).await
+    } else {
+        Probe::NotChecked
+    };
     let token_usable = if need.token {
         token_probe(ctx, p).await
     } else {
@@ -393,28 +434,27 @@ async fn run_step(
         after,
         other_before,
         other_after,
+        schema_after,
         token_usable,
         sign_in_works,
     };
     let mut mismatches = evaluate(step.when.operation, &then, &observed).mismatches;
     crate::check::basis::mark_guesses(&mut mismatches, &then, &case.requirements);
-    let exchange = (opts.exchange && case.steps.len() == 1).then(|| {
-        let exchange = Exchange::capture(&Capture {
+    let exchange = opts.exchange.then(|| {
+        let named: BTreeSet<&String> = then
+            .outcomes
+            .iter()
+            .flat_map(|o| o.schema.keys().chain(&o.schema_absent))
+            .collect();
+        Exchange::capture(&Capture {
             request: &request,
             response: &observed.response,
             after: &observed.after,
+            schema_after: pool_schema::shown(named, &observed.schema_after),
             token_usable: &observed.token_usable,
             sign_in_works: &observed.sign_in_works,
-        });
-        let mut normalizer = normalizer(p);
-        exchange.register_values(&mut normalizer);
-        exchange.render(&normalizer)
+        })
     });
-    if let Some(rendered) = &exchange
-        && let Some(m) = ctx.goldens.compare_or_missing(&case.id, rendered)
-    {
-        mismatches.push(m);
-    }
     let note = (p.pool_deleted && need.state)
         .then(|| "state not read back: the case deleted its own pool on purpose".to_string());
     let reproduction = curl::shorten_long_runs(&r.redact(&reproduce(
@@ -470,6 +510,7 @@ fn reproduce(admin: &Admin, request: &Request, token: &str, signing: Signing) ->
         Signing::UnknownAccessKey => SignedAs::UnknownAccessKey { region },
         Signing::WrongSecret => SignedAs::WrongSecret { region },
         Signing::StaleDate | Signing::FutureDate | Signing::TamperedSignature => SignedAs::Replayed,
+        Signing::PrincipalWithoutPermission => SignedAs::OtherPrincipal { region },
     };
     curl::signed_reproduction(admin.url(), request, Some(token), &signed)
 }
@@ -477,10 +518,15 @@ fn reproduce(admin: &Admin, request: &Request, token: &str, signing: Signing) ->
 /// Delete the case's users (best effort: the run deletes its pools at the end anyway, but a
 /// long generated run would otherwise pile thousands of users into one pool).
 async fn clean_up(ctx: &RunContext, p: &Prepared) {
+    let prov = &ctx.provisioner;
+    if let Some(principal) = &p.principal
+        && let Err(e) = prov.delete_principal(&principal.access_key_id).await
+    {
+        tracing::debug!(error = %p.redactor.redact(&e.to_string()), "could not delete a case's principal");
+    }
     if p.pool_deleted {
         return;
     }
-    let prov = &ctx.provisioner;
     if p.own_pool {
         // Its users go with it; if this fails, the run's clean-up deletes it.
         if let Err(e) = prov.delete_pool(&p.pool.id).await {
@@ -514,6 +560,17 @@ fn normalizer(p: &Prepared) -> Normalizer {
     n.know(&p.pool.restricted_client, Kind::ClientId);
     n.know(&p.client_id, Kind::ClientId);
     n
+}
+
+/// The pool's schema by attribute name (DescribeUserPool), `None` when the pool is gone.
+async fn read_schema(ctx: &RunContext, p: &Prepared) -> Probe<Option<SchemaAttributes>> {
+    if p.pool_deleted {
+        return Probe::NotChecked;
+    }
+    match ctx.provisioner.describe_pool(&p.pool.id).await {
+        Ok(v) => Probe::Seen(v.as_ref().map(pool_schema::schema_of)),
+        Err(e) => Probe::Unknown(p.redactor.redact(&e.to_string())),
+    }
 }
 
 async fn read_user(ctx: &RunContext, p: &Prepared, username: &str) -> Probe<Option<Attrs>> {

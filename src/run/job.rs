@@ -74,9 +74,40 @@ impl Job for CaseJob {
                 span,
             )
             .await;
-            outcome(self.header(), e)
+            let reason = with_call(&self.case, &e);
+            let mut o = outcome(self.header(), e);
+            o.reason = reason;
+            o
         })
     }
+}
+
+/// The reason of a fixture's outcome: for a case of several calls that did not pass, which call
+/// the details describe (`call 2 of 3 (AdminUpdateUserAttributes, next[1])`) before the
+/// execution's own reason.
+pub fn with_call(case: &Case, e: &Execution) -> Option<String> {
+    let (Some(i), true) = (e.step, case.steps.len() > 1) else {
+        return e.reason.clone();
+    };
+    if !matches!(
+        e.verdict,
+        crate::check::Verdict::Fail
+            | crate::check::Verdict::NonStrict
+            | crate::check::Verdict::Error
+    ) {
+        return e.reason.clone();
+    }
+    let op = case.steps.get(i).map_or("", |s| s.when.operation.name());
+    let place = if i == 0 {
+        "when".to_string()
+    } else {
+        format!("next[{i}]")
+    };
+    let call = format!("call {} of {} ({op}, `{place}`)", i + 1, case.steps.len());
+    Some(match &e.reason {
+        Some(r) => format!("{call}: {r}"),
+        None => call,
+    })
 }
 
 /// Jobs of fixture cases.

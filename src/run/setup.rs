@@ -13,7 +13,8 @@ use crate::generate::ACCESS_TOKEN;
 use crate::secrets::Redactor;
 use crate::target::signing::{self, MintError};
 use crate::target::{AdminError, Pool, Tokens, UserHandle, control, token};
-use crate::vocab::{Capability, PoolKind, PoolScope};
+use crate::vocab::{Capability, PoolKind, PoolScope, Signing};
+use crate::wire::sigv4::AwsCredentials;
 
 /// A token that matches the model's pattern but is no JWT.
 pub const GARBAGE_TOKEN: &str = "ccfGarbageToken.notA.jwt";
@@ -39,6 +40,9 @@ pub struct Prepared {
     pub pool_deleted: bool,
     /// The pool is the case's own: deleted when the case ends.
     pub own_pool: bool,
+    /// The credentials of the principal without permission the request under test is signed
+    /// with (`given.signing = "principal-without-permission"`), deleted when the case ends.
+    pub principal: Option<AwsCredentials>,
 }
 
 /// Why a case could not be prepared.
@@ -198,6 +202,9 @@ pub fn why_missing(c: Capability) -> &'static str {
         }
         Capability::SigningKey => {
             "signing-key: the suite does not hold the key the target signs its tokens with"
+        }
+        Capability::Sigv4Principals => {
+            "sigv4-principals: the suite cannot make a SigV4 principal without permission here (only the embedded reference registers one on request; real AWS would need an IAM user or role made for the run, and the emulators, as the suite launches them, do not evaluate IAM policies)"
         }
     }
 }
@@ -424,6 +431,17 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
     };
     redactor.add(&token_under_test, "ACCESS_TOKEN");
     bindings.access_token = token_under_test.clone();
+    let principal = match given.signing {
+        Some(Signing::PrincipalWithoutPermission) => {
+            let c = prov
+                .principal_without_permission(&tag)
+                .await
+                .map_err(|e| fail("registering a principal without permission", &e))?;
+            redactor.add(&c.secret_access_key, "AWS_SECRET_ACCESS_KEY");
+            Some(c)
+        }
+        _ => None,
+    };
     Ok(Prepared {
         pool,
         client_id,
@@ -434,6 +452,7 @@ pub async fn prepare(ctx: &RunContext, case: &Case, index: usize) -> Result<Prep
         redactor,
         pool_deleted,
         own_pool,
+        principal,
     })
 }
 

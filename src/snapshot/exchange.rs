@@ -94,6 +94,10 @@ pub struct Exchange {
     /// reads them back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state_after: Option<Value>,
+    /// The pool's schema entries the call's outcomes name, read back after it (DescribeUserPool),
+    /// each as sent or `absent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_after: Option<Value>,
     /// Whether GetUser still accepts the access token, when the case asks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_usable: Option<Value>,
@@ -110,6 +114,8 @@ pub struct Capture<'a> {
     pub response: &'a Result<Response, WireError>,
     /// State after, if read.
     pub after: &'a Probe<Option<BTreeMap<String, String>>>,
+    /// The schema entries to show, if the schema was read ([`crate::check::pool_schema::shown`]).
+    pub schema_after: Option<Value>,
     /// Token probe.
     pub token_usable: &'a Probe<bool>,
     /// Sign-in probe.
@@ -159,6 +165,7 @@ impl Exchange {
                 Some(attrs) => serde_json::to_value(attrs).unwrap_or(Value::Null),
                 None => Value::String("deleted".into()),
             }),
+            schema_after: c.schema_after.clone(),
             token_usable: probe_value(c.token_usable, |b| Value::Bool(*b)),
             sign_in_works: probe_value(c.sign_in_works, |b| Value::Bool(*b)),
         }
@@ -188,10 +195,35 @@ impl Exchange {
     /// the YAML quoting.
     pub fn render(&self, n: &Normalizer) -> String {
         let value = serde_json::to_value(self).unwrap_or(Value::Null);
-        let value = normalize_value(sort_keys(value), n);
-        serde_saphyr::to_string(&value)
-            .unwrap_or_else(|e| format!("# cannot render the exchange as YAML: {e}\n"))
+        yaml(normalize_value(sort_keys(value), n))
     }
+
+    /// The exchanges of a case's calls as one golden: the call of a one-call case as
+    /// [`Exchange::render`] writes it; those of a case of `several` calls as `steps:`, a list in
+    /// call order (also when a failure stopped it after the first). The run-specific values of
+    /// every call (request ids, subs) are registered first, so each is replaced wherever it
+    /// appears.
+    pub fn render_steps(steps: &[Exchange], several: bool, n: &mut Normalizer) -> String {
+        for e in steps {
+            e.register_values(n);
+        }
+        match steps {
+            [one] if !several => one.render(n),
+            _ => {
+                let all: Vec<Value> = steps
+                    .iter()
+                    .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+                    .collect();
+                let value = serde_json::json!({ "steps": all });
+                yaml(normalize_value(sort_keys(value), n))
+            }
+        }
+    }
+}
+
+fn yaml(value: Value) -> String {
+    serde_saphyr::to_string(&value)
+        .unwrap_or_else(|e| format!("# cannot render the exchange as YAML: {e}\n"))
 }
 
 /// A SigV4 header as a golden shows it: what differs between runs and targets (access key
@@ -327,6 +359,7 @@ mod tests {
             request: &req,
             response: &resp,
             after: &after,
+            schema_after: None,
             token_usable: &Probe::NotChecked,
             sign_in_works: &Probe::Seen(true),
         });
@@ -380,5 +413,56 @@ mod tests {
     fn a_non_json_body_is_kept_as_text() {
         assert!(matches!(body_of(b"<html>"), Some(Body::Text(t)) if t == "<html>"));
         assert!(body_of(b"").is_none());
+    }
+
+    #[test]
+    fn several_calls_render_as_steps_in_order_and_one_call_as_before() {
+        let capture = |op: &str, request_id: &str, schema: Option<Value>| {
+            let req = Request::json(op, &serde_json::json!({"UserPoolId": "us-east-1_Abc"}));
+            let resp = Ok(response(
+                200,
+                &[
+                    ("content-type", "application/x-amz-json-1.1"),
+                    ("x-amzn-requestid", request_id),
+                ],
+                "{}",
+            ));
+            Exchange::capture(&Capture {
+                request: &req,
+                response: &resp,
+                after: &Probe::NotChecked,
+                schema_after: schema,
+                token_usable: &Probe::NotChecked,
+                sign_in_works: &Probe::NotChecked,
+            })
+        };
+        let n = || Normalizer::new(Redactor::new());
+        let one = capture("AddCustomAttributes", "req-1111-aaaa", None);
+        let mut plain = n();
+        one.register_values(&mut plain);
+        assert_eq!(
+            Exchange::render_steps(std::slice::from_ref(&one), false, &mut n()),
+            one.render(&plain)
+        );
+        let steps = [
+            capture(
+                "AddCustomAttributes",
+                "req-1111-aaaa",
+                Some(serde_json::json!({"custom:a": "absent"})),
+            ),
+            capture("AdminUpdateUserAttributes", "req-2222-bbbb", None),
+        ];
+        let text = Exchange::render_steps(&steps, true, &mut n());
+        assert!(text.starts_with("steps:\n"), "{text}");
+        let stopped = Exchange::render_steps(&steps[..1], true, &mut n());
+        assert!(stopped.starts_with("steps:\n"), "{stopped}");
+        let first = text.find("AddCustomAttributes").unwrap();
+        let second = text.find("AdminUpdateUserAttributes").unwrap();
+        assert!(first < second, "{text}");
+        assert!(text.contains("\"custom:a\": absent"), "{text}");
+        assert!(
+            !text.contains("req-"),
+            "request ids are placeholders: {text}"
+        );
     }
 }

@@ -229,14 +229,25 @@ impl Admin {
 
     /// Sign the request under test as `signing` says, as of now: with the administrator
     /// credentials, or wrongly on purpose; [`Signing::Unsigned`] leaves it as it is.
+    /// [`Signing::PrincipalWithoutPermission`] signs correctly with `principal`, the credentials
+    /// the case's set-up registered.
     pub fn sign_under_test(
         &self,
         request: &mut Request,
         signing: Signing,
+        principal: Option<&AwsCredentials>,
     ) -> Result<(), AdminError> {
+        let mut credentials = &self.credentials;
         let fault = match signing {
             Signing::Unsigned => return Ok(()),
             Signing::Signed => None,
+            Signing::PrincipalWithoutPermission => {
+                credentials = principal.ok_or_else(|| AdminError::Sign {
+                    operation: request.operation.clone(),
+                    source: SignError::new("no principal was registered for the case"),
+                })?;
+                None
+            }
             Signing::UnknownAccessKey => Some(SigningFault::UnknownAccessKey),
             Signing::WrongSecret => Some(SigningFault::WrongSecret),
             Signing::StaleDate => Some(SigningFault::Stale(Signing::STALE_BY)),
@@ -245,9 +256,9 @@ impl Admin {
         };
         let now = SystemTime::now();
         match fault {
-            None => sign_request(request, &self.url, &self.credentials, &self.region, now),
+            None => sign_request(request, &self.url, credentials, &self.region, now),
             Some(f) => {
-                sign_request_with_fault(request, &self.url, &self.credentials, &self.region, now, f)
+                sign_request_with_fault(request, &self.url, credentials, &self.region, now, f)
             }
         }
         .map_err(|source| AdminError::Sign {

@@ -12,6 +12,7 @@ use super::admin::{Admin, AdminError};
 use crate::vocab::Capability;
 use crate::vocab::InjectedFault;
 use crate::wire::Request;
+use crate::wire::sigv4::AwsCredentials;
 
 /// Target prefix of the control operations.
 pub const CONTROL_PREFIX: &str = "CognitoConformanceReference";
@@ -84,6 +85,49 @@ pub async fn inject_fault(
         admin,
         "InjectFault",
         &json!({ "Operation": operation, "Error": error }),
+    )
+    .await
+    .map(drop)
+}
+
+/// A new SigV4 principal named `name`, allowed `actions` (none: authenticated, authorized for
+/// nothing). Its credentials; the secret is registered for redaction.
+pub async fn register_principal(
+    admin: &Admin,
+    name: &str,
+    actions: &[&str],
+) -> Result<AwsCredentials, AdminError> {
+    let out = control(
+        admin,
+        "RegisterPrincipal",
+        &json!({ "Name": name, "Actions": actions }),
+    )
+    .await?;
+    let field = |key: &str| {
+        out.get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| AdminError::BadResponse {
+                operation: "RegisterPrincipal".into(),
+                reason: format!("no {key}"),
+            })
+    };
+    let secret = field("SecretAccessKey")?;
+    crate::secrets::global().register(&secret, "AWS_SECRET_ACCESS_KEY");
+    Ok(AwsCredentials {
+        access_key_id: field("AccessKeyId")?,
+        secret_access_key: secret,
+        session_token: None,
+        source: format!("principal {name} registered on the target"),
+    })
+}
+
+/// Forget a principal [`register_principal`] made.
+pub async fn delete_principal(admin: &Admin, access_key_id: &str) -> Result<(), AdminError> {
+    control(
+        admin,
+        "DeletePrincipal",
+        &json!({ "AccessKeyId": access_key_id }),
     )
     .await
     .map(drop)

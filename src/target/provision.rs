@@ -17,6 +17,7 @@ use tracing::{debug, info, warn};
 use super::admin::{Admin, AdminError};
 use crate::secrets;
 use crate::vocab::{ClientKind, PoolKind};
+use crate::wire::sigv4::AwsCredentials;
 
 /// The tag every provisioned pool carries (value: the run prefix).
 pub const RUN_TAG: &str = "cognito-conformance-run";
@@ -121,6 +122,8 @@ pub struct Provisioner {
     /// sending CreateUserPool again.
     pools: Mutex<HashMap<PoolKind, SharedPool>>,
     created: Mutex<Vec<String>>,
+    /// Access key ids of the principals this run registered and has not deleted yet.
+    principals: Mutex<Vec<String>>,
     deleted: std::sync::atomic::AtomicUsize,
     attempted: std::sync::atomic::AtomicBool,
 }
@@ -151,6 +154,7 @@ impl Provisioner {
             password,
             pools: Mutex::new(HashMap::new()),
             created: Mutex::new(Vec::new()),
+            principals: Mutex::new(Vec::new()),
             deleted: std::sync::atomic::AtomicUsize::new(0),
             attempted: std::sync::atomic::AtomicBool::new(false),
         }
@@ -412,6 +416,43 @@ impl Provisioner {
         }
     }
 
+    /// The pool's DescribeUserPool output; `Ok(None)` when the pool does not exist.
+    pub async fn describe_pool(&self, pool_id: &str) -> Result<Option<Value>, AdminError> {
+        match self
+            .admin
+            .signed("DescribeUserPool", &json!({"UserPoolId": pool_id}))
+            .await
+        {
+            Ok(out) => Ok(Some(out)),
+            Err(e) if e.error_type() == Some("ResourceNotFoundException") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A SigV4 principal the target knows but allows no action (`sigv4-principals`), named
+    /// `<prefix>-<tag>-denied`; deleted by [`Provisioner::delete_principal`] or the clean-up.
+    pub async fn principal_without_permission(
+        &self,
+        tag: &str,
+    ) -> Result<AwsCredentials, AdminError> {
+        let name = format!("{}-{tag}-denied", self.prefix);
+        let credentials = super::control::register_principal(&self.admin, &name, &[]).await?;
+        if let Ok(mut p) = self.principals.lock() {
+            p.push(credentials.access_key_id.clone());
+        }
+        debug!(principal = %name, "registered a principal without permission");
+        Ok(credentials)
+    }
+
+    /// Delete a principal this run registered.
+    pub async fn delete_principal(&self, access_key_id: &str) -> Result<(), AdminError> {
+        super::control::delete_principal(&self.admin, access_key_id).await?;
+        if let Ok(mut p) = self.principals.lock() {
+            p.retain(|k| k != access_key_id);
+        }
+        Ok(())
+    }
+
     /// Delete a user (admin).
     pub async fn delete_user(&self, pool: &Pool, username: &str) -> Result<(), AdminError> {
         self.admin
@@ -456,7 +497,8 @@ impl Provisioner {
         Ok(())
     }
 
-    /// Delete every pool this run created; returns the failures (the pools left behind).
+    /// Delete every pool (and principal) this run created; returns the failures (the pools
+    /// left behind).
     ///
     /// Besides the pools it recorded, it sweeps ListUserPools for names carrying this run's
     /// own prefix: a pool whose CreateUserPool response was lost (timeout, interruption) was
@@ -468,6 +510,18 @@ impl Provisioner {
             pools.clear();
         }
         let mut failures = Vec::new();
+        let principals = self
+            .principals
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_default();
+        for key in principals {
+            // Only the embedded reference registers principals, and they live in its memory:
+            // a failure is logged, never a pool left behind.
+            if let Err(e) = self.delete_principal(&key).await {
+                warn!(error = %e, "could not delete a principal");
+            }
+        }
         let mut ids = self.created_pools();
         let recorded = ids.len();
         if self.create_attempted() {

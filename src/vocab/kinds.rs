@@ -80,6 +80,11 @@ pub enum Capability {
     /// the token states `clock-control` and `token-minting` make where it can
     /// (`TokenState::made_with`).
     SigningKey,
+    /// The suite can create a SigV4 principal with a chosen list of allowed actions, none for a
+    /// principal without permission (the embedded reference's `RegisterPrincipal`). Real AWS
+    /// would need an IAM user or role made for the run, which the suite does not provision;
+    /// the emulators, as the suite launches them, do not evaluate IAM policies.
+    Sigv4Principals,
 }
 
 /// Pool configurations provisioned per run (see `target::pool` for the exact schema).

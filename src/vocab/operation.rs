@@ -1,4 +1,7 @@
 //! Cognito operations the suite sends: the ones under test and the ones it reads back with.
+//!
+//! A fixture's first call names a covered operation (its directory); its later calls
+//! (`[[next]]`) may name any operation here, such as GetUser or DescribeUserPool.
 
 use std::fmt;
 use std::str::FromStr;
@@ -26,15 +29,18 @@ pub enum Operation {
     AddCustomAttributes,
     /// The signed-in user asks for a verification code for an attribute.
     GetUserAttributeVerificationCode,
-    /// Reads the signed-in user (generated sequences only).
+    /// Reads the signed-in user (generated sequences, and later calls of a fixture).
     GetUser,
-    /// Revokes the signed-in user's tokens (generated sequences only).
+    /// Revokes the signed-in user's tokens (generated sequences, and later calls of a fixture).
     GlobalSignOut,
+    /// An administrator reads a pool's configuration and schema (SigV4-signed; later calls of
+    /// a fixture only).
+    DescribeUserPool,
 }
 
 impl Operation {
     /// Every operation, in catalogue order.
-    pub const ALL: [Operation; 9] = [
+    pub const ALL: [Operation; 10] = [
         Operation::DeleteUser,
         Operation::DeleteUserAttributes,
         Operation::UpdateUserAttributes,
@@ -44,6 +50,7 @@ impl Operation {
         Operation::GetUserAttributeVerificationCode,
         Operation::GetUser,
         Operation::GlobalSignOut,
+        Operation::DescribeUserPool,
     ];
 
     /// The operations whose behaviour the catalogue covers (fixtures and properties).
@@ -69,6 +76,7 @@ impl Operation {
             Operation::GetUserAttributeVerificationCode => "GetUserAttributeVerificationCode",
             Operation::GetUser => "GetUser",
             Operation::GlobalSignOut => "GlobalSignOut",
+            Operation::DescribeUserPool => "DescribeUserPool",
         }
     }
 

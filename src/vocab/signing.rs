@@ -2,11 +2,14 @@
 //!
 //! The IAM-authorized operations (`authtype: v4` in the service model) are SigV4-signed with the
 //! target's administrator credentials, the token-authorized ones are sent unsigned. A case may
-//! ask for a request signed wrongly on purpose (`given.signing`), to check how the target
-//! refuses it. The names are shared by the fixture format, the executor and the reproductions.
+//! ask for a request signed wrongly on purpose (`given.signing`), or signed by a principal
+//! without permission, to check how the target refuses it. The names are shared by the fixture
+//! format, the executor and the reproductions.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use super::Capability;
 
 /// How the request under test is signed (`given.signing`). Without it, an operation the model
 /// marks `authtype: v4` is [`Signing::Signed`] and any other [`Signing::Unsigned`].
@@ -28,6 +31,9 @@ pub enum Signing {
     FutureDate,
     /// A correct signature with its last hex digit changed.
     TamperedSignature,
+    /// Signed correctly by a principal the target knows but whose policy allows no action
+    /// (needs `sigv4-principals`): authenticated, not authorized.
+    PrincipalWithoutPermission,
 }
 
 impl Signing {
@@ -35,6 +41,15 @@ impl Signing {
     /// request is signed: past the 15 minutes AWS accepts, by a margin no clock skew between
     /// suite and target closes.
     pub const STALE_BY: std::time::Duration = std::time::Duration::from_secs(20 * 60);
+
+    /// The capability the target needs for a request signed this way (none for the others,
+    /// which the suite makes from its own credentials).
+    pub fn made_with(self) -> Option<Capability> {
+        match self {
+            Signing::PrincipalWithoutPermission => Some(Capability::Sigv4Principals),
+            _ => None,
+        }
+    }
 }
 
 /// Which pool a case's user lives in (`given.pool_scope`).

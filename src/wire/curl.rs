@@ -37,6 +37,13 @@ pub enum SignedAs {
     /// Headers replayed as sent (a stale `X-Amz-Date` curl cannot produce), the access key id
     /// shown as `$AWS_ACCESS_KEY_ID`.
     Replayed,
+    /// With the credentials of another principal (one without permission for the operation),
+    /// which the command takes from `$DENIED_AWS_ACCESS_KEY_ID` and
+    /// `$DENIED_AWS_SECRET_ACCESS_KEY`: the case's own principal is deleted when it ends.
+    OtherPrincipal {
+        /// Signing region.
+        region: String,
+    },
 }
 
 /// [`reproduction`] of a SigV4-signed request: curl signs it again with the credentials of
@@ -72,6 +79,10 @@ pub fn signed_reproduction(
         SignedAs::WrongSecret { region } => (
             region,
             "\"$AWS_ACCESS_KEY_ID:wrong-$AWS_SECRET_ACCESS_KEY\"".to_string(),
+        ),
+        SignedAs::OtherPrincipal { region } => (
+            region,
+            "\"$DENIED_AWS_ACCESS_KEY_ID:$DENIED_AWS_SECRET_ACCESS_KEY\"".to_string(),
         ),
     };
     for h in SIGNING_HEADERS {

@@ -53,6 +53,13 @@ fn abbreviate(key: &str) -> String {
 #[error("cannot sign request: {0}")]
 pub struct SignError(String);
 
+impl SignError {
+    /// A request that cannot be signed, and why.
+    pub fn new(why: impl Into<String>) -> SignError {
+        SignError(why.into())
+    }
+}
+
 /// Add `Authorization`, `X-Amz-Date` (and `X-Amz-Security-Token`) to `request` for `url`.
 pub fn sign_request(
     request: &mut Request,

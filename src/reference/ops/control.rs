@@ -12,6 +12,8 @@
 //!   `cognito-idp:AdminGetUser` or `AdminGetUser`; none by default, i.e. a principal without
 //!   permission). Answers `{"AccessKeyId","SecretAccessKey","Arn","Actions"}`. `Name` defaults
 //!   to `principal-<n>`, `Arn` to `arn:aws:iam::000000000000:user/<Name>`.
+//! - `DeletePrincipal {"AccessKeyId"}`: forget a principal `RegisterPrincipal` made
+//!   (`ResourceNotFoundException` if there is none), so a run leaves none behind.
 //! - `GetVerificationCode {"UserPoolId","Username","AttributeName"}`: the last verification
 //!   code "sent" for the attribute: `{"Code","AttributeName","DeliveryMedium","Destination"
 //!   (unmasked),"SentAt"}`, or `ResourceNotFoundException` when none was sent.
@@ -90,6 +92,16 @@ pub fn call(app: &App, store: &mut Store, op: &str, input: Input<'_>) -> Result<
             Ok(json!({}))
         }
         "RegisterPrincipal" => register_principal(store, input),
+        "DeletePrincipal" => {
+            let key = input.str("AccessKeyId")?;
+            if !store.principals.remove(key) {
+                return Err(ApiError::new(
+                    "ResourceNotFoundException",
+                    format!("No principal has the access key id {key}."),
+                ));
+            }
+            Ok(json!({}))
+        }
         "GetVerificationCode" => {
             let pool = store.pool(input.str("UserPoolId")?)?;
             let username = pool

@@ -61,6 +61,7 @@ pub(super) fn write_scope(app: &App, store: &Store, client_id: &str, pool_id: &s
         Some(w) => w.clone(),
     };
     match store.pools.get(pool_id) {
+        Some(_) if app.breaks.has(Break::DeveloperOnlyClientWritable) => scope,
         Some(pool) => effective_client_scope(&pool.schema, &scope),
         None => scope,
     }

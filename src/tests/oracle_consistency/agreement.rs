@@ -133,6 +133,7 @@ fn judge(
         after: Probe::Seen(a.after.clone()),
         other_before: Probe::NotChecked,
         other_after: Probe::NotChecked,
+        schema_after: Probe::NotChecked,
         token_usable: a.token.map_or(Probe::NotChecked, Probe::Seen),
         sign_in_works: a.sign_in.map_or(Probe::NotChecked, Probe::Seen),
     };
