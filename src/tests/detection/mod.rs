@@ -266,7 +266,7 @@ fn every_cited_requirement_is_caught_by_a_case_that_cites_it_or_explained() {
 /// property against every break is about two hours of a shared 2-core machine in a debug
 /// build); rewrites `docs/detection.md`.
 #[test]
-#[ignore = "runs every fixture once per break (about six minutes on 2 cores): cargo test --lib tests::detection -- --ignored"]
+#[ignore = "runs every fixture once per break (about ten minutes on 2 cores at load 4): cargo test --lib tests::detection -- --ignored"]
 fn every_break_against_every_case_writes_docs_detection_md() {
     let registry = Registry::get();
     let all = catalogue();
