@@ -172,10 +172,7 @@ fn parse_body(bytes: &Bytes) -> Result<Value, ApiError> {
         // body carries, whose length differs from run to run, and the golden would with it.
         Err(e) => Err(ApiError::serialization(format!(
             "Could not parse request body as JSON: {}",
-            e.to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
+            e.to_string().split(" at line ").next().unwrap_or_default()
         ))),
     }
 }

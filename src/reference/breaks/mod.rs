@@ -220,6 +220,8 @@ pub enum Break {
     MissingValueCrashesMailer,
     /// verification-code.already-verified
     CodeRequestUnverifies,
+    /// verification-code.pending-update-targets-current
+    CodeToPendingValue,
     /// admin.unknown-pool
     UnknownPoolAsNoUser,
     /// admin.unknown-user

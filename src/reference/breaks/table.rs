@@ -598,6 +598,12 @@ pub const TABLE: &[Entry] = &[
         "requesting a code marks the attribute unverified until the code is used (ops::verification)",
     ),
     row(
+        B::CodeToPendingValue,
+        "verification-code.pending-update-targets-current",
+        Strict,
+        "while a verify-before-update change is pending, the code goes to the pending value, not the current one (ops::verification): only the masked destination in the answer shows it",
+    ),
+    row(
         B::UnknownPoolAsNoUser,
         "admin.unknown-pool",
         Contract,

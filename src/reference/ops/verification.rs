@@ -40,6 +40,12 @@ pub fn get_user_attribute_verification_code(
         return Err(ApiError::internal());
     }
     let mut d = verification_code_delivery(attribute, &user.attributes)?;
+    if b.has(Break::CodeToPendingValue)
+        && let Some(pending) = user.pending.get(attribute)
+        && let Some(to_pending) = crate::contract::verification::delivery(attribute, pending)
+    {
+        d = to_pending;
+    }
     d.attribute_name = asked.to_string();
     if b.has(Break::CodeRequestAnswersEmpty) {
         return Ok(json!({}));
