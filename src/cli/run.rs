@@ -61,7 +61,8 @@ pub struct RunArgs {
     /// Colour: auto, always, never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
-    /// Generated cases per property (each is a few calls to the target).
+    /// Generated cases per property (each is a few calls to the target); a single-fault
+    /// property (one broken constraint, a malformed body, an unroutable request) runs a quarter.
     #[arg(long, default_value_t = DEFAULT_CASES, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub cases: u32,
     /// Seed of the generated cases: the same seed, --cases and target reproduce a run.
