@@ -158,6 +158,23 @@ impl Action {
         }
     }
 
+    /// The administrator's call of a self-service write (UpdateUserAttributes ->
+    /// AdminUpdateUserAttributes, DeleteUserAttributes -> AdminDeleteUserAttributes) with the
+    /// same attributes; any other action as it is.
+    pub fn by_administrator(self) -> Action {
+        match self {
+            Action::Update {
+                writes,
+                client_metadata,
+            } => Action::AdminUpdate {
+                writes,
+                client_metadata,
+            },
+            Action::DeleteAttributes { names } => Action::AdminDeleteAttributes { names },
+            other => other,
+        }
+    }
+
     /// Whether the action carries a deliberate fault.
     pub fn is_raw(&self) -> bool {
         matches!(self, Action::Raw { .. })

@@ -41,6 +41,16 @@ pub struct PoolModel {
     pub scope: WriteScope,
 }
 
+impl PoolModel {
+    /// The same pool as an administrator writes to it: held to no app client's write list.
+    pub fn as_admin(&self) -> PoolModel {
+        PoolModel {
+            scope: WriteScope::All,
+            ..self.clone()
+        }
+    }
+}
+
 static SCHEMAS: LazyLock<[PoolSchema; PoolKind::ALL.len()]> = LazyLock::new(|| {
     PoolKind::ALL.map(|kind| {
         let def = pool_definition("model", kind, "model");

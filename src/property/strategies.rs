@@ -162,63 +162,30 @@ pub fn faulty_delete(pool: &PoolModel, rule: Option<RuleId>) -> BoxedStrategy<Ac
 /// A valid AdminUpdateUserAttributes: one to three writes of mutable attributes (the
 /// administrator is held to no app client's write list).
 pub fn valid_admin_update(pool: &PoolModel) -> BoxedStrategy<Action> {
-    (
-        attributes::valid_writes(&pool.schema, &WriteScope::All),
-        client_metadata(),
-    )
-        .prop_map(|(writes, client_metadata)| Action::AdminUpdate {
-            writes,
-            client_metadata,
-        })
+    valid_update(&pool.as_admin())
+        .prop_map(Action::by_administrator)
         .boxed()
 }
 
 /// An AdminUpdateUserAttributes with valid writes and exactly one that breaks `rule`.
 pub fn faulty_admin_update(pool: &PoolModel, rule: RuleId) -> BoxedStrategy<Action> {
-    let admin = PoolModel {
-        scope: WriteScope::All,
-        ..pool.clone()
-    };
-    faulty_update(&admin, Some(rule))
-        .prop_map(|u| match u {
-            Action::Update {
-                writes,
-                client_metadata,
-            } => Action::AdminUpdate {
-                writes,
-                client_metadata,
-            },
-            other => other,
-        })
+    faulty_update(&pool.as_admin(), Some(rule))
+        .prop_map(Action::by_administrator)
         .boxed()
 }
 
 /// Names an administrator may delete: up to three, some the user has and some it lacks
 /// (`min` at least).
 pub fn valid_admin_delete(pool: &PoolModel, min: usize) -> BoxedStrategy<Action> {
-    let admin = PoolModel {
-        scope: WriteScope::All,
-        ..pool.clone()
-    };
-    valid_delete(&admin, min)
-        .prop_map(|d| match d {
-            Action::DeleteAttributes { names } => Action::AdminDeleteAttributes { names },
-            other => other,
-        })
+    valid_delete(&pool.as_admin(), min)
+        .prop_map(Action::by_administrator)
         .boxed()
 }
 
 /// Deletable names plus exactly one that `rule` refuses, sent by an administrator.
 pub fn faulty_admin_delete(pool: &PoolModel, rule: RuleId) -> BoxedStrategy<Action> {
-    let admin = PoolModel {
-        scope: WriteScope::All,
-        ..pool.clone()
-    };
-    faulty_delete(&admin, Some(rule))
-        .prop_map(|d| match d {
-            Action::DeleteAttributes { names } => Action::AdminDeleteAttributes { names },
-            other => other,
-        })
+    faulty_delete(&pool.as_admin(), Some(rule))
+        .prop_map(Action::by_administrator)
         .boxed()
 }
 

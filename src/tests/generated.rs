@@ -2,6 +2,7 @@
 //! with its seed, rerun command and a curl reproduction without secrets, and saved as a fixture
 //! the catalogue loads.
 
+use super::runtime;
 use crate::case::load_dir;
 use crate::catalogue::Catalogue;
 use crate::check::Verdict;
@@ -10,14 +11,6 @@ use crate::run::{RunOptions, TargetSpec};
 use crate::session::Session;
 use crate::target::control;
 use crate::vocab::InjectedFault;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 #[test]
 fn a_failing_property_is_shrunk_reported_and_saved() {

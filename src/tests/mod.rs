@@ -76,3 +76,12 @@ pub(crate) fn log() -> &'static Log {
         log
     })
 }
+
+/// A two-worker runtime, as the suite runs on the project's 2-core machine.
+pub(super) fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}

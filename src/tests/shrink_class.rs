@@ -6,6 +6,7 @@
 //! target" one and hide the prefix defect; the minimal case must keep the class of the first
 //! failure, whichever it is, and the prefix failure must be reachable.
 
+use super::runtime;
 use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
@@ -61,14 +62,6 @@ async fn front(State(up): State<Arc<Upstream>>, req: Request) -> Response {
         out = out.header(name, value);
     }
     out.body(Body::from(got.bytes().await.unwrap())).unwrap()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 #[test]
